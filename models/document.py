@@ -1,0 +1,302 @@
+"""Pydantic models of the JSON that ofsted-findings writes for one document.
+
+This module never imports spaCy or any PDF library, so other tools can validate and read
+the output with pydantic alone. Offsets are ``[start, end)`` character offsets into
+:attr:`Document.text`; pages are 1-based physical pages of the source.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
+
+SCHEMA_VERSION = "1.0.0"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=True)
+
+
+class DocumentKind(str, Enum):
+    """What kind of Ofsted publication a document is."""
+
+    MONITORING_VISIT = "monitoring_visit"
+    FOCUSED_VISIT = "focused_visit"
+    JTAI = "jtai"
+    ILACS_INSPECTION = "ilacs_inspection"
+    SIF_INSPECTION = "sif_inspection"
+    LAC_INSPECTION = "lac_inspection"
+    AREA_SEND = "area_send"
+    OTHER = "other"
+
+
+class JudgementArea(str, Enum):
+    """The area a judgement grades."""
+
+    OVERALL_EFFECTIVENESS = "overall_effectiveness"
+    IMPACT_OF_LEADERS = "impact_of_leaders"
+    HELP_AND_PROTECTION = "help_and_protection"
+    CHILDREN_IN_CARE = "children_in_care"
+    CARE_LEAVERS = "care_leavers"
+    CHILDREN_IN_CARE_AND_CARE_LEAVERS = "children_in_care_and_care_leavers"
+    CHILDREN_LOOKED_AFTER_AND_PERMANENCE = "children_looked_after_and_permanence"
+    ADOPTION = "adoption"
+    LEADERSHIP_MANAGEMENT_GOVERNANCE = "leadership_management_governance"
+    LSCB = "lscb"
+    CAPACITY_FOR_IMPROVEMENT = "capacity_for_improvement"
+    LAC_OUTCOMES = "lac_outcomes"
+    LAC_QUALITY_OF_PROVISION = "lac_quality_of_provision"
+
+
+class Grade(str, Enum):
+    """A judgement grade, on the scale of the framework that gave it."""
+
+    OUTSTANDING = "outstanding"
+    GOOD = "good"
+    REQUIRES_IMPROVEMENT = "requires_improvement"
+    ADEQUATE = "adequate"
+    INADEQUATE = "inadequate"
+    NOT_JUDGED = "not_judged"
+
+
+class Polarity(str, Enum):
+    """Whether a finding states something good or something not good enough."""
+
+    STRENGTH = "strength"
+    WEAKNESS = "weakness"
+
+
+class MetricKind(str, Enum):
+    """What a figure measures (see the annotation guide)."""
+
+    PERCENTAGE = "percentage"
+    COUNT = "count"
+    MONEY = "money"
+    RATE = "rate"
+    FRACTION = "fraction"
+    DURATION = "duration"
+    OTHER = "other"
+
+
+class Unit(str, Enum):
+    """The unit of a metric's value."""
+
+    PERCENT = "percent"
+    COUNT = "count"
+    GBP = "GBP"
+    PER_1000 = "per_1000"
+    PER_10000 = "per_10000"
+    PER_100000 = "per_100000"
+    FRACTION = "fraction"
+    DAYS = "days"
+    WORKING_DAYS = "working_days"
+    HOURS = "hours"
+    WEEKS = "weeks"
+    MONTHS = "months"
+    YEARS = "years"
+    OTHER = "other"
+
+
+class Approx(str, Enum):
+    """How the text qualifies a value."""
+
+    EXACT = "exact"
+    ABOUT = "about"
+    MORE_THAN = "more_than"
+    LESS_THAN = "less_than"
+    AT_LEAST = "at_least"
+    UP_TO = "up_to"
+    ALMOST = "almost"
+    JUST = "just"
+
+
+class Change(str, Enum):
+    """Direction of change from a baseline to the value."""
+
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    NO_CHANGE = "no_change"
+
+
+Offset = Annotated[NonNegativeInt, Field(description="Character offset into `text`.")]
+Page = Annotated[PositiveInt, Field(description="1-based physical page of the source.")]
+
+
+class Source(_Frozen):
+    """The input the document came from."""
+
+    name: str = Field(description="File name only (no directory), or 'stdin'.")
+    sha256: str = Field(description="sha256 of the input bytes, lowercase hex.")
+    media_type: str = Field(description="Detected media type: application/pdf or text/plain.")
+    pages: PositiveInt = Field(description="Number of physical pages.")
+
+
+class Authority(_Frozen):
+    """The local authority (or partnership) the document is about."""
+
+    name_as_printed: str | None = Field(description="The name exactly as the document prints it.")
+    name: str | None = Field(description="Canonical short name of the authority.")
+    dfe_code: str | None = Field(description="DfE local authority code (3 digits).")
+    ons_code: str | None = Field(description="ONS GSS code (E06/E08/E09/E10...).")
+    start: Offset | None = Field(default=None, description="Offset of the printed name.")
+    end: Offset | None = Field(default=None, description="End offset of the printed name.")
+
+
+class Inspector(_Frozen):
+    """An inspector named in the document."""
+
+    name: str = Field(description="Name as printed, without 'HMI' or role.")
+    lead: bool = Field(description="True for the lead / reporting inspector or sole signatory.")
+    start: Offset = Field(description="Offset of the name's first occurrence.")
+    end: Offset = Field(description="End offset of that occurrence.")
+
+
+class Judgement(_Frozen):
+    """One graded area, read by its label."""
+
+    area: JudgementArea = Field(description="Canonical area the grade is for.")
+    label_as_printed: str = Field(description="The area's label as printed.")
+    grade: Grade = Field(description="Canonical grade.")
+    page: Page
+    start: Offset = Field(description="Start of the grade as printed (first occurrence).")
+    end: Offset = Field(description="End of the grade as printed.")
+
+
+class Letter(_Frozen):
+    """Metadata of the inspection, visit or letter."""
+
+    kind: DocumentKind = Field(description="Kind of publication.")
+    framework: str | None = Field(default=None, description="Framework detail, e.g. 'short' or 'standard' for ILACS.")
+    authority: Authority = Field(description="The authority inspected.")
+    letter_date: str | None = Field(description="Date printed at the head of a letter (ISO 8601).")
+    visit_start: str | None = Field(description="First on-site day (ISO 8601).")
+    visit_end: str | None = Field(description="Last on-site day printed (ISO 8601).")
+    published: str | None = Field(description="Publication date where printed (ISO 8601).")
+    addressee: str | None = Field(default=None, description="Addressee of a letter, as printed.")
+    inspectors: list[Inspector] = Field(description="Every inspector named, in order of first mention.")
+    judgements: list[Judgement] = Field(description="Judgements, sorted by start offset.")
+
+
+class Section(_Frozen):
+    """A run of text under one heading (or the letterhead, or the introduction)."""
+
+    id: str = Field(description="Stable id derived from position and title.")
+    title: str = Field(description="Heading as it appears in `text` ('' for untitled spans).")
+    category: str = Field(description="Canonical category from the section rules (e.g. what_needs_to_improve).")
+    parent: str | None = Field(description="Id of the enclosing section where headings nest.")
+    page: Page
+    start: Offset
+    end: Offset
+
+
+class Sentence(_Frozen):
+    """A sentence of running text (headings and the letterhead are not sentences)."""
+
+    id: str = Field(description="Stable id derived from position.")
+    section: str | None = Field(description="Id of the section the sentence is in.")
+    page: Page
+    start: Offset
+    end: Offset
+
+
+class Cue(_Frozen):
+    """Evidence for a finding's polarity: a rule that fired, with where it matched."""
+
+    rule: str = Field(description="Id of the rule in the rule files.")
+    kind: str = Field(description="cue, modifier, section_default or contrast.")
+    effect: str = Field(description="What it did: strength, weakness, negate, partial, hedge, ...")
+    text: str = Field(description="Matched text.")
+    start: Offset
+    end: Offset
+
+
+class Finding(_Frozen):
+    """A strength or weakness stated in the text: a sentence, or a clause of a mixed sentence."""
+
+    id: str = Field(description="Stable id derived from position and polarity.")
+    polarity: Polarity
+    text: str = Field(description="Exactly text[start:end].")
+    page: Page
+    start: Offset
+    end: Offset
+    sentence: str = Field(description="Id of the sentence it comes from.")
+    section: str | None = Field(description="Id of the section it is in.")
+    themes: list[str] = Field(description="Theme ids (annotation guide), sorted.")
+    cues: list[Cue] = Field(description="Rules that fired, sorted by start.")
+    negated: bool = Field(default=False, description="A negation flipped a cue.")
+    hedged: bool = Field(default=False, description="A hedge (beginning to, yet to, ...) qualifies it.")
+    modifiers: list[str] = Field(default_factory=list, description="Ids of the modifier rules that applied.")
+
+
+class Baseline(_Frozen):
+    """The earlier value a metric is compared with."""
+
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    date: str | None = Field(default=None, description="ISO date or interval of the baseline.")
+    start: Offset | None = Field(default=None, description="Offset of the baseline figure.")
+    end: Offset | None = None
+
+
+class Comparator(_Frozen):
+    """Another population's value a metric is compared with."""
+
+    value: float | None
+    label: str = Field(description="e.g. 'national average', 'statistical neighbours'.")
+
+
+class Metric(_Frozen):
+    """A figure that measures something."""
+
+    id: str
+    text: str = Field(description="Exactly text[start:end]: the figure as printed.")
+    page: Page
+    start: Offset
+    end: Offset
+    sentence: str | None = Field(description="Id of the sentence containing it.")
+    kind: MetricKind
+    value: float | None = Field(description="The value (null for a pure range).")
+    low: float | None = None
+    high: float | None = None
+    unit: Unit
+    approx: Approx = Approx.EXACT
+    baseline: Baseline | None = None
+    change: Change | None = None
+    comparator: Comparator | None = None
+    date: str | None = Field(default=None, description="ISO date or interval of the value.")
+    date_text: str | None = Field(default=None, description="The date as printed.")
+    subject: str | None = Field(default=None, description="What is measured.")
+    finding: str | None = Field(default=None, description="Id of the finding containing it.")
+
+
+class Warning(_Frozen):  # noqa: A001 - the JSON contract names it so
+    """Something the reader should know about how this document was read."""
+
+    code: str
+    message: str
+    page: Page | None = None
+
+
+class PipelineInfo(_Frozen):
+    """Which software produced the document."""
+
+    name: str
+    version: str
+
+
+class Document(_Frozen):
+    """Everything ofsted-findings extracts from one input."""
+
+    schema_version: str = Field(default=SCHEMA_VERSION, description="Semantic version of this schema.")
+    source: Source
+    text: str = Field(description="Normalised text that every offset points into.")
+    letter: Letter
+    sections: list[Section]
+    sentences: list[Sentence]
+    findings: list[Finding]
+    metrics: list[Metric]
+    warnings: list[Warning]
+    pipeline: PipelineInfo

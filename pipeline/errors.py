@@ -1,0 +1,39 @@
+"""Errors for bad input: each has a stable code, a cause and a remedy.
+
+The CLI prints one line per failed input, ``<file>: error <code>: <cause>. <remedy>``,
+and carries on with the rest of the batch.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    """Documented error codes (see the README's 'Exit codes and errors')."""
+
+    NOT_FOUND = "not_found"
+    EMPTY_FILE = "empty_file"
+    MISLABELLED = "mislabelled"
+    UNSUPPORTED_TYPE = "unsupported_type"
+    BROKEN_PDF = "broken_pdf"
+    ENCRYPTED = "encrypted"
+    BAD_PASSWORD = "bad_password"
+    NO_TEXT_LAYER = "no_text_layer"
+    TOO_MANY_PAGES = "too_many_pages"
+    NOT_UTF8 = "not_utf8"
+    INTERNAL = "internal_error"
+
+
+class InputError(Exception):
+    """An input that cannot be read, with what the user can do about it."""
+
+    def __init__(self, code: ErrorCode, cause: str, remedy: str) -> None:
+        super().__init__(f"{cause}. {remedy}")
+        self.code = code
+        self.cause = cause
+        self.remedy = remedy
+
+    def line(self, name: str) -> str:
+        """The one-line message for stderr."""
+        return f"{name}: error {self.code.value}: {self.cause}. {self.remedy}"

@@ -1,0 +1,518 @@
+"""Normalisation: lines of pages -> one clean text of blocks, with the page of every character.
+
+Running headers and footers and page numbers are dropped (by position and repetition
+across pages), the letterhead and address block of a letter is kept line by line as a
+``letterhead`` block, footnote bodies are moved to the end of the text, wrapped lines are
+joined into paragraphs (also across page breaks), line-end hyphenation is undone only
+where the hyphen is not part of the word, bullets and numbered paragraphs become blocks of
+their own, and ligatures, curly quotes and odd spaces are mapped to plain characters.
+All tunables live in ``pipeline/rules/layout.json``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_right
+from collections import Counter
+from enum import Enum
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.ingest import Ingested, Line
+from pipeline.resources import load_json
+
+logger = logging.getLogger(__name__)
+
+
+class LayoutRules(BaseModel):
+    """Tunables of normalisation (``pipeline/rules/layout.json``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    bullet_glyphs: list[str]
+    page_number_patterns: list[str]
+    running_line_min_share: float
+    running_line_min_pages: int
+    running_zone_top: float
+    running_zone_bottom: float
+    salutation_pattern: str
+    letterhead_max_lines: int
+    keep_hyphen_prefixes: list[str]
+    ligatures: dict[str, str]
+    characters: dict[str, str]
+    heading_max_chars: int
+    heading_size_ratio: float
+    footnote_size_ratio: float
+    paragraph_gap_ratio: float
+    closing_pattern: str
+    text_heading_max_chars: int
+
+
+@cache
+def layout_rules() -> LayoutRules:
+    """The packaged layout rules."""
+    return LayoutRules.model_validate(load_json("rules", "layout.json"))
+
+
+class BlockKind(str, Enum):
+    """What a block of text is on the page."""
+
+    LETTERHEAD = "letterhead"
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    BULLET = "bullet"
+    NUMBERED = "numbered"
+    FIELD = "field"
+    FOOTNOTE = "footnote"
+
+
+class Block(BaseModel):
+    """A heading, paragraph, list item or footnote in the normalised text."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: BlockKind
+    start: int = Field(description="Offset of the block's first character.")
+    body_start: int = Field(description="Offset after a paragraph number, if any.")
+    end: int
+    page: int = Field(description="Page of the block's first character.")
+
+
+class PageRun(BaseModel):
+    """From ``start`` on (until the next run), characters are on ``page``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: int
+    page: int
+
+
+class Normalized(BaseModel):
+    """The document's text, its blocks and the page map."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+    blocks: list[Block]
+    page_runs: list[PageRun]
+    running_lines_removed: int
+    markers_removed: int
+
+    def page_at(self, offset: int) -> int:
+        """Page of the character at ``offset``."""
+        starts = [run.start for run in self.page_runs]
+        index = bisect_right(starts, offset) - 1
+        return self.page_runs[max(index, 0)].page
+
+
+class PageMap:
+    """Fast repeated page look-ups over a :class:`Normalized` text."""
+
+    def __init__(self, runs: list[PageRun]) -> None:
+        self._starts = [run.start for run in runs]
+        self._pages = [run.page for run in runs]
+
+    def __call__(self, offset: int) -> int:
+        return self._pages[max(bisect_right(self._starts, offset) - 1, 0)]
+
+
+DIGITS_RE = re.compile(r"\d+")
+SPACES_RE = re.compile(r"[ ]{2,}")
+NUMBERED_RE = re.compile(r"^(\d{1,3}\.(?:\d{1,2}\.?)?)\s+(?=\S)")
+FIELD_RE = re.compile(r"^[A-Z][A-Za-z’' ]{2,40}:\s")
+TERMINAL_RE = re.compile(r"[.!?:;][\"'’”)]*$")
+HYPHEN_END_RE = re.compile(r"(\w+)[-\ufffe\u00ad]$")
+MID_HYPHEN_RE = re.compile(r"\ufffe(?=.)")
+LEADING_WORD_RE = re.compile(r"^(\w+)")
+WORD_RE = re.compile(r"[A-Za-z]+")
+NO_SPACE_BEFORE_RE = re.compile(r"^[.,;:)\]%]")
+FOOTNOTE_START_RE = re.compile(r"^\d{1,2}\s*\S")
+COMPOUND_RE = re.compile(r"[A-Za-z]+-[A-Za-z]+")
+
+#: How two wrapped lines are joined (besides a plain " ").
+JOIN_WORD = "join-word"  # drop the line-end hyphen: a word broken by hyphenation
+KEEP_HYPHEN = "keep-hyphen"  # keep the hyphen, no space: a real compound
+NO_SPACE = "no-space"  # the next line starts with punctuation
+
+
+class _Builder:
+    """Accumulates text with the page of each piece."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.runs: list[PageRun] = []
+
+    def add(self, piece: str, page: int) -> None:
+        if not piece:
+            return
+        if not self.runs or self.runs[-1].page != page:
+            self.runs.append(PageRun(start=self.length, page=page))
+        self.parts.append(piece)
+        self.length += len(piece)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+class _Item(BaseModel):
+    """A cleaned line with what normalisation decided about it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line: Line
+    text: str
+    kind: BlockKind | None = None
+
+
+def normalize(doc: Ingested, rules: LayoutRules | None = None) -> Normalized:
+    """Turn ingested lines into one text of blocks."""
+    rules = rules or layout_rules()
+    table = _char_table(rules)
+    pages = [[_Item(line=line, text=_clean(line.text, table)) for line in page.lines] for page in doc.pages]
+    heights = {page.number: page.height for page in doc.pages}
+    running = _running_lines(pages, heights, rules)
+    body_size = _body_size(pages)
+    bullets = tuple(rules.bullet_glyphs)
+    vocabulary = _vocabulary(pages)
+
+    builder = _Builder()
+    blocks: list[Block] = []
+    footnotes: list[_Open] = []
+    letterhead_end = _letterhead(pages, running, rules)
+    removed = 0
+    markers = 0
+
+    current: _Open | None = None
+    for page_index, items in enumerate(pages):
+        footnote_from = _footnote_start(items, running, page_index, body_size, heights, rules)
+        previous_line: Line | None = None
+        for line_index, item in enumerate(items):
+            line = item.line
+            markers += len(line.markers)
+            if (page_index, line_index) in running:
+                removed += 1
+                continue
+            text = item.text.strip()
+            if footnote_from is not None and line_index >= footnote_from:
+                if text:
+                    if line_index == footnote_from or FOOTNOTE_START_RE.match(text):
+                        footnotes.append(_Open(BlockKind.FOOTNOTE, line.page))
+                    footnotes[-1].add_line(text, line.page, joiner=_joiner(footnotes[-1].last_text(), text, vocabulary, rules))
+                continue
+            if letterhead_end is not None and (page_index, line_index) <= letterhead_end:
+                if current is None or current.kind is not BlockKind.LETTERHEAD:
+                    _close(current, builder, blocks)
+                    current = _Open(BlockKind.LETTERHEAD, line.page)
+                if text:
+                    current.add_line(text, line.page, joiner="\n")
+                previous_line = line
+                continue
+            if not text:
+                _close(current, builder, blocks)
+                current = None
+                previous_line = None
+                continue
+            kind, body = _classify(text, line, bullets, body_size, rules)
+            continues = (
+                current is not None
+                and kind is None
+                and current.kind in (BlockKind.PARAGRAPH, BlockKind.BULLET, BlockKind.NUMBERED, BlockKind.HEADING)
+                and _continues(current, line, previous_line, body_size, heights, rules)
+            )
+            if kind is BlockKind.HEADING and current is not None and current.kind is BlockKind.HEADING:
+                continues = _continues(current, line, previous_line, body_size, heights, rules)
+            if continues and current is not None:
+                current.add_line(body, line.page, joiner=_joiner(current.last_text(), body, vocabulary, rules))
+            else:
+                _close(current, builder, blocks)
+                current = _Open(kind or BlockKind.PARAGRAPH, line.page)
+                if kind is BlockKind.NUMBERED:
+                    label = NUMBERED_RE.match(text)
+                    if label:
+                        current.add_label(label.group(0), line.page)
+                        body = text[label.end() :]
+                current.add_line(body, line.page, joiner=" ")
+            previous_line = line
+        if current is not None and current.kind is BlockKind.LETTERHEAD:
+            _close(current, builder, blocks)
+            current = None
+    _close(current, builder, blocks)
+    for note in footnotes:
+        _close(note, builder, blocks)
+    text = builder.text().removesuffix("\n")
+    if not any(item.line.size for items in pages for item in items):
+        blocks = _text_headings(blocks, text, rules)
+    logger.debug("normalised: %d blocks, %d running lines removed", len(blocks), removed)
+    return Normalized(
+        text=text,
+        blocks=blocks,
+        page_runs=builder.runs or [PageRun(start=0, page=1)],
+        running_lines_removed=removed,
+        markers_removed=markers,
+    )
+
+
+class _Open:
+    """A block being assembled: its pieces keep their pages."""
+
+    def __init__(self, kind: BlockKind, page: int) -> None:
+        self.kind = kind
+        self.page = page
+        self.pieces: list[tuple[str, int]] = []
+        self.label_length = 0
+
+    def add_label(self, label: str, page: int) -> None:
+        self.pieces.append((label, page))
+        self.label_length = len(label)
+
+    def add_line(self, text: str, page: int, joiner: str) -> None:
+        if self.pieces and self.pieces[-1][0] and not (self.label_length and len(self.pieces) == 1):
+            last, last_page = self.pieces[-1]
+            if joiner == JOIN_WORD:
+                self.pieces[-1] = (last[:-1], last_page)
+            elif joiner == KEEP_HYPHEN:
+                self.pieces[-1] = (last[:-1] + "-", last_page)
+            elif joiner != NO_SPACE:
+                self.pieces.append((joiner, page if joiner == "\n" else last_page))
+        self.pieces.append((text, page))
+
+    def last_text(self) -> str:
+        return self.pieces[-1][0] if self.pieces else ""
+
+
+def _close(block: _Open | None, builder: _Builder, blocks: list[Block]) -> None:
+    """Write an open block into the text (followed by a newline)."""
+    if block is None or not any(piece for piece, _ in block.pieces):
+        return
+    start = builder.length
+    for piece, page in block.pieces:
+        builder.add(piece, page)
+    blocks.append(
+        Block(kind=block.kind, start=start, body_start=start + block.label_length, end=builder.length, page=block.page)
+    )
+    builder.add("\n", block.pieces[-1][1])
+
+
+def _char_table(rules: LayoutRules) -> dict[int, str]:
+    table = {ord(key): value for key, value in rules.characters.items()}
+    table.update({ord(key): value for key, value in rules.ligatures.items()})
+    return table
+
+
+def _clean(text: str, table: dict[int, str]) -> str:
+    soft_end = text.rstrip().endswith("\u00ad")
+    cleaned = text.replace("\u00ad", "").translate(table)
+    if soft_end:
+        cleaned = cleaned.rstrip() + "\u00ad"
+    if "\ufffe" in cleaned:
+        cleaned = MID_HYPHEN_RE.sub("-", cleaned)
+    if "  " in cleaned:
+        cleaned = SPACES_RE.sub(" ", cleaned)
+    return cleaned.rstrip()
+
+
+def _running_key(text: str) -> str:
+    return DIGITS_RE.sub("#", text.strip().lower())
+
+
+def _running_lines(
+    pages: list[list[_Item]], heights: dict[int, float], rules: LayoutRules
+) -> set[tuple[int, int]]:
+    """Lines that are page furniture: page numbers and text repeated at page tops/bottoms."""
+    number_res = [re.compile(pattern) for pattern in rules.page_number_patterns]
+    candidates: dict[tuple[int, int], str] = {}
+    for page_index, items in enumerate(pages):
+        for line_index in _zone_lines(items, heights, rules):
+            key = _running_key(items[line_index].text)
+            if key:
+                candidates[(page_index, line_index)] = key
+    pages_with_key: dict[str, set[int]] = {}
+    for (page_index, _), key in candidates.items():
+        pages_with_key.setdefault(key, set()).add(page_index)
+    threshold = max(rules.running_line_min_pages, int(len(pages) * rules.running_line_min_share + 0.999))
+    running: set[tuple[int, int]] = set()
+    for position, key in candidates.items():
+        if any(pattern.match(key) for pattern in number_res):
+            running.add(position)
+        elif len(pages) >= rules.running_line_min_pages and len(pages_with_key[key]) >= threshold:
+            running.add(position)
+    return running
+
+
+def _zone_lines(items: list[_Item], heights: dict[int, float], rules: LayoutRules) -> list[int]:
+    """Indices of the lines that sit where running headers and footers do."""
+    filled = [index for index, item in enumerate(items) if item.text.strip()]
+    if not filled:
+        return []
+    page = items[filled[0]].line.page
+    height = heights.get(page) or 0.0
+    if height and all(items[index].line.top is not None for index in filled):
+        top_limit = height * rules.running_zone_top
+        bottom_limit = height * rules.running_zone_bottom
+        return [
+            index
+            for index in filled
+            if (items[index].line.top or 0.0) <= top_limit or (items[index].line.top or 0.0) >= bottom_limit
+        ]
+    return sorted(set(filled[:2] + filled[-2:]))
+
+
+def _body_size(pages: list[list[_Item]]) -> float | None:
+    sizes: Counter[float] = Counter()
+    for items in pages:
+        for item in items:
+            if item.line.size:
+                sizes[item.line.size] += len(item.text)
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _vocabulary(pages: list[list[_Item]]) -> frozenset[str]:
+    words: set[str] = set()
+    for items in pages:
+        for item in items:
+            lowered = item.text.lower()
+            words.update(WORD_RE.findall(lowered))
+            if "-" in lowered:
+                words.update(COMPOUND_RE.findall(lowered))
+    return frozenset(words)
+
+
+def _letterhead(
+    pages: list[list[_Item]], running: set[tuple[int, int]], rules: LayoutRules
+) -> tuple[int, int] | None:
+    """Position of the salutation line that ends a letter's letterhead, if the first page has one."""
+    salutation = re.compile(rules.salutation_pattern)
+    seen = 0
+    for line_index, item in enumerate(pages[0] if pages else []):
+        if (0, line_index) in running or not item.text.strip():
+            continue
+        seen += 1
+        if seen > rules.letterhead_max_lines:
+            return None
+        if salutation.match(item.text.strip()):
+            return (0, line_index)
+    return None
+
+
+def _footnote_start(
+    items: list[_Item],
+    running: set[tuple[int, int]],
+    page_index: int,
+    body_size: float | None,
+    heights: dict[int, float],
+    rules: LayoutRules,
+) -> int | None:
+    """Index of the first line of the footnote bodies at the foot of a page, if any."""
+    if body_size is None:
+        return None
+    limit = body_size * rules.footnote_size_ratio
+    start: int | None = None
+    for line_index in range(len(items) - 1, -1, -1):
+        item = items[line_index]
+        if (page_index, line_index) in running or not item.text.strip():
+            continue
+        size = item.line.size
+        height = heights.get(item.line.page) or 0.0
+        if size is None or size > limit or (item.line.top or 0.0) < height * 0.5:
+            break
+        start = line_index
+    if start is None:
+        return None
+    first = items[start].text.strip()
+    if FOOTNOTE_START_RE.match(first):
+        return start
+    return None
+
+
+def _classify(
+    text: str, line: Line, bullets: tuple[str, ...], body_size: float | None, rules: LayoutRules
+) -> tuple[BlockKind | None, str]:
+    """Whether a line opens a block of a particular kind, and its text without the glyph."""
+    if text.startswith(bullets):
+        return BlockKind.BULLET, text[1:].lstrip()
+    if NUMBERED_RE.match(text):
+        return BlockKind.NUMBERED, text
+    if FIELD_RE.match(text) and len(text) < rules.heading_max_chars:
+        return BlockKind.FIELD, text
+    if _looks_like_heading(text, line, body_size, rules):
+        return BlockKind.HEADING, text
+    return None, text
+
+
+def _looks_like_heading(text: str, line: Line, body_size: float | None, rules: LayoutRules) -> bool:
+    if len(text) > rules.heading_max_chars or text.endswith((".", ",", ";")):
+        return False
+    if line.size is None or body_size is None:
+        return False
+    return line.bold or line.size >= body_size * rules.heading_size_ratio
+
+
+def _continues(
+    block: _Open,
+    line: Line,
+    previous: Line | None,
+    body_size: float | None,
+    heights: dict[int, float],
+    rules: LayoutRules,
+) -> bool:
+    """Whether ``line`` continues the open block (wrapped line or page break)."""
+    if previous is None:
+        if block.kind is BlockKind.HEADING:
+            return False
+        return not TERMINAL_RE.search(block.last_text())
+    if line.page != previous.page:
+        return block.kind is not BlockKind.HEADING and not TERMINAL_RE.search(block.last_text())
+    if line.top is None or previous.top is None:
+        return True
+    gap = line.top - previous.top
+    size = previous.size or body_size or 12.0
+    if gap <= 0 or gap > size * rules.paragraph_gap_ratio:
+        return False
+    if block.kind is BlockKind.HEADING and (line.bold != previous.bold or line.size != previous.size):
+        return False
+    return True
+
+
+def _joiner(previous: str, following: str, vocabulary: frozenset[str], rules: LayoutRules) -> str:
+    """How to join two wrapped lines: " ", "" (undo hyphenation) or "-" (keep the hyphen)."""
+    hyphen = HYPHEN_END_RE.search(previous)
+    if hyphen:
+        left = hyphen.group(1)
+        right_match = LEADING_WORD_RE.match(following)
+        if previous.endswith("\u00ad"):
+            return JOIN_WORD
+        if right_match is None or left.isdigit() or not following[:1].islower():
+            return KEEP_HYPHEN
+        right = right_match.group(1)
+        if left.lower() in rules.keep_hyphen_prefixes:
+            return KEEP_HYPHEN
+        if (left + right).lower() in vocabulary and f"{left}-{right}".lower() not in vocabulary:
+            return JOIN_WORD
+        return KEEP_HYPHEN
+    if NO_SPACE_BEFORE_RE.match(following):
+        return NO_SPACE
+    return " "
+
+
+def _text_headings(blocks: list[Block], text: str, rules: LayoutRules) -> list[Block]:
+    """In plain text (no fonts), a short one-line paragraph between blank lines is a heading."""
+    closing = re.compile(rules.closing_pattern)
+    result: list[Block] = []
+    for index, block in enumerate(blocks):
+        body = text[block.start : block.end]
+        is_heading = (
+            block.kind is BlockKind.PARAGRAPH
+            and index + 1 < len(blocks)
+            and blocks[index + 1].kind is not BlockKind.FOOTNOTE
+            and "\n" not in body
+            and len(body) <= rules.text_heading_max_chars
+            and body[:1].isupper()
+            and not TERMINAL_RE.search(body)
+            and not body.endswith(",")
+            and not closing.match(body)
+        )
+        result.append(block.model_copy(update={"kind": BlockKind.HEADING}) if is_heading else block)
+    return result
