@@ -24,6 +24,7 @@ from models.document import (
     Sentence,
     Source,
     Unit,
+    Visit,
     Warning,
 )
 
@@ -51,5 +52,6 @@ __all__ = [
     "Sentence",
     "Source",
     "Unit",
+    "Visit",
     "Warning",
 ]

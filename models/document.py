@@ -164,6 +164,13 @@ class Judgement(_Frozen):
     end: Offset = Field(description="End of the grade as printed.")
 
 
+class Visit(_Frozen):
+    """One on-site part of an inspection or visit."""
+
+    start: str = Field(description="First day (ISO 8601).")
+    end: str = Field(description="Last day (ISO 8601).")
+
+
 class Letter(_Frozen):
     """Metadata of the inspection, visit or letter."""
 
@@ -173,6 +180,7 @@ class Letter(_Frozen):
     letter_date: str | None = Field(description="Date printed at the head of a letter (ISO 8601).")
     visit_start: str | None = Field(description="First on-site day (ISO 8601).")
     visit_end: str | None = Field(description="Last on-site day printed (ISO 8601).")
+    visits: list[Visit] = Field(default_factory=list, description="Every on-site part, in order (split visits have several).")
     published: str | None = Field(description="Publication date where printed (ISO 8601).")
     addressee: str | None = Field(default=None, description="Addressee of a letter, as printed.")
     inspectors: list[Inspector] = Field(description="Every inspector named, in order of first mention.")

@@ -78,6 +78,7 @@ class Block(BaseModel):
     body_start: int = Field(description="Offset after a paragraph number, if any.")
     end: int
     page: int = Field(description="Page of the block's first character.")
+    lines: int = Field(description="Number of printed lines joined into the block.")
 
 
 class PageRun(BaseModel):
@@ -263,12 +264,14 @@ class _Open:
         self.page = page
         self.pieces: list[tuple[str, int]] = []
         self.label_length = 0
+        self.lines = 0
 
     def add_label(self, label: str, page: int) -> None:
         self.pieces.append((label, page))
         self.label_length = len(label)
 
     def add_line(self, text: str, page: int, joiner: str) -> None:
+        self.lines += 1
         if self.pieces and self.pieces[-1][0] and not (self.label_length and len(self.pieces) == 1):
             last, last_page = self.pieces[-1]
             if joiner == JOIN_WORD:
@@ -291,7 +294,14 @@ def _close(block: _Open | None, builder: _Builder, blocks: list[Block]) -> None:
     for piece, page in block.pieces:
         builder.add(piece, page)
     blocks.append(
-        Block(kind=block.kind, start=start, body_start=start + block.label_length, end=builder.length, page=block.page)
+        Block(
+            kind=block.kind,
+            start=start,
+            body_start=start + block.label_length,
+            end=builder.length,
+            page=block.page,
+            lines=block.lines,
+        )
     )
     builder.add("\n", block.pieces[-1][1])
 
@@ -507,7 +517,7 @@ def _text_headings(blocks: list[Block], text: str, rules: LayoutRules) -> list[B
             block.kind is BlockKind.PARAGRAPH
             and index + 1 < len(blocks)
             and blocks[index + 1].kind is not BlockKind.FOOTNOTE
-            and "\n" not in body
+            and block.lines == 1
             and len(body) <= rules.text_heading_max_chars
             and body[:1].isupper()
             and not TERMINAL_RE.search(body)

@@ -1,0 +1,164 @@
+"""Command-line interface: ``ofsted-findings``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from models import Document
+from pipeline.batch import Outcome, discover, output_names, run_many, write_atomic
+from pipeline.ingest import DEFAULT_MAX_PAGES
+
+logger = logging.getLogger(__name__)
+
+app = typer.Typer(
+    name="ofsted-findings",
+    help="Structured, evidence-grounded JSON from Ofsted letters and reports on children's services.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+#: More inputs than this get a progress bar (when stderr is a terminal).
+PROGRESS_THRESHOLD = 5
+
+
+class OutputFormat(str, Enum):
+    """How documents are written to stdout."""
+
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+def _configure_logging(quiet: bool, verbose: bool) -> None:
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose else logging.WARNING)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors.")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print debugging detail on stderr.")]
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files (.pdf, .txt), directories (searched recursively) or '-' for stdin.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", file_okay=False, dir_okay=True, help="Write one <input stem>.json per input here."),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option("--format", "-f", help="stdout format: json (pretty) or jsonl (one document per line)."),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=0, help="Parallel worker processes (0, the default: one per CPU).")] = 0,
+    password: Annotated[str | None, typer.Option("--password", help="Password for encrypted PDFs.")] = None,
+    max_pages: Annotated[int, typer.Option("--max-pages", min=1, help="Refuse documents with more pages.")] = DEFAULT_MAX_PAGES,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Extract metadata, findings and metrics from each input to JSON.
+
+    Exit status: 0 when every input succeeded, 1 when any failed (each failure is one line
+    on stderr: file, error code, cause, what to do), 2 for usage errors.
+    """
+    _configure_logging(quiet, verbose)
+    inputs = discover(paths)
+    if not inputs:
+        typer.echo("ofsted-findings: no .pdf or .txt files found in the given paths", err=True)
+        raise typer.Exit(1)
+    if inputs.count("-") > 1:
+        raise typer.BadParameter("'-' (stdin) can be given only once")
+    fmt = output_format or (OutputFormat.JSON if len(inputs) == 1 else OutputFormat.JSONL)
+    indent = 2 if (out is not None or fmt is OutputFormat.JSON) else None
+    names = output_names(inputs)
+    worker_count = workers or os.cpu_count() or 1
+    failures = 0
+    with _Progress(len(inputs), enabled=not quiet and len(inputs) > PROGRESS_THRESHOLD and sys.stderr.isatty()) as progress:
+        for outcome in run_many(
+            inputs, workers=worker_count, password=password, max_pages=max_pages, indent=indent, on_done=progress.advance
+        ):
+            if outcome.error is not None:
+                failures += 1
+                progress.print_error(outcome.error)
+                continue
+            assert outcome.json_text is not None
+            if out is not None:
+                write_atomic(out / names[outcome.input], outcome.json_text)
+            else:
+                sys.stdout.write(outcome.json_text + "\n")
+                sys.stdout.flush()
+    if not quiet and len(inputs) > 1:
+        typer.echo(f"ofsted-findings: {len(inputs) - failures} of {len(inputs)} inputs extracted", err=True)
+    raise typer.Exit(1 if failures else 0)
+
+
+@app.command()
+def schema(
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Print the JSON Schema of the output document."""
+    _configure_logging(quiet, verbose)
+    typer.echo(schema_text())
+
+
+def schema_text() -> str:
+    """The JSON Schema as checked into ``models/document.schema.json``."""
+    return json.dumps(Document.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False)
+
+
+class _Progress:
+    """A rich progress bar on stderr, or nothing."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total = total
+        self.enabled = enabled
+        self._progress = None
+        self._task = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._progress = Progress(
+                TextColumn("extracting"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("extract", total=self.total)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def advance(self, outcome: Outcome) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.advance(self._task)
+
+    def print_error(self, line: str) -> None:
+        if self._progress is not None:
+            self._progress.console.print(line, markup=False, highlight=False)
+        else:
+            typer.echo(line, err=True)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,543 @@
+"""Strengths and weaknesses: cue phrases, ConText-style modifiers and contrast splitting.
+
+All rules are data in ``pipeline/rules``: ``cues.jsonl`` (polarity cues, phrases for the
+PhraseMatcher or token patterns for the Matcher), ``modifiers.jsonl`` (negation, partial
+negation, hedges, pseudo-negations with a direction and a scope), ``contrasts.jsonl``
+(markers that split a mixed sentence into clauses) and ``themes.jsonl`` (theme cues).
+
+The ``ofsted_findings`` spaCy component only matches (``match``) and stores the matches on
+the Doc (``set_annotations``); :func:`classify` turns them into :class:`models.Finding`
+items, one per sentence, or one per clause when a sentence is mixed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from models import Cue, Finding, Polarity, Sentence
+from pipeline.normalize import PageMap
+from pipeline.resources import load_jsonl
+from pipeline.sections import SectionInfo
+
+logger = logging.getLogger(__name__)
+
+MATCHES_EXTENSION = "of_matches"
+#: A clause whose cue score is closer to zero than this states nothing either way.
+MIN_SCORE = 0.25
+TEXT_KEY = "ofsted_findings.text"
+TRIM_CHARACTERS = " ,;:-–—\n"
+
+
+class CueRule(BaseModel):
+    """A phrase or token pattern that signals a polarity."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    polarity: Polarity
+    pattern: str | list[dict[str, Any]]
+    weight: float = 1.0
+
+
+class ModifierRule(BaseModel):
+    """A phrase that changes the cues in its scope (ConText-style)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    literal: str
+    effect: Literal["negate", "partial", "hedge", "pseudo"]
+    direction: Literal["forward", "backward", "both"] = "forward"
+    max_scope: int = Field(default=8, ge=0)
+    implies: Polarity | None = None
+    hedge: bool = Field(default=False, description="Also marks the finding as hedged ('yet to', 'not yet').")
+
+
+class ContrastRule(BaseModel):
+    """A marker that splits a sentence into clauses."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    literal: str
+    kind: Literal["subordinate", "coordinate"]
+    at_start: bool = True
+
+
+class ThemeRule(BaseModel):
+    """A phrase that puts a finding under a theme."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    theme: str
+    pattern: str
+
+
+class FindingRules(BaseModel):
+    """Every rule the findings stage uses."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cues: list[CueRule]
+    modifiers: list[ModifierRule]
+    contrasts: list[ContrastRule]
+    themes: list[ThemeRule]
+
+
+@cache
+def finding_rules() -> FindingRules:
+    """The packaged rule files."""
+    return FindingRules(
+        cues=load_jsonl("rules", "cues.jsonl", CueRule),
+        modifiers=load_jsonl("rules", "modifiers.jsonl", ModifierRule),
+        contrasts=load_jsonl("rules", "contrasts.jsonl", ContrastRule),
+        themes=load_jsonl("rules", "themes.jsonl", ThemeRule),
+    )
+
+
+class RuleMatch(BaseModel):
+    """A rule that matched tokens ``[start, end)`` of the Doc."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str
+    start: int
+    end: int
+
+
+class DocMatches(BaseModel):
+    """All rule matches in a Doc, by family, each sorted by position."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cues: list[RuleMatch]
+    modifiers: list[RuleMatch]
+    contrasts: list[RuleMatch]
+    themes: list[RuleMatch]
+
+
+def register_extensions() -> None:
+    """Register the Doc extension that carries the matches (idempotent)."""
+    if not Doc.has_extension(MATCHES_EXTENSION):
+        Doc.set_extension(MATCHES_EXTENSION, default=None)
+
+
+class FindingMatcher:
+    """spaCy component: matches cue, modifier, contrast and theme rules."""
+
+    def __init__(self, nlp: Language, rules: FindingRules, validate: bool = True) -> None:
+        """``rules``: the rule families; ``validate``: check token patterns against spaCy's schema."""
+        register_extensions()
+        self.rules = rules
+        self._matchers: dict[str, tuple[PhraseMatcher, Matcher]] = {}
+        families: dict[str, list[tuple[str, str | list[dict[str, Any]]]]] = {
+            "cues": [(rule.id, rule.pattern) for rule in rules.cues],
+            "modifiers": [(rule.id, rule.literal) for rule in rules.modifiers],
+            "contrasts": [(rule.id, rule.literal) for rule in rules.contrasts],
+            "themes": [(rule.id, rule.pattern) for rule in rules.themes],
+        }
+        for family, patterns in families.items():
+            phrase = PhraseMatcher(nlp.vocab, attr="LOWER")
+            tokens = Matcher(nlp.vocab, validate=validate)
+            for rule_id, pattern in patterns:
+                if isinstance(pattern, str):
+                    phrase.add(rule_id, [nlp.make_doc(pattern)])
+                else:
+                    tokens.add(rule_id, [pattern])
+            self._matchers[family] = (phrase, tokens)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> DocMatches:
+        """Every match of every rule family."""
+        found: dict[str, list[RuleMatch]] = {}
+        strings = doc.vocab.strings
+        for family, (phrase, tokens) in self._matchers.items():
+            items = [RuleMatch(rule=strings[key], start=start, end=end) for key, start, end in phrase(doc)]
+            if len(tokens):
+                items.extend(RuleMatch(rule=strings[key], start=start, end=end) for key, start, end in tokens(doc))
+            found[family] = sorted(items, key=lambda m: (m.start, -m.end, m.rule))
+        return DocMatches(**found)
+
+    def set_annotations(self, doc: Doc, matches: DocMatches) -> None:
+        """Store the matches on ``doc._.of_matches``."""
+        doc._.set(MATCHES_EXTENSION, matches)
+
+
+@Language.factory("ofsted_findings", assigns=[f"doc._.{MATCHES_EXTENSION}"], default_config={"validate": True})
+def make_finding_matcher(nlp: Language, name: str, validate: bool) -> FindingMatcher:
+    """spaCy factory for :class:`FindingMatcher` with the packaged rules."""
+    return FindingMatcher(nlp, finding_rules(), validate=validate)
+
+
+# --- classification -----------------------------------------------------------------------
+
+
+@dataclass
+class _CueHit:
+    rule: CueRule
+    start: int
+    end: int
+    polarity: Polarity
+    modifiers: list[ModifierRule] = field(default_factory=list)
+
+
+@dataclass
+class _Clause:
+    start: int  # token index
+    end: int
+    polarity: Polarity | None = None
+    score: float = 0.0
+    cues: list[_CueHit] = field(default_factory=list)
+    modifiers: list[tuple[ModifierRule, int, int]] = field(default_factory=list)
+    hedged: bool = False
+    negated: bool = False
+
+
+class _RuleIndex:
+    """Rules by id, for turning matches back into rules."""
+
+    def __init__(self, rules: FindingRules) -> None:
+        self.cues = {rule.id: rule for rule in rules.cues}
+        self.modifiers = {rule.id: rule for rule in rules.modifiers}
+        self.contrasts = {rule.id: rule for rule in rules.contrasts}
+        self.themes = {rule.id: rule for rule in rules.themes}
+
+
+def finding_id(start: int, end: int, polarity: str) -> str:
+    """Content-derived id from position and polarity."""
+    return f"f-{start:06d}-{end:06d}-{polarity[0]}"
+
+
+def classify(
+    doc: Doc,
+    sentences: list[Sentence],
+    sections: list[SectionInfo],
+    page_of: PageMap,
+    rules: FindingRules | None = None,
+) -> list[Finding]:
+    """Findings for every sentence, from the matches stored on ``doc``."""
+    rules = rules or finding_rules()
+    index = _RuleIndex(rules)
+    matches: DocMatches | None = doc._.get(MATCHES_EXTENSION)
+    if matches is None:
+        raise ValueError("the Doc has no rule matches: run the ofsted_findings component first")
+    doc.user_data[TEXT_KEY] = doc.text
+    by_section = {info.section.id: info for info in sections}
+    buckets = _bucket(doc, sentences, matches)
+    findings: list[Finding] = []
+    for sentence, found in zip(sentences, buckets, strict=True):
+        info = by_section.get(sentence.section or "")
+        rule = info.rule if info else None
+        if rule is not None and rule.no_findings:
+            continue
+        findings.extend(_sentence_findings(doc, sentence, found, info, index, page_of))
+    findings.sort(key=lambda f: (f.start, f.end))
+    return findings
+
+
+def _bucket(doc: Doc, sentences: list[Sentence], matches: DocMatches) -> list[DocMatches]:
+    """Split the Doc's matches by sentence (both sorted by position)."""
+    spans = []
+    for sentence in sentences:
+        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        spans.append((span.start, span.end) if span is not None else (0, 0))
+    families: dict[str, list[list[RuleMatch]]] = {}
+    for family in ("cues", "modifiers", "contrasts", "themes"):
+        items: list[RuleMatch] = getattr(matches, family)
+        grouped: list[list[RuleMatch]] = [[] for _ in sentences]
+        cursor = 0
+        for position, (start, end) in enumerate(spans):
+            while cursor < len(items) and items[cursor].start < start:
+                cursor += 1
+            probe = cursor
+            while probe < len(items) and items[probe].start < end:
+                if items[probe].end <= end:
+                    grouped[position].append(items[probe])
+                probe += 1
+        families[family] = grouped
+    return [
+        DocMatches(
+            cues=families["cues"][i],
+            modifiers=families["modifiers"][i],
+            contrasts=families["contrasts"][i],
+            themes=families["themes"][i],
+        )
+        for i in range(len(sentences))
+    ]
+
+
+def _longest(matches: list[RuleMatch]) -> list[RuleMatch]:
+    """Keep the longest of overlapping matches (first on ties)."""
+    ordered = sorted(matches, key=lambda m: (-(m.end - m.start), m.start, m.rule))
+    taken: set[int] = set()
+    kept: list[RuleMatch] = []
+    for match in ordered:
+        if taken.isdisjoint(range(match.start, match.end)):
+            kept.append(match)
+            taken.update(range(match.start, match.end))
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def _sentence_findings(
+    doc: Doc,
+    sentence: Sentence,
+    found: DocMatches,
+    info: SectionInfo | None,
+    index: _RuleIndex,
+    page_of: PageMap,
+) -> list[Finding]:
+    span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+    if span is None:
+        return []
+    section_rule = info.rule if info else None
+    section_themes = list(section_rule.themes) if section_rule else []
+    modifiers = _longest(found.modifiers)
+    cues = _longest(found.cues)
+    clauses = _clauses(doc, span.start, span.end, found.contrasts, index)
+    for clause in clauses:
+        _score(clause, cues, modifiers, index)
+
+    if section_rule is not None and section_rule.default_polarity is not None:
+        polarity = Polarity(section_rule.default_polarity)
+        cue = Cue(
+            rule=section_rule.id,
+            kind="section_default",
+            effect=polarity.value,
+            text=info.section.title if info else "",
+            start=info.section.start if info else sentence.start,
+            end=(info.section.start + len(info.section.title)) if info else sentence.start,
+        )
+        whole = _Clause(start=span.start, end=span.end, polarity=polarity)
+        for clause in clauses:
+            whole.cues.extend(clause.cues)
+            whole.modifiers.extend(clause.modifiers)
+        return [_finding(doc, sentence, whole, polarity, [cue], section_themes, found, index, page_of, whole_sentence=True)]
+
+    polar = [clause for clause in clauses if clause.polarity is not None]
+    if not polar:
+        return []
+    polarities = {clause.polarity for clause in polar}
+    if len(polarities) == 1:
+        polarity = polar[0].polarity
+        assert polarity is not None
+        whole = _Clause(start=span.start, end=span.end, polarity=polarity)
+        for clause in clauses:
+            whole.cues.extend(clause.cues)
+            whole.modifiers.extend(clause.modifiers)
+            whole.hedged |= clause.hedged
+            whole.negated |= clause.negated
+        return [_finding(doc, sentence, whole, polarity, [], section_themes, found, index, page_of, whole_sentence=True)]
+    merged = _merge(clauses)
+    return [
+        _finding(doc, sentence, clause, clause.polarity, [], section_themes, found, index, page_of, whole_sentence=False)
+        for clause in merged
+        if clause.polarity is not None
+    ]
+
+
+def _clauses(doc: Doc, start: int, end: int, contrasts: list[RuleMatch], index: _RuleIndex) -> list[_Clause]:
+    """Split tokens [start, end) at contrast markers."""
+    cuts: set[int] = set()
+    for match in _longest(contrasts):
+        rule = index.contrasts[match.rule]
+        first_word = _first_word(doc, start)
+        at_sentence_start = match.start == first_word
+        after_break = match.start > start and doc[match.start - 1].text in {",", ";", "—", "–", "-", ":"}
+        if rule.at_start and not (at_sentence_start or after_break):
+            continue
+        if at_sentence_start:
+            if rule.kind == "subordinate":
+                comma = next(
+                    (i for i in range(match.end, end) if doc[i].text in {",", ";"}),
+                    None,
+                )
+                if comma is not None and comma + 1 < end:
+                    cuts.add(comma + 1)
+            continue
+        cuts.add(match.start)
+    bounds = [start, *sorted(cut for cut in cuts if start < cut < end), end]
+    return [_Clause(start=a, end=b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+
+
+def _first_word(doc: Doc, start: int) -> int:
+    position = start
+    while position < len(doc) and (doc[position].is_space or doc[position].is_punct):
+        position += 1
+    return position
+
+
+def _score(clause: _Clause, cues: list[RuleMatch], modifiers: list[RuleMatch], index: _RuleIndex) -> None:
+    """Apply modifiers to the clause's cues and set its polarity."""
+    inside_mods = [m for m in modifiers if clause.start <= m.start and m.end <= clause.end]
+    inside_cues = [m for m in cues if clause.start <= m.start and m.end <= clause.end]
+    active = [(index.modifiers[m.rule], m) for m in inside_mods if index.modifiers[m.rule].effect != "pseudo"]
+    hits: list[_CueHit] = []
+    used: set[int] = set()
+    for match in inside_cues:
+        rule = index.cues[match.rule]
+        hit = _CueHit(rule=rule, start=match.start, end=match.end, polarity=Polarity(rule.polarity))
+        for modifier, where in active:
+            if where.start <= match.start < where.end or where.start < match.end <= where.end:
+                continue  # the cue is the modifier's own words
+            if _in_scope(modifier, where, match, clause):
+                hit.modifiers.append(modifier)
+                used.add(id(where))
+                if modifier.effect == "negate":
+                    hit.polarity = _flip(hit.polarity)
+                    clause.negated = True
+                elif modifier.effect == "partial":
+                    hit.polarity = Polarity.WEAKNESS
+                if modifier.hedge:
+                    clause.hedged = True
+                elif modifier.effect == "hedge":
+                    clause.hedged = True
+        hits.append(hit)
+    # A cue inside a modifier's words counts only when the modifier neither changed a cue
+    # nor implies a polarity of its own ("not consistently" already says weakness).
+    final: list[_CueHit] = []
+    for hit in hits:
+        owner = next(
+            (
+                (modifier, where)
+                for modifier, where in active
+                if where.start <= hit.start < where.end or where.start < hit.end <= where.end
+            ),
+            None,
+        )
+        if owner is not None and (id(owner[1]) in used or owner[0].implies is not None):
+            continue
+        final.append(hit)
+    score = sum(hit.rule.weight * (1 if hit.polarity is Polarity.STRENGTH else -1) for hit in final)
+    for modifier, where in active:
+        if modifier.effect == "hedge":
+            clause.hedged = True
+        if modifier.implies is not None and id(where) not in used:
+            score += 1 if modifier.implies is Polarity.STRENGTH else -1
+            clause.modifiers.append((modifier, where.start, where.end))
+            clause.hedged |= modifier.hedge
+        elif id(where) in used:
+            clause.modifiers.append((modifier, where.start, where.end))
+    clause.cues = final
+    clause.score = score
+    if score >= MIN_SCORE:
+        clause.polarity = Polarity.STRENGTH
+    elif score <= -MIN_SCORE:
+        clause.polarity = Polarity.WEAKNESS
+
+
+def _in_scope(modifier: ModifierRule, where: RuleMatch, cue: RuleMatch, clause: _Clause) -> bool:
+    if modifier.direction in ("forward", "both") and where.end <= cue.start:
+        return cue.start - where.end < modifier.max_scope and cue.start < clause.end
+    if modifier.direction in ("backward", "both") and cue.end <= where.start:
+        return where.start - cue.end < modifier.max_scope and cue.start >= clause.start
+    return False
+
+
+def _flip(polarity: Polarity) -> Polarity:
+    return Polarity.WEAKNESS if polarity is Polarity.STRENGTH else Polarity.STRENGTH
+
+
+def _merge(clauses: list[_Clause]) -> list[_Clause]:
+    """Join neighbouring clauses of the same polarity; neutral clauses join the one before."""
+    merged: list[_Clause] = []
+    for clause in clauses:
+        if merged and (clause.polarity is None or clause.polarity == merged[-1].polarity):
+            last = merged[-1]
+            last.end = clause.end
+            last.cues.extend(clause.cues)
+            last.modifiers.extend(clause.modifiers)
+            last.hedged |= clause.hedged
+            last.negated |= clause.negated
+            if last.polarity is None:
+                last.polarity = clause.polarity
+            continue
+        merged.append(
+            _Clause(
+                start=clause.start,
+                end=clause.end,
+                polarity=clause.polarity,
+                cues=list(clause.cues),
+                modifiers=list(clause.modifiers),
+                hedged=clause.hedged,
+                negated=clause.negated,
+            )
+        )
+    return merged
+
+
+def _finding(
+    doc: Doc,
+    sentence: Sentence,
+    clause: _Clause,
+    polarity: Polarity,
+    extra: list[Cue],
+    section_themes: list[str],
+    found: DocMatches,
+    index: _RuleIndex,
+    page_of: PageMap,
+    *,
+    whole_sentence: bool,
+) -> Finding:
+    text = doc.user_data[TEXT_KEY]
+    if whole_sentence:
+        start, end = sentence.start, sentence.end
+    else:
+        start = max(doc[clause.start].idx, sentence.start)
+        last = doc[clause.end - 1]
+        end = min(last.idx + len(last.text), sentence.end)
+        while start < end and text[start] in TRIM_CHARACTERS:
+            start += 1
+        while end > start and text[end - 1] in TRIM_CHARACTERS:
+            end -= 1
+    cues = list(extra)
+    for hit in clause.cues:
+        first, last_token = doc[hit.start], doc[hit.end - 1]
+        cue_start, cue_end = first.idx, last_token.idx + len(last_token.text)
+        cues.append(
+            Cue(rule=hit.rule.id, kind="cue", effect=hit.polarity.value, text=text[cue_start:cue_end], start=cue_start, end=cue_end)
+        )
+    for modifier, mod_start, mod_end in clause.modifiers:
+        first, last_token = doc[mod_start], doc[mod_end - 1]
+        cue_start, cue_end = first.idx, last_token.idx + len(last_token.text)
+        cues.append(
+            Cue(rule=modifier.id, kind="modifier", effect=modifier.effect, text=text[cue_start:cue_end], start=cue_start, end=cue_end)
+        )
+    cues = sorted({(c.start, c.end, c.rule): c for c in cues}.values(), key=lambda c: (c.start, c.end, c.rule))
+    themes = _themes(doc, found, index, start, end) or sorted(set(section_themes))
+    modifiers = sorted({modifier.id for modifier, _, _ in clause.modifiers})
+    return Finding(
+        id=finding_id(start, end, polarity.value),
+        polarity=polarity,
+        text=text[start:end],
+        page=page_of(start),
+        start=start,
+        end=end,
+        sentence=sentence.id,
+        section=sentence.section,
+        themes=themes,
+        cues=cues,
+        negated=clause.negated,
+        hedged=clause.hedged,
+        modifiers=modifiers,
+    )
+
+
+def _themes(doc: Doc, found: DocMatches, index: _RuleIndex, start: int, end: int) -> list[str]:
+    themes: set[str] = set()
+    for match in found.themes:
+        token = doc[match.start]
+        if start <= token.idx < end:
+            themes.add(index.themes[match.rule].theme)
+    return sorted(themes)

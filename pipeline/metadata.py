@@ -1,0 +1,398 @@
+"""Letter metadata: kind, authority, dates, inspectors and judgements.
+
+Every pattern and vocabulary is data: ``rules/metadata.json`` (kinds, grades, date and
+inspector cues), ``rules/judgements.jsonl`` (judgement labels, read by label, never by
+row position) and ``data/authorities.json`` (names, DfE and ONS codes, renames and
+mergers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable
+from functools import cache
+from pathlib import PurePath
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models import Authority, DocumentKind, Grade, Inspector, Judgement, JudgementArea, Letter, Visit
+from pipeline.dates import DATE_RE, parse_date, parse_span
+from pipeline.normalize import BlockKind, Normalized, PageMap
+from pipeline.resources import load_json, load_jsonl
+
+logger = logging.getLogger(__name__)
+
+
+class KindRule(BaseModel):
+    """A title pattern that identifies a kind of document."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    kind: DocumentKind
+    pattern: str
+    framework: str | None = None
+
+
+class GradeRule(BaseModel):
+    """How a grade is printed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    grade: Grade
+    pattern: str
+
+
+class MetadataRules(BaseModel):
+    """Contents of ``rules/metadata.json``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kinds: list[KindRule]
+    title_window: int
+    judgement_window: int
+    grades: list[GradeRule]
+    visit_patterns: list[str]
+    published_patterns: list[str]
+    lead_patterns: list[str]
+    inspector_list_patterns: list[str]
+    inspector_titles: str
+    name_pattern: str
+    signature_roles: str
+    joint_signature: str
+    salutation: str
+    not_names: list[str]
+
+
+class JudgementRule(BaseModel):
+    """A judgement label."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    area: JudgementArea
+    pattern: str
+    kinds: list[DocumentKind]
+
+
+class AuthorityLink(BaseModel):
+    """A predecessor or successor authority."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    dfe_code: str | None
+    ons_code: str | None
+
+
+class FormerCode(BaseModel):
+    """An ONS code an authority used before."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ons_code: str
+    valid_to: str
+
+
+class AuthorityRecord(BaseModel):
+    """One entry of ``data/authorities.json``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    dfe_code: str | None
+    ons_code: str
+    type: str
+    aliases: list[str]
+    valid_from: str | None = None
+    valid_to: str | None = None
+    predecessors: list[AuthorityLink] = Field(default_factory=list)
+    successors: list[AuthorityLink] = Field(default_factory=list)
+    former_ons_codes: list[FormerCode] = Field(default_factory=list)
+
+
+class AuthorityTable(BaseModel):
+    """``data/authorities.json``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_: str = Field(alias="schema")
+    source_note: str
+    authorities: list[AuthorityRecord]
+
+
+class _Compiled:
+    """Regular expressions built once from the rule files."""
+
+    def __init__(self, rules: MetadataRules, judgements: list[JudgementRule], table: AuthorityTable) -> None:
+        self.rules = rules
+        self.kinds = [(re.compile(rule.pattern, re.IGNORECASE | re.MULTILINE), rule) for rule in rules.kinds]
+        self.grades = re.compile(
+            "|".join(f"(?P<g{index}>\\b(?:{rule.pattern})\\b)" for index, rule in enumerate(rules.grades)),
+            re.IGNORECASE,
+        )
+        self.grade_of = {f"g{index}": rule.grade for index, rule in enumerate(rules.grades)}
+        self.judgements = [(re.compile(rule.pattern, re.IGNORECASE | re.MULTILINE), rule) for rule in judgements]
+        self.visit = [re.compile(pattern, re.IGNORECASE) for pattern in rules.visit_patterns]
+        self.published = [re.compile(pattern, re.IGNORECASE) for pattern in rules.published_patterns]
+        self.lead = [re.compile(pattern, re.IGNORECASE) for pattern in rules.lead_patterns]
+        self.inspector_lists = [re.compile(pattern, re.IGNORECASE) for pattern in rules.inspector_list_patterns]
+        self.titles = re.compile(rules.inspector_titles, re.IGNORECASE)
+        self.name = re.compile(rules.name_pattern)
+        self.signature_role = re.compile(rules.signature_roles, re.IGNORECASE)
+        self.joint_signature = re.compile(rules.joint_signature, re.IGNORECASE)
+        self.salutation = re.compile(rules.salutation, re.IGNORECASE)
+        self.not_names = tuple(name.lower() for name in rules.not_names)
+        self.authorities = table.authorities
+        alias_owner: dict[str, AuthorityRecord] = {}
+        for record in table.authorities:
+            for alias in [record.name, *record.aliases]:
+                alias_owner.setdefault(_fold(alias), record)
+        self.alias_owner = alias_owner
+        printed = sorted({alias for alias in alias_owner if not re.fullmatch(r"[a-z0-9-]+-[a-z0-9-]+", alias)}, key=len, reverse=True)
+        self.alias_re = re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(alias).replace(r"\ ", r"\s+") for alias in printed) + r")(?![\w-])",
+            re.IGNORECASE,
+        )
+        self.by_ons = {record.ons_code: record for record in table.authorities}
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"\s+", " ", name.replace("’", "'")).strip().lower()
+
+
+@cache
+def _compiled() -> _Compiled:
+    return _Compiled(
+        MetadataRules.model_validate(load_json("rules", "metadata.json")),
+        load_jsonl("rules", "judgements.jsonl", JudgementRule),
+        AuthorityTable.model_validate(load_json("data", "authorities.json")),
+    )
+
+
+def extract_letter(norm: Normalized, source_name: str) -> Letter:
+    """Metadata of the document."""
+    rules = _compiled()
+    text = norm.text
+    page_of = PageMap(norm.page_runs)
+    letterhead = next((b for b in norm.blocks if b.kind is BlockKind.LETTERHEAD), None)
+    body_start = letterhead.end if letterhead else 0
+    title_region = text[body_start : body_start + rules.rules.title_window]
+    kind_rule = _kind(title_region, rules)
+    kind = kind_rule.kind if kind_rule else DocumentKind.OTHER
+    visits = _visits(text, body_start, rules)
+    published = _first_date_after(text, rules.published, 0, len(text))
+    letter_date = _letter_date(text, letterhead.start, letterhead.end) if letterhead else None
+    reference = (visits[-1][1] if visits else None) or published or letter_date
+    authority = _authority(text, body_start, source_name, reference, rules)
+    inspectors = _inspectors(text, body_start, rules)
+    judgements = (
+        _judgements(text, body_start, kind, page_of, rules)
+        if kind in (DocumentKind.ILACS_INSPECTION, DocumentKind.SIF_INSPECTION, DocumentKind.LAC_INSPECTION, DocumentKind.OTHER)
+        else []
+    )
+    framework = kind_rule.framework if kind_rule else None
+    if kind is DocumentKind.ILACS_INSPECTION and visits:
+        span = (visits[-1][1] - visits[0][0]).days
+        framework = "short" if span <= 7 else "standard"
+    return Letter(
+        kind=kind,
+        framework=framework,
+        authority=authority,
+        letter_date=letter_date.isoformat() if letter_date else None,
+        visit_start=visits[0][0].isoformat() if visits else None,
+        visit_end=visits[-1][1].isoformat() if visits else None,
+        visits=[Visit(start=a.isoformat(), end=b.isoformat()) for a, b in visits],
+        published=published.isoformat() if published else None,
+        addressee=_addressee(text, letterhead.start, letterhead.end, rules) if letterhead else None,
+        inspectors=inspectors,
+        judgements=judgements,
+    )
+
+
+def _kind(region: str, rules: _Compiled) -> KindRule | None:
+    for pattern, rule in rules.kinds:
+        if pattern.search(region):
+            return rule
+    return None
+
+
+def _visits(text: str, body_start: int, rules: _Compiled) -> list[tuple[dt.date, dt.date]]:
+    window_end = min(len(text), body_start + 3000)
+    best: tuple[int, list[tuple[dt.date, dt.date]]] | None = None
+    for pattern in rules.visit:
+        for match in pattern.finditer(text, 0, window_end):
+            span = parse_span(text, match.end())
+            if span is not None and (best is None or match.start() < best[0]):
+                best = (match.start(), span.parts)
+                break
+    return best[1] if best else []
+
+
+def _first_date_after(text: str, patterns: list[re.Pattern[str]], start: int, end: int) -> dt.date | None:
+    for pattern in patterns:
+        match = pattern.search(text, start, min(end, start + 6000))
+        if match:
+            date_match = DATE_RE.match(text, match.end())
+            if date_match:
+                return parse_date(date_match.group(0))
+    return None
+
+
+def _letter_date(text: str, start: int, end: int) -> dt.date | None:
+    for line in text[start:end].split("\n"):
+        stripped = line.strip()
+        match = DATE_RE.fullmatch(stripped)
+        if match:
+            return parse_date(stripped)
+    return None
+
+
+def _addressee(text: str, start: int, end: int, rules: _Compiled) -> str | None:
+    lines = text[start:end].split("\n")
+    for index, line in enumerate(lines):
+        if DATE_RE.fullmatch(line.strip()) and index + 1 < len(lines):
+            candidate = lines[index + 1].strip()
+            if candidate and not rules.salutation.match(candidate):
+                return candidate
+    return None
+
+
+def _authority(
+    text: str, body_start: int, source_name: str, reference: dt.date | None, rules: _Compiled
+) -> Authority:
+    window = text[body_start : body_start + rules.rules.title_window]
+    match = rules.alias_re.search(window)
+    record: AuthorityRecord | None = None
+    printed: str | None = None
+    start = end = None
+    if match:
+        printed = re.sub(r"\s+", " ", match.group(0))
+        record = rules.alias_owner.get(_fold(printed))
+        start, end = body_start + match.start(), body_start + match.end()
+    if record is None:
+        slug = PurePath(source_name).stem.split("_")[0].lower()
+        record = rules.alias_owner.get(slug)
+        printed = printed if record is None else printed
+    if record is not None and reference is not None:
+        record = _valid_on(record, reference, rules)
+    if record is None:
+        return Authority(name_as_printed=printed, name=None, dfe_code=None, ons_code=None, start=start, end=end)
+    return Authority(
+        name_as_printed=printed,
+        name=record.name,
+        dfe_code=record.dfe_code,
+        ons_code=record.ons_code,
+        start=start,
+        end=end,
+    )
+
+
+def _valid_on(record: AuthorityRecord, when: dt.date, rules: _Compiled) -> AuthorityRecord:
+    """Step to the single predecessor or successor when the date falls outside the entry's life."""
+    iso = when.isoformat()
+    if record.valid_from and iso < record.valid_from and len(record.predecessors) == 1:
+        link = record.predecessors[0]
+        return rules.by_ons.get(link.ons_code or "", record)
+    if record.valid_to and iso > record.valid_to and len(record.successors) == 1:
+        link = record.successors[0]
+        return rules.by_ons.get(link.ons_code or "", record)
+    return record
+
+
+def _clean_name(raw: str, rules: _Compiled) -> str | None:
+    match = rules.name.match(raw.strip())
+    if match is None:
+        return None
+    name = rules.titles.sub("", match.group(0)).strip()
+    lowered = name.lower()
+    if " " not in name:
+        return None
+    if any(bad in lowered for bad in rules.not_names):
+        return None
+    return name
+
+
+def _inspectors(text: str, body_start: int, rules: _Compiled) -> list[Inspector]:
+    found: dict[str, Inspector] = {}
+    order: list[str] = []
+
+    def add(name: str, position: int, lead: bool) -> None:
+        if name in found:
+            if lead and not found[name].lead:
+                found[name] = found[name].model_copy(update={"lead": True})
+            return
+        found[name] = Inspector(name=name, lead=lead, start=position, end=position + len(name))
+        order.append(name)
+
+    head = text[: min(len(text), body_start + 4000)]
+    for pattern in rules.lead:
+        for match in pattern.finditer(head):
+            name = _clean_name(head[match.end() : match.end() + 80], rules)
+            if name:
+                add(name, match.end() + (len(head[match.end() :]) - len(head[match.end() :].lstrip())), lead=True)
+    for pattern in rules.inspector_lists:
+        for match in pattern.finditer(head):
+            sentence_end = head.find(".", match.end())
+            stop = sentence_end if sentence_end > 0 else match.end() + 200
+            for candidate in rules.name.finditer(head, match.end(), stop):
+                name = _clean_name(candidate.group(0), rules)
+                if name:
+                    add(name, candidate.start(), lead=False)
+    _signatories(text, rules, add)
+    return [found[name] for name in sorted(order, key=lambda n: found[n].start)]
+
+
+def _signatories(text: str, rules: _Compiled, add: Callable[[str, int, bool], None]) -> None:
+    """The single HMI who signs a letter is its lead; joint signatures flag nobody."""
+    closing = max(text.rfind("Yours sincerely"), text.rfind("Yours faithfully"))
+    if closing < 0:
+        closing = max(0, len(text) - 400)
+    tail = text[closing : closing + 600]
+    roles = list(rules.signature_role.finditer(tail))
+    names: list[tuple[str, int]] = []
+    for role in roles:
+        before = tail[: role.start()].rstrip(" ,\n")
+        line_start = max(before.rfind("\n"), before.rfind("sincerely"), before.rfind("faithfully"))
+        candidate = before[line_start + 1 :].strip().removeprefix("sincerely").removeprefix("faithfully").strip()
+        name = _clean_name(candidate, rules)
+        if name:
+            names.append((name, closing + tail.find(name)))
+    joint = len(names) > 1 or rules.joint_signature.search(tail) is not None
+    for name, position in names:
+        add(name, position, not joint)
+
+
+def _judgements(
+    text: str, body_start: int, kind: DocumentKind, page_of: PageMap, rules: _Compiled
+) -> list[Judgement]:
+    end = min(len(text), body_start + rules.rules.judgement_window)
+    labels: list[tuple[int, int, JudgementRule]] = []
+    for pattern, rule in rules.judgements:
+        if kind not in rule.kinds:
+            continue
+        match = pattern.search(text, body_start, end)
+        if match:
+            labels.append((match.start(), match.end(), rule))
+    labels.sort(key=lambda item: item[0])
+    results: dict[JudgementArea, Judgement] = {}
+    for index, (start, label_end, rule) in enumerate(labels):
+        if rule.area in results:
+            continue
+        limit = labels[index + 1][0] if index + 1 < len(labels) else min(len(text), label_end + 200)
+        limit = min(limit, label_end + 200)
+        grade = rules.grades.search(text, label_end, limit)
+        if grade is None:
+            continue
+        group = next(name for name, value in grade.groupdict().items() if value is not None)
+        results[rule.area] = Judgement(
+            area=rule.area,
+            label_as_printed=re.sub(r"\s+", " ", text[start:label_end]).strip(),
+            grade=rules.grade_of[group],
+            page=page_of(grade.start()),
+            start=grade.start(),
+            end=grade.end(),
+        )
+    return sorted(results.values(), key=lambda j: (j.start, j.area))

@@ -1,0 +1,604 @@
+"""Figures: percentages, counts, money, rates, fractions and durations, with baselines.
+
+Vocabularies (number words, units, approximation words, comparator labels, words that
+make a number a name or an age rather than a measure) live in ``rules/metrics.json``; the
+regular expressions are built from them once, in :class:`Grammar`. Extraction works
+sentence by sentence on the normalised text, so every metric has exact offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from models import Approx, Baseline, Change, Comparator, Finding, Metric, MetricKind, Sentence, Unit
+from pipeline.normalize import PageMap
+from pipeline.resources import load_json
+
+logger = logging.getLogger(__name__)
+
+
+class MetricVocabulary(BaseModel):
+    """Contents of ``rules/metrics.json``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    number_words: dict[str, float]
+    tens_words: list[str]
+    fractions: dict[str, float]
+    money_multipliers: dict[str, float]
+    duration_units: dict[str, Unit]
+    rate_bases: dict[str, Unit]
+    approx_before: dict[str, Approx]
+    comparator_labels: list[str]
+    baseline_time_phrases: list[str]
+    increase_words: list[str]
+    decrease_words: list[str]
+    non_metric_before: list[str]
+    non_metric_after: list[str]
+    age_before: list[str]
+    count_stopwords: list[str]
+    subject_leaders: list[str]
+    months: list[str]
+    next_sentence_baseline: str
+    max_subject_words: int
+
+
+def _alternation(phrases: list[str] | set[str]) -> str:
+    """Regex alternation, longest first, with flexible spaces."""
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+
+
+DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+YEAR_RE = re.compile(r"^(19|20)\d\d$")
+PERIOD_RE = re.compile(r"\b((?:19|20)\d\d)\s*[-–/]\s*(\d\d(?:\d\d)?)\b")
+PERIOD_TAIL_RE = re.compile(r"(?:19|20)\d\d\s*[-–/]\s*$")
+WORD_RE = re.compile(r"[A-Za-z£'’-]+|\d[\d,.]*")
+
+
+class Grammar:
+    """Compiled patterns built from the vocabulary."""
+
+    def __init__(self, vocab: MetricVocabulary) -> None:
+        self.vocab = vocab
+        words = _alternation([w for w in vocab.number_words if " " not in w] + [w for w in vocab.number_words if " " in w])
+        tens = _alternation(vocab.tens_words)
+        units = _alternation(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])
+        self.word_number = rf"(?:(?:{tens})[-\s](?:{units})|{words})"
+        number = rf"(?:£\s?)?(?:{DIGITS}|{self.word_number})"
+        money_mult = _alternation(list(vocab.money_multipliers))
+        duration = _alternation(list(vocab.duration_units))
+        rate_base = _alternation(list(vocab.rate_bases))
+        fractions = _alternation(list(vocab.fractions))
+        # A figure: the number with what makes it a percentage, money, rate or duration.
+        self.figure = re.compile(
+            rf"(?P<money>£\s?(?P<m_num>{DIGITS})(?:\s?(?P<m_mult>{money_mult})\b)?)"
+            rf"|(?P<pence>\b(?P<p_num>\d+(?:\.\d+)?)p\b)"
+            rf"|(?P<fraction>\b(?P<f_one>one|1)\s+in\s+(?P<f_den>{DIGITS}|{self.word_number})\b|\b(?P<f_word>{fractions})\b)"
+            rf"|(?P<num>(?<![\w.,£/])(?:{DIGITS})(?![\w/])|(?<=\bfrom)(?:{DIGITS})\b|\b(?:{self.word_number})\b(?!-year))"
+            rf"(?P<after>\s?(?P<pct>%|per\s?cent\b|percent\b)"
+            rf"|\s(?P<rate>per\s(?P<base>{rate_base}))\b"
+            rf"|\s(?P<dur>(?P<dur_unit>{duration}))\b)?",
+            re.IGNORECASE,
+        )
+        self.range = re.compile(
+            rf"\b(?:between\s+)?(?P<low>{number})(?:\s?(?:%|per\s?cent))?\s*(?:to|and|-|–)\s*(?P<high>{number})",
+            re.IGNORECASE,
+        )
+        self.approx_before = re.compile(rf"\b(?P<approx>{_alternation(list(vocab.approx_before))})\s+$", re.IGNORECASE)
+        self.comparator = re.compile(rf"\b(?P<label>{_alternation(vocab.comparator_labels)})\b", re.IGNORECASE)
+        self.baseline_time = re.compile(rf"\b(?:{_alternation(vocab.baseline_time_phrases)})\b", re.IGNORECASE)
+        self.non_metric_before = re.compile(rf"\b(?:{_alternation(vocab.non_metric_before)})\s+$", re.IGNORECASE)
+        self.age_before = re.compile(rf"\b(?:{_alternation(vocab.age_before)})\s+$", re.IGNORECASE)
+        self.non_metric_after = re.compile(rf"^\s?(?:{_alternation(vocab.non_metric_after)})", re.IGNORECASE)
+        months = _alternation(vocab.months)
+        self.month_after = re.compile(rf"^\s+(?:{months})\b", re.IGNORECASE)
+        self.month_before = re.compile(rf"\b(?:{months})\s+$", re.IGNORECASE)
+        self.day_range_after = re.compile(rf"^\s*(?:and|to|-|–)\s*\d{{1,2}}\s+(?:{months})\b", re.IGNORECASE)
+        ages = _alternation(vocab.age_before)
+        self.age_list_before = re.compile(rf"\b(?:{ages})\s+\d{{1,2}}\s*(?:-\s*)?(?:or|and|to|-|–)\s+$", re.IGNORECASE)
+        self.date = re.compile(
+            rf"\b(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{months})\s+(?P<year>(?:19|20)\d\d)\b"
+            rf"|\b(?P<fy>(?:19|20)\d\d)\s*[-–/]\s*(?P<fy2>\d\d(?:\d\d)?)\b"
+            rf"|\b(?P<yearonly>(?:19|20)\d\d)\b",
+            re.IGNORECASE,
+        )
+        self.increase = re.compile(rf"\b(?:{_alternation(vocab.increase_words)})\b", re.IGNORECASE)
+        self.decrease = re.compile(rf"\b(?:{_alternation(vocab.decrease_words)})\b", re.IGNORECASE)
+        self.from_to = re.compile(r"\bfrom\s*$", re.IGNORECASE)
+        self.to_before = re.compile(r"\bto\s+(?:(?:just|only|around|about|almost|nearly|over)\s+)?$", re.IGNORECASE)
+        self.next_sentence = re.compile(vocab.next_sentence_baseline, re.IGNORECASE)
+        self.subject_leader = re.compile(rf"\b(?:{_alternation(vocab.subject_leaders)})\s+", re.IGNORECASE)
+        self.stopwords = frozenset(vocab.count_stopwords)
+        self.month_index = {name: index for index, name in enumerate(vocab.months[:12], start=1)}
+        for index, name in enumerate(vocab.months[12:]):
+            self.month_index[name] = [1, 2, 3, 4, 6, 7, 8, 9, 9, 10, 11, 12][index]
+
+
+@cache
+def grammar() -> Grammar:
+    """The packaged metric grammar."""
+    return Grammar(MetricVocabulary.model_validate(load_json("rules", "metrics.json")))
+
+
+@dataclass
+class _Raw:
+    """A figure found in a sentence (offsets relative to the sentence)."""
+
+    start: int
+    end: int
+    kind: MetricKind
+    value: float | None
+    unit: Unit
+    low: float | None = None
+    high: float | None = None
+    approx: Approx = Approx.EXACT
+    baseline: Baseline | None = None
+    comparator: Comparator | None = None
+    change: Change | None = None
+    date: str | None = None
+    date_text: str | None = None
+    subject: str | None = None
+    role: str = "main"  # main, baseline, comparator
+
+
+def parse_number(text: str, gram: Grammar | None = None) -> float | None:
+    """'1,271' -> 1271, 'nine' -> 9, 'twenty-two' -> 22, 'a hundred' -> 100."""
+    gram = gram or grammar()
+    cleaned = text.strip().lower().lstrip("£").strip()
+    if not cleaned:
+        return None
+    if cleaned[0].isdigit():
+        try:
+            return float(cleaned.replace(",", ""))
+        except ValueError:
+            return None
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    if cleaned in gram.vocab.number_words:
+        return gram.vocab.number_words[cleaned]
+    parts = re.split(r"[-\s]", cleaned)
+    if len(parts) == 2 and parts[0] in gram.vocab.number_words and parts[1] in gram.vocab.number_words:
+        return gram.vocab.number_words[parts[0]] + gram.vocab.number_words[parts[1]]
+    return None
+
+
+def metric_id(start: int, end: int, text: str) -> str:
+    """Content-derived id from position and text."""
+    return f"m-{start:06d}-{end:06d}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:4]}"
+
+
+def extract_metrics(
+    text: str,
+    sentences: list[Sentence],
+    findings: list[Finding],
+    page_of: PageMap,
+    gram: Grammar | None = None,
+) -> list[Metric]:
+    """Every figure in the sentences, with the finding it sits in."""
+    gram = gram or grammar()
+    metrics: list[Metric] = []
+    finding_spans = sorted((f.start, f.end, f.id) for f in findings)
+    previous: list[Metric] = []
+    for sentence in sentences:
+        body = text[sentence.start : sentence.end]
+        consumed_until = 0
+        next_baseline = gram.next_sentence.match(body)
+        if next_baseline and previous:
+            consumed_until = _attach_next_sentence_baseline(body, next_baseline, sentence.start, previous, metrics, gram)
+        raws = [raw for raw in _sentence_figures(body, gram) if raw.start >= consumed_until]
+        current: list[Metric] = []
+        for raw in raws:
+            if raw.role != "main":
+                continue
+            start, end = sentence.start + raw.start, sentence.start + raw.end
+            figure = text[start:end]
+            metric = Metric(
+                id=metric_id(start, end, figure),
+                text=figure,
+                page=page_of(start),
+                start=start,
+                end=end,
+                sentence=sentence.id,
+                kind=raw.kind,
+                value=raw.value,
+                low=raw.low,
+                high=raw.high,
+                unit=raw.unit,
+                approx=raw.approx,
+                baseline=_shift_baseline(raw.baseline, sentence.start),
+                change=raw.change,
+                comparator=raw.comparator,
+                date=raw.date,
+                date_text=raw.date_text,
+                subject=raw.subject,
+                finding=_finding_for(start, end, finding_spans),
+            )
+            current.append(metric)
+        metrics.extend(current)
+        previous = current
+    metrics.sort(key=lambda m: (m.start, m.end))
+    return metrics
+
+
+def _shift_baseline(baseline: Baseline | None, offset: int) -> Baseline | None:
+    if baseline is None or baseline.start is None or baseline.end is None:
+        return baseline
+    return baseline.model_copy(update={"start": baseline.start + offset, "end": baseline.end + offset})
+
+
+def _finding_for(start: int, end: int, spans: list[tuple[int, int, str]]) -> str | None:
+    for f_start, f_end, f_id in spans:
+        if f_start <= start and end <= f_end:
+            return f_id
+        if f_start > start:
+            break
+    return None
+
+
+def _attach_next_sentence_baseline(
+    body: str,
+    match: re.Match[str],
+    offset: int,
+    previous: list[Metric],
+    metrics: list[Metric],
+    gram: Grammar,
+) -> int:
+    """'This is an increase from 355 at 31 March 2019': the baseline of the previous sentence's figure."""
+    rest = body[match.end() :]
+    figure = next((raw for raw in _sentence_figures(rest, gram) if raw.role == "main"), None)
+    if figure is None or figure.start > 3:
+        return 0
+    target = next((m for m in reversed(previous) if m.kind == figure.kind and m.baseline is None), None)
+    if target is None:
+        return 0
+    b_start = offset + match.end() + figure.start
+    b_end = offset + match.end() + figure.end
+    date, _ = _date_after(rest, figure.end, gram)
+    baseline = Baseline(value=figure.value, low=figure.low, high=figure.high, date=date, start=b_start, end=b_end)
+    word = match.group(1).lower()
+    change = Change.DECREASE if gram.decrease.search(word) else Change.INCREASE
+    if target.value is not None and figure.value is not None:
+        change = _compare(figure.value, target.value)
+    updated = target.model_copy(update={"baseline": baseline, "change": change})
+    index = metrics.index(target)
+    metrics[index] = updated
+    previous[previous.index(target)] = updated
+    return match.end() + figure.end
+
+
+def _compare(before: float, after: float) -> Change:
+    if after > before:
+        return Change.INCREASE
+    if after < before:
+        return Change.DECREASE
+    return Change.NO_CHANGE
+
+
+def _sentence_figures(body: str, gram: Grammar) -> list[_Raw]:
+    """Figures in one sentence, with ranges, baselines and comparators resolved."""
+    raws: list[_Raw] = []
+    for match in gram.figure.finditer(body):
+        raw = _classify(body, match, gram)
+        if raw is not None:
+            raws.append(raw)
+    raws = _merge_ranges(body, raws, gram)
+    _link_baselines(body, raws, gram)
+    _link_comparators(body, raws, gram)
+    for raw in raws:
+        if raw.role != "main":
+            continue
+        if raw.date is None:
+            raw.date, raw.date_text = _date_after(body, raw.end, gram)
+        raw.subject = raw.subject or _subject(body, raw, gram)
+    return raws
+
+
+def _classify(body: str, match: re.Match[str], gram: Grammar) -> _Raw | None:
+    start, end = match.span()
+    before = body[:start]
+    after = body[end:]
+    vocab = gram.vocab
+    if match.group("money"):
+        value = parse_number(match.group("m_num"), gram)
+        if value is None:
+            return None
+        multiplier = match.group("m_mult")
+        if multiplier:
+            value *= vocab.money_multipliers[multiplier.lower()]
+        return _with_approx(before, _Raw(start, end, MetricKind.MONEY, value, Unit.GBP), gram)
+    if match.group("pence"):
+        value = parse_number(match.group("p_num"), gram)
+        if value is None:
+            return None
+        return _with_approx(before, _Raw(start, end, MetricKind.MONEY, value / 100, Unit.GBP), gram)
+    if match.group("fraction"):
+        if match.group("f_word"):
+            phrase = re.sub(r"[\s-]+", " ", match.group("f_word").lower())
+            value = vocab.fractions.get(phrase) or vocab.fractions.get(match.group("f_word").lower())
+            if value is None:
+                return None
+            if phrase == "half" and not re.match(r"^\s+(?:of|the)\b", after, re.IGNORECASE):
+                return None
+        else:
+            denominator = parse_number(match.group("f_den"), gram)
+            if not denominator:
+                return None
+            value = round(1 / denominator, 3)
+        return _with_approx(before, _Raw(start, end, MetricKind.FRACTION, round(value, 3), Unit.FRACTION), gram)
+    number_text = match.group("num")
+    if not number_text:
+        return None
+    number_end = start + len(number_text)
+    value = parse_number(number_text, gram)
+    if value is None:
+        return None
+    if match.group("pct"):
+        return _with_approx(before, _Raw(start, end, MetricKind.PERCENTAGE, value, Unit.PERCENT), gram)
+    if match.group("rate"):
+        unit = vocab.rate_bases[re.sub(r"\s+", "", match.group("base"))]
+        return _with_approx(before, _Raw(start, end, MetricKind.RATE, value, unit), gram)
+    if _is_not_a_measure(body, start, number_end, number_text, gram):
+        return None
+    if match.group("dur"):
+        unit = vocab.duration_units[re.sub(r"\s+", " ", match.group("dur_unit").lower())]
+        if unit is Unit.YEARS and re.match(r"^\s*(?:-|\s)?old\b", body[end:], re.IGNORECASE):
+            return None
+        return _with_approx(before, _Raw(start, end, MetricKind.DURATION, value, unit), gram)
+    if not number_text[0].isdigit() and not _word_number_counts(before, body[number_end:], number_text, gram):
+        return None
+    return _with_approx(before, _Raw(start, number_end, MetricKind.COUNT, value, Unit.COUNT), gram)
+
+
+def _is_not_a_measure(body: str, start: int, end: int, number_text: str, gram: Grammar) -> bool:
+    """Years, dates, ages, section/outcome numbers and numbers inside names."""
+    before = body[:start]
+    after = body[end:]
+    plain = number_text.replace(",", "")
+    if YEAR_RE.match(plain) and not re.match(r"^\s*(?:%|per\s?cent)", after):
+        return True
+    if gram.month_after.match(after) or gram.month_before.search(before):
+        return True
+    if gram.day_range_after.match(after) or PERIOD_TAIL_RE.search(before):
+        return True  # '6 and 7 February', the '24' of '2023-24'
+    if gram.age_list_before.search(before):
+        return True  # 'aged 16 or 17'
+    if gram.non_metric_before.search(before) or gram.age_before.search(before):
+        return True
+    if gram.non_metric_after.match(after):
+        return True
+    if re.match(r"^\s*[-–/]\s*\d", after) and YEAR_RE.match(plain):
+        return True
+    if before.endswith(("-", "–")) and before[-2:-1].isalpha():
+        return True  # COVID-19, Section-47 style names
+    if re.match(r"^(?:st|nd|rd|th)\b", after):
+        return True
+    return re.match(r"^\s?(?:am|pm|a\.m\.|p\.m\.)\b", after, re.IGNORECASE) is not None
+
+
+def _word_number_counts(before: str, after: str, word: str, gram: Grammar) -> bool:
+    """A number word measures something when it counts a noun or follows 'to/from/just/only'."""
+    lowered = word.lower()
+    if re.search(r"\b(?:to|from|just|only|of|with|by|than|all|about|around|nearly|almost)\s+$", before, re.IGNORECASE):
+        if lowered == "one" and re.match(r"^\s+(?:of|another|or)\b", after):
+            return False
+        return not re.match(r"^\s*-", after)
+    following = re.match(r"^\s+([A-Za-z'’-]+)", after)
+    if following is None:
+        return False
+    noun = following.group(1).lower()
+    if noun in gram.stopwords or noun in ("another", "or", "and", "to", "in", "such", "more", "less", "further"):
+        return lowered != "one" and noun in ("of",)
+    if lowered == "one" and noun in ("child", "young", "person", "family", "care", "parent", "carer", "school", "case"):
+        return True
+    return lowered != "one"
+
+
+def _with_approx(before: str, raw: _Raw, gram: Grammar) -> _Raw:
+    match = gram.approx_before.search(before)
+    if match:
+        raw.approx = gram.vocab.approx_before[re.sub(r"\s+", " ", match.group("approx").lower())]
+    return raw
+
+
+def _merge_ranges(body: str, raws: list[_Raw], gram: Grammar) -> list[_Raw]:
+    """'between 25 to 35' is one figure with low/high (never averaged); 'from X to Y' is not a range."""
+    result: list[_Raw] = []
+    index = 0
+    while index < len(raws):
+        raw = raws[index]
+        if index + 1 < len(raws):
+            following = raws[index + 1]
+            gap = body[raw.end : following.start]
+            lead = body[: raw.start]
+            is_range_gap = re.fullmatch(r"\s*(?:to|and|-|–)\s*", gap, re.IGNORECASE) is not None
+            between = re.search(r"\bbetween\s+$", lead, re.IGNORECASE) is not None
+            from_word = re.search(r"\bfrom\s*$", lead, re.IGNORECASE) is not None
+            compatible = raw.kind == following.kind or (raw.kind is MetricKind.COUNT and following.kind is not MetricKind.COUNT)
+            if is_range_gap and compatible and not from_word and (between or gap.strip() in ("-", "–", "to")):
+                if between or following.kind is not MetricKind.COUNT or raw.kind is MetricKind.COUNT:
+                    start = lead.rfind("between") if between else raw.start
+                    merged = _Raw(
+                        start=start,
+                        end=following.end,
+                        kind=following.kind,
+                        value=None,
+                        unit=following.unit,
+                        low=raw.value,
+                        high=following.value,
+                        approx=raw.approx if not between else Approx.EXACT,
+                    )
+                    result.append(merged)
+                    index += 2
+                    continue
+        result.append(raw)
+        index += 1
+    return result
+
+
+def _link_baselines(body: str, raws: list[_Raw], gram: Grammar) -> None:
+    """'from X (date) to Y' and 'compared with X last year' make X the baseline of Y."""
+    for index, raw in enumerate(raws):
+        if raw.role != "main":
+            continue
+        lead = body[: raw.start]
+        if gram.from_to.search(lead):
+            target = next(
+                (
+                    other
+                    for other in raws[index + 1 :]
+                    if other.role == "main"
+                    and gram.to_before.search(body[: other.start])
+                    and _same_measure(raw, other)
+                    and other.start - raw.end < 120
+                ),
+                None,
+            )
+            if target is not None:
+                date, date_text = _date_after(body, raw.end, gram, limit=target.start)
+                target.baseline = Baseline(
+                    value=raw.value, low=raw.low, high=raw.high, date=date, start=raw.start, end=raw.end
+                )
+                if raw.value is not None and target.value is not None:
+                    target.change = _compare(raw.value, target.value)
+                raw.role = "baseline"
+                continue
+            # 'an increase from 355' with the new value earlier in the sentence
+            earlier = next((other for other in reversed(raws[:index]) if other.role == "main" and _same_measure(other, raw)), None)
+            if earlier is not None and re.search(
+                r"\b(?:increase|rise|reduction|decrease|fall|drop|up|down)\s+from\s*$", lead, re.IGNORECASE
+            ):
+                date, _ = _date_after(body, raw.end, gram)
+                earlier.baseline = Baseline(value=raw.value, low=raw.low, high=raw.high, date=date, start=raw.start, end=raw.end)
+                if earlier.value is not None and raw.value is not None:
+                    earlier.change = _compare(raw.value, earlier.value)
+                raw.role = "baseline"
+                continue
+        compared = re.search(r"\bcompared\s+(?:with|to)\s+(?:(?:just|only|about|around)\s+)?$", lead, re.IGNORECASE)
+        if compared:
+            earlier = next((other for other in reversed(raws[:index]) if other.role == "main" and _same_measure(other, raw)), None)
+            if earlier is None:
+                continue
+            tail = body[raw.end : raw.end + 60]
+            if gram.baseline_time.search(tail[:40]) or re.match(r"^\s*(?:\w+\s+){0,3}(?:in|at)\s+(?:\w+\s+)?(?:19|20)\d\d", tail):
+                date, _ = _date_after(body, raw.end, gram)
+                earlier.baseline = Baseline(value=raw.value, low=raw.low, high=raw.high, date=date, start=raw.start, end=raw.end)
+                if earlier.value is not None and raw.value is not None:
+                    earlier.change = _compare(raw.value, earlier.value)
+                raw.role = "baseline"
+    for raw in raws:
+        if raw.role == "main" and raw.change is None and raw.baseline is None:
+            window = body[max(0, raw.start - 40) : raw.start]
+            if gram.increase.search(window) and re.search(r"\b(?:to|by)\s+(?:\w+\s+)?$", window):
+                raw.change = Change.INCREASE
+            elif gram.decrease.search(window) and re.search(r"\b(?:to|by)\s+(?:\w+\s+)?$", window):
+                raw.change = Change.DECREASE
+
+
+def _same_measure(a: _Raw, b: _Raw) -> bool:
+    return a.kind == b.kind or {a.kind, b.kind} <= {MetricKind.COUNT, MetricKind.DURATION}
+
+
+def _link_comparators(body: str, raws: list[_Raw], gram: Grammar) -> None:
+    """'19% (the national average is 15%)': 15% is the comparator of 19%."""
+    for index, raw in enumerate(raws):
+        if raw.role != "main" or index == 0:
+            continue
+        window_before = body[max(0, raw.start - 45) : raw.start]
+        window_after = body[raw.end : raw.end + 30]
+        label = gram.comparator.search(window_before) or gram.comparator.match(window_after.lstrip(" ,"))
+        if label is None:
+            continue
+        earlier = next(
+            (other for other in reversed(raws[:index]) if other.role == "main" and other.kind == raw.kind),
+            None,
+        )
+        if earlier is None or earlier.comparator is not None:
+            continue
+        earlier.comparator = Comparator(value=raw.value, label=re.sub(r"\s+", " ", label.group("label").lower()))
+        raw.role = "comparator"
+
+
+def _date_after(body: str, position: int, gram: Grammar, limit: int | None = None) -> tuple[str | None, str | None]:
+    """The date printed just after a figure ('in March 2019', 'at 31 March 2019', 'in 2018-19')."""
+    window = body[position : limit if limit is not None else position + 60]
+    lead = re.match(r"^\s*(?:[a-z’'-]+\s+){0,5}?(?:in|at|by|on|as\s+at|at\s+the\s+end\s+of|during|for|since)\s+", window, re.IGNORECASE)
+    if lead is None:
+        return None, None
+    match = gram.date.match(window, lead.end())
+    if match is None:
+        return None, None
+    return _iso_date(match, gram), match.group(0)
+
+
+def _iso_date(match: re.Match[str], gram: Grammar) -> str | None:
+    if match.group("month"):
+        month = gram.month_index.get(match.group("month").lower())
+        if month is None:
+            return None
+        year = match.group("year")
+        if match.group("day"):
+            return f"{year}-{month:02d}-{int(match.group('day')):02d}"
+        return f"{year}-{month:02d}"
+    if match.group("fy"):
+        first = int(match.group("fy"))
+        second_text = match.group("fy2")
+        second = int(second_text) if len(second_text) == 4 else (first // 100) * 100 + int(second_text)
+        if second == first + 1:
+            return f"{first}-04/{second}-03"
+        return f"{first}/{second}"
+    if match.group("yearonly"):
+        return match.group("yearonly")
+    return None
+
+
+def _subject(body: str, raw: _Raw, gram: Grammar) -> str | None:
+    """What is measured: 'X% of <subject>', '<n> <subject>', or 'the number of <subject> ... <n>'."""
+    after = body[raw.end :]
+    words: list[str] = []
+    if raw.kind in (MetricKind.PERCENTAGE, MetricKind.FRACTION):
+        of = re.match(r"^\s+of\s+(?:the\s+|all\s+|their\s+)?", after, re.IGNORECASE)
+        if of:
+            words = _take_words(after[of.end() :], gram)
+    if not words and raw.kind in (MetricKind.COUNT, MetricKind.RATE, MetricKind.FRACTION):
+        words = _take_words(after, gram)
+    if words:
+        return " ".join(words)
+    lead = body[: raw.start]
+    leader = None
+    for leader in gram.subject_leader.finditer(lead):
+        pass
+    if leader is not None:
+        words = _take_words(lead[leader.end() :], gram)
+        if words:
+            return " ".join(words)
+    tail = re.findall(r"[A-Za-z'’-]+", lead)[-gram.vocab.max_subject_words :]
+    while tail and tail[0].lower() in gram.stopwords:
+        tail.pop(0)
+    while tail and tail[-1].lower() in gram.stopwords | {"just", "only", "about", "around", "approximately", "nearly", "almost", "over", "more", "less", "than", "within"}:
+        tail.pop()
+    return " ".join(tail) or None
+
+
+def _take_words(text: str, gram: Grammar) -> list[str]:
+    words: list[str] = []
+    for match in WORD_RE.finditer(text):
+        if text[: match.start()].strip(" ") and re.search(r"[.,;:()]", text[: match.start()]):
+            break
+        word = match.group(0)
+        lowered = word.lower()
+        if lowered in gram.stopwords and lowered not in ("of",):
+            break
+        if word[0].isdigit():
+            break
+        words.append(word)
+        if len(words) >= gram.vocab.max_subject_words:
+            break
+    while words and words[-1].lower() in ("of", "and", "the"):
+        words.pop()
+    return words

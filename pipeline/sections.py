@@ -1,0 +1,136 @@
+"""Sections: headings matched by rules in ``rules/sections.jsonl`` and given a category.
+
+A heading opens a section that runs to the next heading. The letter's letterhead and
+address block, the text before the first heading (``introduction``) and the footnotes
+collected at the end are sections of their own with an empty title.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models import Section
+from pipeline.normalize import BlockKind, Normalized, PageMap
+from pipeline.resources import load_jsonl
+
+logger = logging.getLogger(__name__)
+
+OTHER = "other"
+INTRODUCTION = "introduction"
+LETTERHEAD = "letterhead"
+FOOTNOTES = "footnotes"
+
+
+class SectionRule(BaseModel):
+    """One heading rule."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    pattern: str = Field(description="Regular expression matched case-insensitively at the heading's start.")
+    category: str
+    level: Literal[1, 2] = 2
+    default_polarity: Literal["strength", "weakness"] | None = None
+    themes: tuple[str, ...] = ()
+    no_findings: bool = Field(default=False, description="Sentences here are never findings (contents, definitions).")
+
+
+class SectionInfo(BaseModel):
+    """A section with the rule that classified it (internal to the pipeline)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    section: Section
+    rule: SectionRule | None
+
+
+@cache
+def section_rules() -> tuple[SectionRule, ...]:
+    """The packaged heading rules."""
+    return tuple(load_jsonl("rules", "sections.jsonl", SectionRule))
+
+
+@cache
+def _compiled(rules: tuple[SectionRule, ...]) -> tuple[tuple[re.Pattern[str], SectionRule], ...]:
+    return tuple((re.compile(rule.pattern, re.IGNORECASE), rule) for rule in rules)
+
+
+def classify_heading(title: str, rules: tuple[SectionRule, ...] | None = None) -> SectionRule | None:
+    """The first rule matching a heading, or None."""
+    for pattern, rule in _compiled(rules or section_rules()):
+        if pattern.search(title):
+            return rule
+    return None
+
+
+def section_id(start: int, title: str) -> str:
+    """Content-derived id: position plus a short hash of the title."""
+    digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:6]
+    return f"sec-{start:06d}-{digest}"
+
+
+def build_sections(norm: Normalized, rules: tuple[SectionRule, ...] | None = None) -> list[SectionInfo]:
+    """Flat list of sections (sorted by start), with ``parent`` ids where headings nest."""
+    rules = rules or section_rules()
+    page_of = PageMap(norm.page_runs)
+    text = norm.text
+    # (start, title, rule or category, block index)
+    openings: list[tuple[int, str, SectionRule | None, str]] = []
+    for block in norm.blocks:
+        if block.kind is BlockKind.LETTERHEAD:
+            openings.append((block.start, "", None, LETTERHEAD))
+        elif block.kind is BlockKind.HEADING:
+            title = text[block.start : block.end]
+            rule = classify_heading(title, rules)
+            openings.append((block.start, title, rule, rule.category if rule else OTHER))
+        elif block.kind is BlockKind.FOOTNOTE:
+            if not openings or openings[-1][3] != FOOTNOTES:
+                openings.append((block.start, "", None, FOOTNOTES))
+        elif not openings or openings[-1][3] == LETTERHEAD:
+            openings.append((block.start, "", None, INTRODUCTION))
+
+    ends = _section_ends(norm, [opening[0] for opening in openings])
+    sections: list[SectionInfo] = []
+    parent: str | None = None
+    for (start, title, rule, category), end in zip(openings, ends, strict=True):
+        identifier = section_id(start, title or category)
+        level = rule.level if rule else 2
+        own_parent = None
+        if category in (LETTERHEAD, INTRODUCTION, FOOTNOTES):
+            parent = None
+        elif level == 1:
+            parent = identifier
+        else:
+            own_parent = parent
+        sections.append(
+            SectionInfo(
+                section=Section(
+                    id=identifier,
+                    title=title,
+                    category=category,
+                    parent=own_parent,
+                    page=page_of(start),
+                    start=start,
+                    end=end,
+                ),
+                rule=rule,
+            )
+        )
+    return sections
+
+
+def _section_ends(norm: Normalized, starts: list[int]) -> list[int]:
+    """Each section ends where the last block before the next section ends."""
+    block_ends = [block.end for block in norm.blocks]
+    ends: list[int] = []
+    for index, start in enumerate(starts):
+        limit = starts[index + 1] if index + 1 < len(starts) else len(norm.text) + 1
+        inside = [end for end in block_ends if start < end <= limit]
+        ends.append(max(inside) if inside else start)
+    return ends
