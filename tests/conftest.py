@@ -1,0 +1,34 @@
+"""Shared fixtures. Tests that need the real corpus use ``corpus_dir`` and skip without it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from pipeline.extract import build_nlp
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "corpus" / "samples"
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    """One pipeline for the session (tests that change it build their own)."""
+    return build_nlp()
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """``../shared/corpus`` beside the checkout; tests using it skip when it is absent."""
+    if not (SHARED_CORPUS / "reports").is_dir():
+        pytest.skip("../shared/corpus is not beside this checkout")
+    return SHARED_CORPUS
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    """The invented sample letters shipped in corpus/samples."""
+    return SAMPLES
