@@ -185,6 +185,24 @@ class Letter(_Frozen):
     addressee: str | None = Field(default=None, description="Addressee of a letter, as printed.")
     inspectors: list[Inspector] = Field(description="Every inspector named, in order of first mention.")
     judgements: list[Judgement] = Field(description="Judgements, sorted by start offset.")
+    focus: str | None = Field(
+        default=None,
+        description="For letters: what the visit looked at, as printed (the 'Inspectors looked at ...' sentence, "
+        "the areas covered, or the title of a joint targeted area inspection).",
+    )
+    focus_start: Offset | None = Field(default=None, description="Offset of `focus` in `text`.")
+    focus_end: Offset | None = Field(default=None, description="End offset of `focus` in `text`.")
+    monitoring_visit_number: PositiveInt | None = Field(
+        default=None, description="Which monitoring visit this is, where printed ('the second monitoring visit' -> 2)."
+    )
+    previous_judgement: Grade | None = Field(
+        default=None,
+        description="For letters: the overall effectiveness judgement of the previous full inspection, where the "
+        "letter states it (sub-judgements are not used).",
+    )
+    previous_judgement_date: str | None = Field(
+        default=None, description="When that previous inspection took place, as printed (ISO 'YYYY-MM' or 'YYYY-MM-DD')."
+    )
 
 
 class Section(_Frozen):

@@ -109,6 +109,61 @@ def schema(
     typer.echo(schema_text())
 
 
+@app.command("evaluate-metadata")
+def evaluate_metadata(
+    expected: Annotated[
+        Path,
+        typer.Option("--expected", "-e", exists=True, dir_okay=False, help="CSV of expected values (reports or letters layout)."),
+    ],
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files or directories to extract (instead of --outputs).")
+    ] = None,
+    outputs: Annotated[
+        Path | None,
+        typer.Option("--outputs", exists=True, file_okay=False, help="Read previously extracted JSON from this directory."),
+    ] = None,
+    reference: Annotated[
+        Path | None,
+        typer.Option("--reference", "-r", exists=True, dir_okay=False, help="A peer tool's CSV to score beside ours."),
+    ] = None,
+    show_errors: Annotated[bool, typer.Option("--show-errors", help="List every mismatch: file, field, expected, got.")] = False,
+    show_peer_errors: Annotated[bool, typer.Option("--show-peer-errors", help="List the peer tool's mismatches too.")] = False,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=0, help="Parallel worker processes (0: one per CPU).")] = 0,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Compare extracted metadata with expected values: accuracy and coverage per field.
+
+    Only the rows of the CSV whose file was extracted (or found in --outputs) are scored.
+    Exit status 0 when every scored value matches, 1 otherwise, 2 for usage errors.
+    """
+    from pipeline import evaluate_metadata as evaluation
+
+    _configure_logging(quiet, verbose)
+    if (outputs is None) == (not paths):
+        raise typer.BadParameter("give either --outputs DIR or the PATHS to extract")
+    rows = evaluation.read_csv(expected)
+    if outputs is not None:
+        letters = evaluation.load_outputs(outputs)
+        evaluation.mark_refused(letters, rows)
+    else:
+        letters = evaluation.extract_letters(paths or [], workers=workers or os.cpu_count() or 1)
+    peer = evaluation.read_reference(reference) if reference is not None else None
+    result = evaluation.evaluate(rows, letters, peer)
+    typer.echo(f"{result.documents} documents scored against {expected.name}")
+    for line in evaluation.table_lines(result, with_peer=peer is not None):
+        typer.echo(line)
+    if show_errors:
+        typer.echo("")
+        for line in evaluation.mismatch_lines(result.mismatches):
+            typer.echo(line)
+    if show_peer_errors and peer is not None:
+        typer.echo("")
+        for line in evaluation.mismatch_lines(result.peer_mismatches):
+            typer.echo(f"peer\t{line}")
+    raise typer.Exit(1 if result.mismatches else 0)
+
+
 def schema_text() -> str:
     """The JSON Schema as checked into ``models/document.schema.json``."""
     return json.dumps(Document.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False)

@@ -290,15 +290,37 @@ def _authority(
     )
 
 
+def resolve_authority(name: str, when: dt.date | None = None) -> AuthorityRecord | None:
+    """An authority name as printed (or a file-name slug) -> its entry, at a date where given."""
+    rules = _compiled()
+    record = rules.alias_owner.get(_fold(name))
+    if record is None:
+        return None
+    return _valid_on(record, when, rules) if when is not None else record
+
+
 def _valid_on(record: AuthorityRecord, when: dt.date, rules: _Compiled) -> AuthorityRecord:
-    """Step to the single predecessor or successor when the date falls outside the entry's life."""
+    """Step to the predecessor or successor while the date falls outside the entry's life.
+
+    With several successors (Dorset county -> Dorset and BCP) the one of the same name is
+    taken; with none of the same name (Northamptonshire, Cumbria) the entry is kept, and
+    the more specific printed name has to decide.
+    """
     iso = when.isoformat()
-    if record.valid_from and iso < record.valid_from and len(record.predecessors) == 1:
-        link = record.predecessors[0]
-        return rules.by_ons.get(link.ons_code or "", record)
-    if record.valid_to and iso > record.valid_to and len(record.successors) == 1:
-        link = record.successors[0]
-        return rules.by_ons.get(link.ons_code or "", record)
+    for _ in range(4):
+        links: list[AuthorityLink] = []
+        if record.valid_from and iso < record.valid_from:
+            links = record.predecessors
+        elif record.valid_to and iso > record.valid_to:
+            links = record.successors
+        if not links:
+            return record
+        same_name = [link for link in links if link.name == record.name]
+        link = links[0] if len(links) == 1 else (same_name[0] if len(same_name) == 1 else None)
+        following = rules.by_ons.get(link.ons_code or "") if link is not None else None
+        if following is None:
+            return record
+        record = following
     return record
 
 

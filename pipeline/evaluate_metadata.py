@@ -1,0 +1,453 @@
+"""Compare extracted letter metadata with a CSV of expected values, field by field.
+
+Two expected-value layouts are understood, told apart by their columns:
+
+* the reports layout (``expected_metadata.csv``): ``kind``, ``framework_detail``,
+  ``local_authority``, ``start_date``, ``end_date``, ``published_date``, ``lead_inspector``
+  and one column per judgement area;
+* the letters layout (``letters_metadata.csv``): ``kind``, ``authority``, ``letter_date``,
+  ``visit_start``, ``visit_end``, ``visits``, ``published``, ``addressee_name``,
+  ``inspectors``, ``lead_inspector``, ``monitoring_visit_number``, ``previous_judgement``,
+  ``previous_judgement_date``.
+
+A peer tool's CSV (data-to-insight's ILACS scrape: ``inspection_framework``,
+``inspector_name``, ``inspection_start_date``, ``inspection_end_date`` as dd/mm/yyyy and
+five grades) can be scored beside ours; its blanks and ``data_unreadable`` count as not
+covered.
+
+For each field: ``expected`` counts rows with an expected value, ``covered`` those where a
+value was produced, ``correct`` those where it equals the expected one, and ``extra``
+rows where a value was produced but none is expected. Accuracy is
+``correct / (expected + extra)``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from models import Document, Letter
+from pipeline.batch import discover, run_many
+from pipeline.metadata import resolve_authority
+
+logger = logging.getLogger(__name__)
+
+#: The value given to a file that could not be read because it is not what its name says.
+NOT_A_PDF = "not_a_pdf"
+#: Peer values that mean "no value".
+PEER_BLANKS = frozenset({"", "data_unreadable", "inspection_pre_dates_judgement", "not_reported_post_reform"})
+
+_SPACE_RE = re.compile(r"\s+")
+_PEER_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2,4})")
+_FILE_DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+#: Judgement columns of the reports layout -> judgement area in our output.
+JUDGEMENT_COLUMNS: dict[str, str] = {
+    "overall": "overall_effectiveness",
+    "impact_of_leaders": "impact_of_leaders",
+    "help_and_protection": "help_and_protection",
+    "children_in_care": "children_in_care",
+    "care_leavers": "care_leavers",
+    "children_in_care_and_care_leavers": "children_in_care_and_care_leavers",
+    "children_looked_after_and_permanence": "children_looked_after_and_permanence",
+    "adoption": "adoption",
+    "leadership_management_governance": "leadership_management_governance",
+    "lscb": "lscb",
+    "capacity_for_improvement": "capacity_for_improvement",
+}
+
+#: Our field -> the peer column that holds the same value.
+PEER_COLUMNS: dict[str, str] = {
+    "framework": "inspection_framework",
+    "lead_inspector": "inspector_name",
+    "visit_start": "inspection_start_date",
+    "visit_end": "inspection_end_date",
+    "judgement.overall_effectiveness": "overall_effectiveness_grade",
+    "judgement.impact_of_leaders": "impact_of_leaders_grade",
+    "judgement.help_and_protection": "help_and_protection_grade",
+    "judgement.children_in_care": "in_care_grade",
+    "judgement.children_in_care_and_care_leavers": "in_care_grade",
+    "judgement.children_looked_after_and_permanence": "in_care_grade",
+    "judgement.care_leavers": "care_leavers_grade",
+}
+#: The peer's "in care" grade is whichever of these areas the report has.
+PEER_IN_CARE_GROUP = (
+    "judgement.children_in_care",
+    "judgement.children_in_care_and_care_leavers",
+    "judgement.children_looked_after_and_permanence",
+)
+
+
+class FieldScore(BaseModel):
+    """Counts for one field, ours and (where the peer has the field) the peer's."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    field: str
+    expected: int
+    covered: int
+    correct: int
+    extra: int
+    peer_expected: int | None = None
+    peer_covered: int | None = None
+    peer_correct: int | None = None
+    peer_extra: int | None = None
+
+    @property
+    def accuracy(self) -> float | None:
+        """``correct / (expected + extra)``; None when nothing is expected or produced."""
+        total = self.expected + self.extra
+        return self.correct / total if total else None
+
+    @property
+    def coverage(self) -> float | None:
+        """``covered / expected``."""
+        return self.covered / self.expected if self.expected else None
+
+    @property
+    def peer_accuracy(self) -> float | None:
+        """The peer's accuracy on the same rows."""
+        if self.peer_expected is None or self.peer_correct is None:
+            return None
+        total = self.peer_expected + (self.peer_extra or 0)
+        return self.peer_correct / total if total else None
+
+    @property
+    def peer_coverage(self) -> float | None:
+        """The peer's coverage on the same rows."""
+        if not self.peer_expected or self.peer_covered is None:
+            return None
+        return self.peer_covered / self.peer_expected
+
+
+class Mismatch(BaseModel):
+    """One value that differs from the expected one."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    file: str
+    field: str
+    expected: str
+    got: str
+
+
+class Evaluation(BaseModel):
+    """The whole comparison."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    documents: int
+    missing: list[str]
+    fields: list[FieldScore]
+    mismatches: list[Mismatch]
+    peer_mismatches: list[Mismatch]
+
+
+# --- value normalisation -------------------------------------------------------------
+
+
+def _text(value: str | None) -> str:
+    return _SPACE_RE.sub(" ", (value or "").replace("’", "'").replace("\ufffe", "")).strip()
+
+
+def _grade(value: str | None) -> str:
+    return _text(value).lower().replace(" to be good", "").replace(" ", "_").removeprefix("to_")
+
+
+def _peer_date(value: str) -> str:
+    match = _PEER_DATE_RE.fullmatch(value.strip())
+    if match is None:
+        return ""
+    day, month, year = (int(part) for part in match.groups())
+    year = year + 2000 if year < 100 else year
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return ""
+
+
+def _framework(detail: str) -> str:
+    lowered = detail.lower()
+    if "ilacs short" in lowered:
+        return "short"
+    if "ilacs standard" in lowered:
+        return "standard"
+    return ""
+
+
+def _file_date(file: str) -> dt.date | None:
+    match = _FILE_DATE_RE.search(file)
+    return dt.date.fromisoformat(match.group(1)) if match else None
+
+
+def _authority_key(name: str, when: dt.date | None) -> str:
+    """An authority name (any printed form) -> its canonical name at that date."""
+    if not name.strip():
+        return ""
+    record = resolve_authority(name, when)
+    return f"{record.name} {record.ons_code}" if record is not None else f"? {_text(name)}"
+
+
+# --- expected, observed and peer values ----------------------------------------------
+
+
+def expected_values(row: Mapping[str, str]) -> dict[str, str]:
+    """Field -> expected value for one CSV row (either layout); empty means none expected."""
+    file = row["file"]
+    if "framework_detail" in row:
+        when = _date_or_none(row.get("end_date")) or _file_date(file)
+        values = {
+            "kind": row["kind"],
+            "framework": _framework(row["framework_detail"]),
+            "authority": _authority_key(row["local_authority"], when),
+            "visit_start": row["start_date"],
+            "visit_end": row["end_date"],
+            "published": row["published_date"],
+            "lead_inspector": _text(row["lead_inspector"]),
+        }
+        for column, area in JUDGEMENT_COLUMNS.items():
+            values[f"judgement.{area}"] = _grade(row.get(column))
+        return values
+    when = _date_or_none(row.get("visit_end")) or _file_date(file)
+    return {
+        "kind": row["kind"],
+        "authority": _authority_key(row["authority"], when),
+        "letter_date": row["letter_date"],
+        "visit_start": row["visit_start"],
+        "visit_end": row["visit_end"],
+        "visits": row["visits"],
+        "published": row["published"],
+        "addressee": _text(row["addressee_name"]).split(";")[0] if row["addressee_name"] else "",
+        "inspectors": ";".join(_text(name) for name in row["inspectors"].split(";") if name.strip()),
+        "lead_inspector": _text(row["lead_inspector"]),
+        "monitoring_visit_number": row["monitoring_visit_number"],
+        "previous_judgement": _grade(row["previous_judgement"]),
+        "previous_judgement_date": row["previous_judgement_date"],
+    }
+
+
+def observed_values(letter: Letter | None, fields: Iterable[str]) -> dict[str, str]:
+    """Field -> our value, for the fields asked for (a missing document is ``not_a_pdf``)."""
+    wanted = list(fields)
+    if letter is None:
+        return {field: (NOT_A_PDF if field == "kind" else "") for field in wanted}
+    judgements = {j.area: j.grade for j in letter.judgements}
+    lead = next((i.name for i in letter.inspectors if i.lead), "")
+    getters: dict[str, Callable[[], str]] = {
+        "kind": lambda: str(letter.kind),
+        "framework": lambda: letter.framework if letter.framework in ("short", "standard") else "",
+        "authority": lambda: f"{letter.authority.name} {letter.authority.ons_code}" if letter.authority.name else "",
+        "letter_date": lambda: letter.letter_date or "",
+        "visit_start": lambda: letter.visit_start or "",
+        "visit_end": lambda: letter.visit_end or "",
+        "visits": lambda: ";".join(f"{v.start}/{v.end}" for v in letter.visits),
+        "published": lambda: letter.published or "",
+        "addressee": lambda: _text(letter.addressee),
+        "inspectors": lambda: ";".join(_text(i.name) for i in letter.inspectors),
+        "lead_inspector": lambda: _text(lead),
+        "monitoring_visit_number": lambda: str(letter.monitoring_visit_number or ""),
+        "previous_judgement": lambda: str(letter.previous_judgement or ""),
+        "previous_judgement_date": lambda: letter.previous_judgement_date or "",
+    }
+    values: dict[str, str] = {}
+    for field in wanted:
+        if field.startswith("judgement."):
+            values[field] = str(judgements.get(field.removeprefix("judgement."), ""))  # type: ignore[call-overload]
+        else:
+            values[field] = getters[field]()
+    return values
+
+
+def peer_values(row: Mapping[str, str], expected: Mapping[str, str]) -> dict[str, str]:
+    """Field -> the peer's value, for the fields the peer has."""
+    values: dict[str, str] = {}
+    for field, column in PEER_COLUMNS.items():
+        raw = (row.get(column) or "").strip()
+        if raw in PEER_BLANKS:
+            values[field] = ""
+        elif field in ("visit_start", "visit_end"):
+            values[field] = _peer_date(raw)
+        elif field == "framework":
+            values[field] = raw if raw in ("short", "standard") else ""
+        elif field == "lead_inspector":
+            values[field] = _text(raw)
+        else:
+            values[field] = _grade(raw)
+    # The "in care" grade belongs to whichever in-care area the report has; never to the others.
+    group_has = [field for field in PEER_IN_CARE_GROUP if expected.get(field)]
+    for field in PEER_IN_CARE_GROUP:
+        if group_has and field not in group_has:
+            values[field] = ""
+        elif not group_has and field != PEER_IN_CARE_GROUP[0]:
+            values[field] = ""
+    return values
+
+
+def _date_or_none(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# --- scoring ----------------------------------------------------------------------------
+
+
+def _score(expected: str, got: str) -> tuple[int, int, int, int]:
+    """(expected, covered, correct, extra) for one value."""
+    if expected:
+        return 1, int(bool(got)), int(got == expected), 0
+    return 0, 0, 0, int(bool(got))
+
+
+def evaluate(
+    expected_rows: list[dict[str, str]],
+    letters: Mapping[str, Letter | None],
+    reference_rows: Mapping[str, Mapping[str, str]] | None = None,
+) -> Evaluation:
+    """Score ``letters`` (file name -> our letter, None when extraction refused the file)."""
+    counts: dict[str, list[int]] = {}
+    peer_counts: dict[str, list[int]] = {}
+    mismatches: list[Mismatch] = []
+    peer_mismatches: list[Mismatch] = []
+    missing: list[str] = []
+    for row in sorted(expected_rows, key=lambda r: r["file"]):
+        file = row["file"]
+        expected = expected_values(row)
+        if file not in letters:
+            missing.append(file)
+            continue
+        got = observed_values(letters[file], expected)
+        for field, want in expected.items():
+            score = _score(want, got[field])
+            bucket = counts.setdefault(field, [0, 0, 0, 0])
+            for index, value in enumerate(score):
+                bucket[index] += value
+            if want != got[field]:
+                mismatches.append(Mismatch(file=file, field=field, expected=want, got=got[field]))
+        if reference_rows is None:
+            continue
+        peer_row = reference_rows.get(file)
+        peer = peer_values(peer_row or {}, expected)
+        for field, value in peer.items():
+            if field not in expected:
+                continue
+            want = expected[field]
+            if field == "framework" and not want:
+                continue
+            score = _score(want, value)
+            bucket = peer_counts.setdefault(field, [0, 0, 0, 0])
+            for index, count in enumerate(score):
+                bucket[index] += count
+            if want != value:
+                peer_mismatches.append(Mismatch(file=file, field=field, expected=want, got=value))
+    scores = []
+    for field, (n, covered, correct, extra) in counts.items():
+        peer = peer_counts.get(field)
+        scores.append(
+            FieldScore(
+                field=field,
+                expected=n,
+                covered=covered,
+                correct=correct,
+                extra=extra,
+                peer_expected=peer[0] if peer else None,
+                peer_covered=peer[1] if peer else None,
+                peer_correct=peer[2] if peer else None,
+                peer_extra=peer[3] if peer else None,
+            )
+        )
+    return Evaluation(
+        documents=len(expected_rows) - len(missing),
+        missing=missing,
+        fields=scores,
+        mismatches=mismatches,
+        peer_mismatches=peer_mismatches,
+    )
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV file as dicts."""
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def read_reference(path: Path) -> dict[str, dict[str, str]]:
+    """The peer CSV keyed by file name."""
+    return {row["file"]: row for row in read_csv(path)}
+
+
+def load_outputs(directory: Path) -> dict[str, Letter | None]:
+    """Letters from previously extracted JSON files, keyed by the source file name."""
+    letters: dict[str, Letter | None] = {}
+    for path in sorted(directory.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        name = data.get("source", {}).get("name") if isinstance(data, dict) else None
+        if not name or "letter" not in data:
+            logger.warning("%s is not a document JSON; skipped", path.name)
+            continue
+        letters[name] = Letter.model_validate(data["letter"])
+    return letters
+
+
+def extract_letters(paths: list[str], *, workers: int = 1) -> dict[str, Letter | None]:
+    """Run the pipeline on files or directories; files refused as input map to None."""
+    letters: dict[str, Letter | None] = {}
+    for outcome in run_many(discover(paths), workers=workers, password=None, indent=None):
+        name = Path(outcome.input).name
+        if outcome.json_text is None:
+            logger.info("%s", outcome.error)
+            letters[name] = None
+            continue
+        letters[name] = Document.model_validate_json(outcome.json_text).letter
+    return letters
+
+
+def mark_refused(letters: dict[str, Letter | None], expected_rows: list[dict[str, str]]) -> None:
+    """In ``--outputs`` mode a refused file has no JSON: mark the expected non-PDFs as refused."""
+    for row in expected_rows:
+        if row["file"] not in letters and row.get("kind") == NOT_A_PDF:
+            letters[row["file"]] = None
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def table_lines(evaluation: Evaluation, *, with_peer: bool) -> list[str]:
+    """A Markdown table: field, rows, accuracy and coverage (ours, and the peer's)."""
+    header = "| field | expected | accuracy | coverage | extra |"
+    rule = "|---|---:|---:|---:|---:|"
+    if with_peer:
+        header += " peer accuracy | peer coverage |"
+        rule += "---:|---:|"
+    lines = [header, rule]
+    for score in evaluation.fields:
+        if score.expected == 0 and score.extra == 0:
+            continue
+        line = (
+            f"| {score.field} | {score.expected} | {_percent(score.accuracy)} ({score.correct}) "
+            f"| {_percent(score.coverage)} | {score.extra} |"
+        )
+        if with_peer:
+            line += f" {_percent(score.peer_accuracy)} | {_percent(score.peer_coverage)} |"
+        lines.append(line)
+    return lines
+
+
+def mismatch_lines(mismatches: list[Mismatch]) -> list[str]:
+    """One tab-separated line per mismatch: file, field, expected, got."""
+    return [f"{m.file}\t{m.field}\texpected={m.expected or '∅'}\tgot={m.got or '∅'}" for m in mismatches]
