@@ -43,6 +43,7 @@ class MetricVocabulary(BaseModel):
     non_metric_after: list[str]
     age_before: list[str]
     count_stopwords: list[str]
+    subject_prepositions: list[str]
     subject_leaders: list[str]
     months: list[str]
     next_sentence_baseline: str
@@ -116,6 +117,8 @@ class Grammar:
         self.next_sentence = re.compile(vocab.next_sentence_baseline, re.IGNORECASE)
         self.subject_leader = re.compile(rf"\b(?:{_alternation(vocab.subject_leaders)})\s+", re.IGNORECASE)
         self.stopwords = frozenset(vocab.count_stopwords)
+        self.prepositions = frozenset(vocab.subject_prepositions)
+        self.months_set = frozenset(vocab.months)
         self.month_index = {name: index for index, name in enumerate(vocab.months[:12], start=1)}
         for index, name in enumerate(vocab.months[12:]):
             self.month_index[name] = [1, 2, 3, 4, 6, 7, 8, 9, 9, 10, 11, 12][index]
@@ -586,19 +589,25 @@ def _subject(body: str, raw: _Raw, gram: Grammar) -> str | None:
 
 
 def _take_words(text: str, gram: Grammar) -> list[str]:
+    """A noun phrase from the start of ``text``: words up to a verb, conjunction, number or punctuation.
+
+    Prepositions may continue it ('children in care') but neither start nor end it."""
     words: list[str] = []
     for match in WORD_RE.finditer(text):
-        if text[: match.start()].strip(" ") and re.search(r"[.,;:()]", text[: match.start()]):
+        if re.search(r"[.,;:()]", text[: match.start()]):
             break
         word = match.group(0)
         lowered = word.lower()
-        if lowered in gram.stopwords and lowered not in ("of",):
+        if word[0].isdigit() or lowered in gram.months_set:
             break
-        if word[0].isdigit():
+        if lowered in gram.prepositions:
+            if not words or lowered == "who":
+                break
+        elif lowered in gram.stopwords:
             break
         words.append(word)
         if len(words) >= gram.vocab.max_subject_words:
             break
-    while words and words[-1].lower() in ("of", "and", "the"):
+    while words and (words[-1].lower() in gram.prepositions or words[-1].lower() in ("and", "the", "a")):
         words.pop()
     return words

@@ -1,0 +1,385 @@
+"""Evaluation against the gold annotations in ``corpus/gold``.
+
+Findings are scored per sentence: a gold sentence counts as a strength (or weakness) when
+its label is that polarity or ``mixed``, and as predicted when a finding of that polarity
+covers most of it, so a mixed sentence needs both. Metrics are scored per gold figure:
+detected when a metric overlaps its span; fields are compared on detected figures.
+Lexicon (VADER) and general quantity-extraction (quantulum3) baselines run on the same
+items when their packages are installed (the ``dev`` extra).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models import Document, Finding, Metric
+from pipeline.extract import extract
+from pipeline.gold import Anchor, GoldFigure, GoldFile, GoldSentence, anchor_figure, load_gold
+
+logger = logging.getLogger(__name__)
+
+LABELS: tuple[str, ...] = ("strength", "weakness", "mixed", "neutral")
+SplitChoice = Literal["tune", "test", "all"]
+#: VADER compound score beyond which a sentence counts as positive / negative.
+VADER_THRESHOLD = 0.05
+TOKEN_RE = re.compile(r"[a-z0-9]+")
+
+
+class Scores(BaseModel):
+    """Precision, recall and F1 for one class."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    precision: float
+    recall: float
+    f1: float
+    gold: int = Field(description="Gold positives.")
+    predicted: int = Field(description="Predicted positives.")
+
+
+def scores(true_positive: int, gold: int, predicted: int) -> Scores:
+    """Scores from counts (0 when undefined)."""
+    precision = true_positive / predicted if predicted else 0.0
+    recall = true_positive / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Scores(precision=round(precision, 3), recall=round(recall, 3), f1=round(f1, 3), gold=gold, predicted=predicted)
+
+
+class FindingsReport(BaseModel):
+    """Sentence-level evaluation of strengths and weaknesses."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    split: SplitChoice
+    documents: int
+    sentences: int
+    unanchored: int
+    polarity: dict[str, Scores]
+    by_kind: dict[str, dict[str, Scores]]
+    confusion: dict[str, dict[str, int]]
+    theme_f1: Scores
+    theme_exact: float
+    baseline: dict[str, Scores] | None = Field(description="VADER on the same sentences (None when not installed).")
+
+
+class FieldAccuracy(BaseModel):
+    """Accuracy of one field on detected figures."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    correct: float
+    total: int
+    accuracy: float
+
+
+class MetricsReport(BaseModel):
+    """Figure-level evaluation of metrics."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    split: SplitChoice
+    documents: int
+    figures: int
+    unanchored: int
+    detection: Scores
+    fields: dict[str, FieldAccuracy]
+    baseline_detection: Scores | None = None
+    baseline_value: FieldAccuracy | None = None
+
+
+class _Extracted(BaseModel):
+    """A gold document with the tool's output for it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    gold: GoldFile
+    document: Document
+
+
+def _documents(
+    gold_dir: Path,
+    corpus_dir: Path,
+    family: Literal["findings", "metrics"],
+    split: SplitChoice,
+    extractor: Callable[[Path], Document],
+) -> list[_Extracted]:
+    result: list[_Extracted] = []
+    for gold in load_gold(gold_dir, family):
+        if split != "all" and gold.header.split != split:
+            continue
+        path = corpus_dir / gold.header.file
+        if not path.is_file():
+            logger.warning("gold document %s not found under %s", gold.header.file, corpus_dir)
+            continue
+        document = extractor(path)
+        if document.source.sha256 != gold.header.sha256:
+            logger.warning("%s: sha256 differs from the gold annotation; skipped", gold.header.file)
+            continue
+        result.append(_Extracted(gold=gold, document=document))
+    return result
+
+
+def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
+    return max(0, min(a_end, b_end) - max(a_start, b_start))
+
+
+def predicted_label(findings: Iterable[Finding], start: int, end: int) -> tuple[str, set[str]]:
+    """Label the tool gives a gold sentence span, and the themes of the findings covering it."""
+    polarities: set[str] = set()
+    themes: set[str] = set()
+    for finding in findings:
+        shared = _overlap(start, end, finding.start, finding.end)
+        if shared and shared * 2 > min(end - start, finding.end - finding.start):
+            polarities.add(str(finding.polarity))
+            themes.update(finding.themes)
+    if len(polarities) == 2:
+        return "mixed", themes
+    if polarities:
+        return polarities.pop(), themes
+    return "neutral", themes
+
+
+def _has(label: str, polarity: str) -> bool:
+    return label == polarity or label == "mixed"
+
+
+def evaluate_findings(
+    gold_dir: Path,
+    corpus_dir: Path,
+    split: SplitChoice = "test",
+    *,
+    baseline: bool = True,
+    extractor: Callable[[Path], Document] = extract,
+) -> FindingsReport:
+    """Score the findings stage on the gold sentences."""
+    docs = _documents(gold_dir, corpus_dir, "findings", split, extractor)
+    pairs: list[tuple[str, str, str, set[str], set[str], str]] = []  # gold, pred, kind, gold themes, pred themes, text
+    unanchored = 0
+    for item in docs:
+        anchor = Anchor(item.document.text)
+        findings = sorted(item.document.findings, key=lambda f: f.start)
+        cursor = 0
+        for sentence in item.gold.sentences:
+            span = anchor.find_sentence(sentence.quote, sentence.n_words, cursor)
+            if span is None:
+                unanchored += 1
+                continue
+            cursor = span[1]
+            nearby = [f for f in findings if f.start < span[1] and f.end > span[0]]
+            label, themes = predicted_label(nearby, span[0], span[1])
+            text = item.document.text[span[0] : span[1]]
+            pairs.append((sentence.label, label, str(item.document.letter.kind), set(sentence.themes), themes, text))
+    polarity = {p: _polarity_scores([(g, pr) for g, pr, *_ in pairs], p) for p in ("strength", "weakness")}
+    by_kind: dict[str, dict[str, Scores]] = {}
+    for kind in sorted({k for _, _, k, *_ in pairs}):
+        subset = [(g, pr) for g, pr, k, *_ in pairs if k == kind]
+        by_kind[kind] = {p: _polarity_scores(subset, p) for p in ("strength", "weakness")}
+    confusion = {g: {p: 0 for p in LABELS} for g in LABELS}
+    for gold_label, pred_label, *_ in pairs:
+        confusion[gold_label][pred_label] += 1
+    theme_tp = theme_gold = theme_pred = exact = compared = 0
+    for gold_label, pred_label, _, gold_themes, pred_themes, _ in pairs:
+        if gold_label == "neutral" or pred_label == "neutral":
+            continue
+        compared += 1
+        theme_tp += len(gold_themes & pred_themes)
+        theme_gold += len(gold_themes)
+        theme_pred += len(pred_themes)
+        exact += gold_themes == pred_themes
+    vader = _vader([(g, text) for g, _, _, _, _, text in pairs]) if baseline else None
+    return FindingsReport(
+        split=split,
+        documents=len(docs),
+        sentences=len(pairs),
+        unanchored=unanchored,
+        polarity=polarity,
+        by_kind=by_kind,
+        confusion=confusion,
+        theme_f1=scores(theme_tp, theme_gold, theme_pred),
+        theme_exact=round(exact / compared, 3) if compared else 0.0,
+        baseline=vader,
+    )
+
+
+def _polarity_scores(pairs: list[tuple[str, str]], polarity: str) -> Scores:
+    tp = sum(1 for g, p in pairs if _has(g, polarity) and _has(p, polarity))
+    return scores(tp, sum(1 for g, _ in pairs if _has(g, polarity)), sum(1 for _, p in pairs if _has(p, polarity)))
+
+
+def _vader(items: list[tuple[str, str]]) -> dict[str, Scores] | None:
+    try:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    except ImportError:
+        logger.warning("vaderSentiment is not installed (pip install -e '.[dev]'); no baseline")
+        return None
+    analyzer = SentimentIntensityAnalyzer()
+    pairs: list[tuple[str, str]] = []
+    for gold_label, text in items:
+        compound = analyzer.polarity_scores(text)["compound"]
+        label = "strength" if compound >= VADER_THRESHOLD else ("weakness" if compound <= -VADER_THRESHOLD else "neutral")
+        pairs.append((gold_label, label))
+    return {p: _polarity_scores(pairs, p) for p in ("strength", "weakness")}
+
+
+# --- metrics ---------------------------------------------------------------------------------
+
+
+def evaluate_metrics(
+    gold_dir: Path,
+    corpus_dir: Path,
+    split: SplitChoice = "test",
+    *,
+    baseline: bool = True,
+    extractor: Callable[[Path], Document] = extract,
+) -> MetricsReport:
+    """Score the metrics stage on the gold figures."""
+    docs = _documents(gold_dir, corpus_dir, "metrics", split, extractor)
+    unanchored = 0
+    tp = gold_total = predicted_total = 0
+    fields: dict[str, list[float]] = defaultdict(list)
+    base_tp = base_predicted = 0
+    base_value: list[float] = []
+    for item in docs:
+        anchor = Anchor(item.document.text)
+        spans: list[tuple[GoldFigure, tuple[int, int]]] = []
+        for figure in item.gold.figures:
+            span = anchor_figure(anchor, figure)
+            if span is None:
+                unanchored += 1
+                continue
+            spans.append((figure, span))
+        whole = "whole" in item.gold.header.selection.lower()
+        pages = {figure.page for figure, _ in spans}
+        predictions = [m for m in item.document.metrics if whole or m.page in pages]
+        gold_total += len(spans)
+        predicted_total += len(predictions)
+        for figure, (start, end) in spans:
+            match = _best(predictions, start, end)
+            if match is None:
+                continue
+            tp += 1
+            _compare_fields(figure, match, fields)
+        if baseline:
+            found = _quantulum(item.document, pages if not whole else None)
+            if found is not None:
+                base_predicted += len(found)
+                for figure, (start, end) in spans:
+                    hit = next((q for q in found if _overlap(start, end, q[0], q[1])), None)
+                    if hit is not None:
+                        base_tp += 1
+                        base_value.append(1.0 if _same_number(figure.value, hit[2]) else 0.0)
+    accuracy = {
+        name: FieldAccuracy(correct=round(sum(values), 2), total=len(values), accuracy=round(sum(values) / len(values), 3) if values else 0.0)
+        for name, values in sorted(fields.items())
+    }
+    return MetricsReport(
+        split=split,
+        documents=len(docs),
+        figures=gold_total,
+        unanchored=unanchored,
+        detection=scores(tp, gold_total, predicted_total),
+        fields=accuracy,
+        baseline_detection=scores(base_tp, gold_total, base_predicted) if baseline and base_predicted else None,
+        baseline_value=(
+            FieldAccuracy(correct=sum(base_value), total=len(base_value), accuracy=round(sum(base_value) / len(base_value), 3))
+            if base_value
+            else None
+        ),
+    )
+
+
+def _best(predictions: list[Metric], start: int, end: int) -> Metric | None:
+    best: Metric | None = None
+    best_overlap = 0
+    for metric in predictions:
+        shared = _overlap(start, end, metric.start, metric.end)
+        if shared > best_overlap:
+            best, best_overlap = metric, shared
+    return best
+
+
+def _same_number(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= max(1e-6, 0.002 * abs(a))
+
+
+def tokens(text: str | None) -> list[str]:
+    """Lower-case word tokens for subject overlap."""
+    return TOKEN_RE.findall((text or "").lower().replace("’", "'"))
+
+
+def token_f1(gold: str | None, predicted: str | None) -> float:
+    """Token-overlap F1 of two short phrases."""
+    gold_tokens, predicted_tokens = Counter(tokens(gold)), Counter(tokens(predicted))
+    if not gold_tokens and not predicted_tokens:
+        return 1.0
+    shared = sum((gold_tokens & predicted_tokens).values())
+    if not shared:
+        return 0.0
+    precision = shared / sum(predicted_tokens.values())
+    recall = shared / sum(gold_tokens.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _compare_fields(figure: GoldFigure, metric: Metric, fields: dict[str, list[float]]) -> None:
+    value_ok = _same_number(figure.value, metric.value) and _same_number(figure.low, metric.low) and _same_number(figure.high, metric.high)
+    fields["value"].append(1.0 if value_ok else 0.0)
+    fields["kind"].append(1.0 if figure.kind == metric.kind else 0.0)
+    fields["unit"].append(1.0 if figure.unit == metric.unit else 0.0)
+    fields["approx"].append(1.0 if figure.approx == metric.approx else 0.0)
+    gold_base = figure.baseline.value if figure.baseline else None
+    gold_base_low = figure.baseline.low if figure.baseline else None
+    ours = metric.baseline
+    base_ok = (figure.baseline is None and ours is None) or (
+        figure.baseline is not None
+        and ours is not None
+        and _same_number(gold_base, ours.value)
+        and _same_number(gold_base_low, ours.low)
+    )
+    fields["baseline"].append(1.0 if base_ok else 0.0)
+    fields["change"].append(1.0 if (figure.change or None) == (metric.change or None) else 0.0)
+    comparator_ok = (figure.comparator is None and metric.comparator is None) or (
+        figure.comparator is not None and metric.comparator is not None and _same_number(figure.comparator.value, metric.comparator.value)
+    )
+    fields["comparator"].append(1.0 if comparator_ok else 0.0)
+    fields["date"].append(1.0 if (figure.date or None) == (metric.date or None) else 0.0)
+    fields["subject"].append(token_f1(figure.subject, metric.subject))
+
+
+def _quantulum(document: Document, pages: set[int] | None) -> list[tuple[int, int, float | None]] | None:
+    """quantulum3's quantities in the document's sentences: (start, end, value)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from quantulum3 import parser
+    except ImportError:
+        logger.warning("quantulum3 is not installed (pip install -e '.[dev]'); no baseline")
+        return None
+    found: list[tuple[int, int, float | None]] = []
+    for sentence in document.sentences:
+        if pages is not None and sentence.page not in pages:
+            continue
+        text = document.text[sentence.start : sentence.end]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                quantities = parser.parse(text)
+            except Exception:  # noqa: BLE001 - the baseline's own failures are not ours
+                logger.debug("quantulum3 failed on a sentence", exc_info=True)
+                continue
+        for quantity in quantities:
+            start, end = quantity.span
+            value = float(quantity.value) if quantity.value is not None else None
+            found.append((sentence.start + start, sentence.start + end, value))
+    return found
+
+

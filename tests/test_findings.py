@@ -1,0 +1,127 @@
+"""Strength and weakness rules: cues, modifiers (ConText-style), contrast splitting, themes."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import Document
+from pipeline.extract import extract
+from pipeline.findings import finding_rules
+
+HEADING = "Findings\n\n"
+
+
+def _label(sentence: str) -> tuple[str, Document]:
+    document = extract(HEADING + sentence)
+    polarities = {f.polarity for f in document.findings}
+    if not polarities:
+        return "neutral", document
+    if len(polarities) == 2:
+        return "mixed", document
+    return polarities.pop(), document
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("Assessments are thorough and timely.", "strength", id="plain-strength"),
+        pytest.param("Management oversight is weak.", "weakness", id="plain-weakness"),
+        pytest.param("Planning has improved since the last inspection.", "strength", id="has-improved"),
+        pytest.param("The quality of assessments has deteriorated.", "weakness", id="has-deteriorated"),
+        pytest.param("Supervision is less effective than at the last inspection.", "weakness", id="less-effective-than"),
+        pytest.param("Plans are not effective.", "weakness", id="negation-not"),
+        pytest.param("Plans are no longer timely.", "weakness", id="negation-no-longer"),
+        pytest.param("Reviews are never timely.", "weakness", id="negation-never"),
+        pytest.param("Visits are not always timely.", "weakness", id="partial-not-always"),
+        pytest.param("Children's views are not consistently recorded.", "weakness", id="partial-not-consistently"),
+        pytest.param("Not all children have an up-to-date plan.", "weakness", id="partial-not-all"),
+        pytest.param("Too few children are seen alone.", "weakness", id="partial-too-few"),
+        pytest.param("A small number of children do not have a plan.", "weakness", id="partial-small-number"),
+        pytest.param("Learning from audits is yet to lead to better plans.", "weakness", id="hedge-yet-to"),
+        pytest.param("The new model has not yet had an impact.", "weakness", id="hedge-not-yet"),
+        pytest.param("Managers are beginning to use supervision effectively.", "strength", id="hedge-beginning-to"),
+        pytest.param("No children were found to be unsafe.", "strength", id="double-negative-no-unsafe"),
+        pytest.param("Inspectors did not see any children whose plans were out of date.", "strength", id="double-negative-did-not-see"),
+        pytest.param("Leaders were not only ambitious but also realistic.", "strength", id="pseudo-not-only"),
+        pytest.param("The local authority operates five children's homes.", "neutral", id="neutral-fact"),
+        pytest.param("Inspectors looked at a range of evidence.", "neutral", id="neutral-method"),
+        pytest.param("The local authority was judged inadequate in 2019.", "neutral", id="context-past-judgement"),
+        pytest.param(
+            "Although actions are not always time-bound, decisions are appropriately reached.",
+            "mixed",
+            id="mixed-although",
+        ),
+        pytest.param("Plans are detailed, but they are not always reviewed.", "mixed", id="mixed-but"),
+        pytest.param("Most visits are timely, but not all are recorded.", "mixed", id="mixed-most-but-not-all"),
+        pytest.param("While staff are skilled, caseloads are too high.", "mixed", id="mixed-while"),
+        pytest.param("Despite high caseloads, social workers are effective.", "mixed", id="mixed-despite"),
+        pytest.param("Plans are clear; however, reviews are delayed.", "mixed", id="mixed-however"),
+    ],
+)
+def test_sentence_polarity(sentence: str, expected: str) -> None:
+    label, document = _label(sentence)
+    assert label == expected, [(f.polarity, f.text, [c.rule for c in f.cues]) for f in document.findings]
+
+
+def test_mixed_sentence_is_split_into_clauses() -> None:
+    _, document = _label("Although actions are not always time-bound, decisions are appropriately reached.")
+    parts = {f.polarity: f.text for f in document.findings}
+    assert parts == {
+        "weakness": "Although actions are not always time-bound",
+        "strength": "decisions are appropriately reached.",
+    }
+    for finding in document.findings:
+        assert document.text[finding.start : finding.end] == finding.text
+
+
+def test_modifiers_are_recorded_on_the_finding() -> None:
+    _, document = _label("Visits are not always timely.")
+    (finding,) = document.findings
+    assert "part.not_always" in finding.modifiers
+    assert any(cue.kind == "modifier" and cue.rule == "part.not_always" for cue in finding.cues)
+
+
+def test_negation_is_flagged() -> None:
+    _, document = _label("No children were found to be unsafe.")
+    (finding,) = document.findings
+    assert finding.negated and finding.polarity == "strength"
+
+
+def test_hedge_is_flagged() -> None:
+    _, document = _label("Managers are beginning to use supervision effectively.")
+    (finding,) = document.findings
+    assert finding.hedged
+
+
+def test_what_needs_to_improve_items_are_weaknesses() -> None:
+    document = extract(
+        "What needs to improve in this area of social work practice\n\n"
+        "• The quality of children's plans.\n• Capturing children's views in assessments.\n\nFindings\n\nPlans are good."
+    )
+    weaknesses = [f for f in document.findings if f.polarity == "weakness"]
+    assert [f.text for f in weaknesses] == ["The quality of children's plans.", "Capturing children's views in assessments."]
+    assert all(any(c.kind == "section_default" for c in f.cues) for f in weaknesses)
+
+
+def test_every_finding_names_the_rules_that_fired() -> None:
+    _, document = _label("Assessments are thorough and timely.")
+    rules = {cue.rule for f in document.findings for cue in f.cues}
+    known = {r.id for r in finding_rules().cues}
+    assert rules and rules <= known
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Findings\n\nCare leavers are well supported by personal advisers.", ["care_leavers"], id="own-words"),
+        pytest.param(
+            "The experiences and progress of care leavers\n\nThey are well supported.",
+            ["care_leavers"],
+            id="section-fallback",
+        ),
+    ],
+)
+def test_themes(text: str, expected: list[str]) -> None:
+    document = extract(text)
+    (finding,) = document.findings
+    assert finding.themes == expected

@@ -1,0 +1,125 @@
+"""Metric shapes: each construction the tool must read, in our own sentences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from models import Metric
+from pipeline.extract import extract
+from pipeline.metrics import parse_number
+
+
+def _metrics(sentence: str) -> list[Metric]:
+    document = extract("Findings\n\n" + sentence)
+    for metric in document.metrics:
+        assert document.text[metric.start : metric.end] == metric.text
+    return document.metrics
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("Of those children, 89% were seen within a week.", {"text": "89%", "kind": "percentage", "value": 89, "unit": "percent"}, id="percent-sign"),
+        pytest.param("Some 89 per cent of plans were reviewed.", {"text": "89 per cent", "value": 89, "unit": "percent", "approx": "about"}, id="per-cent-words"),
+        pytest.param("Only 7 percent of cases were audited.", {"text": "7 percent", "value": 7, "approx": "just"}, id="percent-one-word"),
+        pytest.param("The council made savings of more than £4m this year.", {"text": "£4m", "kind": "money", "value": 4_000_000, "unit": "GBP", "approx": "more_than"}, id="money-m"),
+        pytest.param("It invested £1.2 million in early help.", {"text": "£1.2 million", "value": 1_200_000, "unit": "GBP"}, id="money-million"),
+        pytest.param("Each visit costs 50p in travel.", {"text": "50p", "kind": "money", "value": 0.5}, id="money-pence"),
+        pytest.param("There are 1,271 children in care.", {"text": "1,271", "kind": "count", "value": 1271, "subject": "children in care"}, id="count-separator"),
+        pytest.param("Inspectors sampled nine children's records.", {"text": "nine", "kind": "count", "value": 9}, id="count-word"),
+        pytest.param("There were twenty-two referrals in a week.", {"text": "twenty-two", "value": 22}, id="count-hyphenated-word"),
+        pytest.param("Caseloads are between 25 to 35 children.", {"text": "between 25 to 35", "value": None, "low": 25, "high": 35}, id="range-between"),
+        pytest.param(
+            "Care leavers in suitable accommodation rose from 58% in March 2019 to 91% in May 2020.",
+            {"text": "91%", "value": 91, "date": "2020-05", "baseline": {"value": 58, "date": "2019-03"}, "change": "increase"},
+            id="from-to-with-dates",
+        ),
+        pytest.param(
+            "Children waiting for allocation fell from 312 at the last inspection to just seven at the end of June.",
+            {"text": "seven", "value": 7, "approx": "just", "baseline": {"value": 312}, "change": "decrease"},
+            id="from-count-to-word",
+        ),
+        pytest.param(
+            "Agency social workers reduced from143 in 2018-19 to just two.",
+            {"text": "two", "value": 2, "baseline": {"value": 143, "date": "2018-04/2019-03"}, "change": "decrease"},
+            id="glued-from-and-financial-year",
+        ),
+        pytest.param(
+            "Average caseloads are now 17 compared with between 25 to 35 last year.",
+            {"text": "17", "value": 17, "baseline": {"low": 25, "high": 35}},
+            id="compared-with-range-last-year",
+        ),
+        pytest.param(
+            "The re-referral rate is 19% (the national average is 15%).",
+            {"text": "19%", "value": 19, "comparator": {"value": 15, "label": "the national average"}},
+            id="comparator-national-average",
+        ),
+        pytest.param("This is a rate of 98 per 10,000 children.", {"text": "98 per 10,000", "kind": "rate", "unit": "per_10000", "value": 98}, id="rate"),
+        pytest.param("Two thirds of audits included feedback.", {"text": "Two thirds", "kind": "fraction", "value": 0.667}, id="fraction-words"),
+        pytest.param("Plans were out of date for one in five children.", {"text": "one in five", "kind": "fraction", "value": 0.2}, id="fraction-one-in"),
+        pytest.param("Half of the children were seen alone.", {"text": "Half", "kind": "fraction", "value": 0.5}, id="fraction-half"),
+        pytest.param("Conferences are held within ten working days.", {"text": "ten working days", "kind": "duration", "unit": "working_days", "value": 10, "approx": "up_to"}, id="duration-working-days"),
+        pytest.param("Some children waited six months for a plan.", {"text": "six months", "kind": "duration", "unit": "months", "value": 6}, id="duration-months"),
+    ],
+)
+def test_metric_shapes(sentence: str, expected: dict[str, Any]) -> None:
+    metrics = _metrics(sentence)
+    metric = next((m for m in metrics if m.text == expected["text"]), None)
+    assert metric is not None, [m.text for m in metrics]
+    for key, value in expected.items():
+        got = getattr(metric, key)
+        if isinstance(value, dict):
+            assert got is not None, key
+            for inner_key, inner_value in value.items():
+                assert getattr(got, inner_key) == inner_value, (key, inner_key)
+        else:
+            assert got == value, key
+
+
+def test_next_sentence_baseline() -> None:
+    metrics = _metrics("412 children were the subject of a plan. This is an increase from 355 at 31 March 2019.")
+    assert [m.text for m in metrics] == ["412"]
+    (metric,) = metrics
+    assert metric.baseline is not None and metric.baseline.value == 355 and metric.baseline.date == "2019-03-31"
+    assert metric.change == "increase"
+    assert metric.baseline.start is not None
+
+
+def test_from_to_is_never_averaged() -> None:
+    metrics = _metrics("The share fell from 30% to 13%.")
+    assert [(m.value, m.baseline.value if m.baseline else None) for m in metrics] == [(13, 30)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("The visit took place on 6 and 7 February 2024.", id="dates"),
+        pytest.param("Services for 16- and 17-year-olds who are homeless are good.", id="ages-hyphenated"),
+        pytest.param("Young people aged 16 or 17 were housed.", id="ages-aged"),
+        pytest.param("This was the second monitoring visit since 2022.", id="ordinal-and-year"),
+        pytest.param("Leaders focused on National Framework, Outcome 2.", id="outcome-number"),
+        pytest.param("Section 47 enquiries are timely.", id="section-number"),
+        pytest.param("The impact of COVID-19 was significant.", id="name-with-number"),
+        pytest.param("One of the areas for improvement was supervision.", id="one-of"),
+        pytest.param("Spending in 2023-24 was higher.", id="financial-year"),
+    ],
+)
+def test_not_metrics(sentence: str) -> None:
+    assert _metrics(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1,271", 1271), ("nine", 9), ("twenty-two", 22), ("a hundred", 100), ("3.5", 3.5)],
+)
+def test_parse_number(text: str, value: float) -> None:
+    assert parse_number(text) == value
+
+
+def test_metric_inside_finding_links_to_it() -> None:
+    document = extract("Findings\n\nCare leavers in suitable accommodation have improved from 58% to 91%.")
+    (metric,) = document.metrics
+    finding = next(f for f in document.findings if f.id == metric.finding)
+    assert finding.polarity == "strength"
