@@ -164,6 +164,78 @@ def evaluate_metadata(
     raise typer.Exit(1 if result.mismatches else 0)
 
 
+class EvaluateWhat(str, Enum):
+    """Which stage `evaluate` scores."""
+
+    FINDINGS = "findings"
+    METRICS = "metrics"
+    ALL = "all"
+
+
+class SplitOption(str, Enum):
+    """Which part of the gold to score."""
+
+    TEST = "test"
+    TUNE = "tune"
+    ALL = "all"
+
+
+GoldOption = Annotated[
+    Path, typer.Option("--gold", exists=True, file_okay=False, help="Gold annotations folder (findings/, metrics/).")
+]
+CorpusOption = Annotated[
+    Path, typer.Option("--corpus", exists=True, file_okay=False, help="Folder the gold's file paths are relative to.")
+]
+
+
+@app.command()
+def evaluate(
+    gold: GoldOption = Path("corpus/gold"),
+    corpus: CorpusOption = Path("../shared/corpus"),
+    what: Annotated[EvaluateWhat, typer.Option("--what", help="Stage to score.")] = EvaluateWhat.ALL,
+    split: Annotated[SplitOption, typer.Option("--split", help="Held-out 'test' part, 'tune' part, or 'all'.")] = SplitOption.TEST,
+    baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also run VADER / quantulum3 (dev extra).")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Score findings and metrics against the gold annotations, beside lexicon/quantity baselines."""
+    from pipeline.evaluate import evaluate_findings, evaluate_metrics
+    from pipeline.reporting import findings_table, metrics_table
+
+    _configure_logging(quiet, verbose)
+    reports: list[str] = []
+    if what in (EvaluateWhat.FINDINGS, EvaluateWhat.ALL):
+        findings_report = evaluate_findings(gold, corpus, split.value, baseline=baseline)
+        reports.append(findings_report.model_dump_json(indent=2) if as_json else findings_table(findings_report))
+    if what in (EvaluateWhat.METRICS, EvaluateWhat.ALL):
+        metrics_report = evaluate_metrics(gold, corpus, split.value, baseline=baseline)
+        reports.append(metrics_report.model_dump_json(indent=2) if as_json else metrics_table(metrics_report))
+    typer.echo("\n".join(reports))
+
+
+@app.command("gold-anchor")
+def gold_anchor(
+    gold: GoldOption = Path("corpus/gold"),
+    corpus: CorpusOption = Path("../shared/corpus"),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Fill `start`/`end` in the gold files from their quotes, against the current normalised text."""
+    from pipeline.extract import extract as extract_document
+    from pipeline.gold import load_gold, write_anchored
+
+    _configure_logging(quiet, verbose)
+    texts: dict[str, str] = {}
+    for family in ("findings", "metrics"):
+        for gold_file in load_gold(gold, family):  # type: ignore[arg-type]
+            if gold_file.header.sha256 not in texts and (corpus / gold_file.header.file).is_file():
+                texts[gold_file.header.sha256] = extract_document(corpus / gold_file.header.file).text
+    for family in ("findings", "metrics"):
+        anchored, missed = write_anchored(gold, family, texts)  # type: ignore[arg-type]
+        typer.echo(f"{family}: {anchored} anchored, {missed} not found")
+
+
 def schema_text() -> str:
     """The JSON Schema as checked into ``models/document.schema.json``."""
     return json.dumps(Document.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,54 @@
+"""Plain-text tables for evaluation reports (stable output for the README and CI logs)."""
+
+from __future__ import annotations
+
+from pipeline.evaluate import LABELS, FindingsReport, MetricsReport, Scores
+
+
+def _row(name: str, value: Scores | None) -> str:
+    if value is None:
+        return f"  {name:<28} {'-':>9} {'-':>9} {'-':>9} {'-':>6} {'-':>6}"
+    return f"  {name:<28} {value.precision:>9.3f} {value.recall:>9.3f} {value.f1:>9.3f} {value.gold:>6} {value.predicted:>6}"
+
+
+HEADER = f"  {'':<28} {'precision':>9} {'recall':>9} {'F1':>9} {'gold':>6} {'pred':>6}"
+
+
+def findings_table(report: FindingsReport) -> str:
+    """Findings report as text."""
+    lines = [
+        f"Findings ({report.split} split): {report.documents} documents, {report.sentences} gold sentences"
+        + (f", {report.unanchored} not found in the text" if report.unanchored else ""),
+        HEADER,
+    ]
+    for polarity, value in report.polarity.items():
+        lines.append(_row(f"ofsted-findings {polarity}", value))
+    for polarity in report.polarity:
+        lines.append(_row(f"VADER baseline {polarity}", (report.baseline or {}).get(polarity)))
+    lines.append("  by document kind:")
+    for kind, values in report.by_kind.items():
+        for polarity, value in values.items():
+            lines.append(_row(f"  {kind} {polarity}", value))
+    lines.append(_row("themes (micro)", report.theme_f1) + f"   exact sets {report.theme_exact:.3f}")
+    lines.append("  confusion (rows gold, columns predicted):")
+    lines.append("  " + f"{'':<10}" + "".join(f"{label:>10}" for label in LABELS))
+    for gold_label in LABELS:
+        lines.append("  " + f"{gold_label:<10}" + "".join(f"{report.confusion[gold_label][p]:>10}" for p in LABELS))
+    return "\n".join(lines)
+
+
+def metrics_table(report: MetricsReport) -> str:
+    """Metrics report as text."""
+    lines = [
+        f"Metrics ({report.split} split): {report.documents} documents, {report.figures} gold figures"
+        + (f", {report.unanchored} not found in the text" if report.unanchored else ""),
+        HEADER,
+        _row("ofsted-findings detection", report.detection),
+        _row("quantulum3 detection", report.baseline_detection),
+        "  field accuracy on detected figures (subject: mean token F1):",
+    ]
+    for name, value in report.fields.items():
+        lines.append(f"  {name:<28} {value.accuracy:>9.3f}   ({value.total} figures)")
+    if report.baseline_value is not None:
+        lines.append(f"  {'quantulum3 value':<28} {report.baseline_value.accuracy:>9.3f}   ({report.baseline_value.total} figures)")
+    return "\n".join(lines)
