@@ -87,10 +87,10 @@ def parse_span(text: str, position: int = 0) -> DateSpan | None:
             )
         )
         end = match.end()
-        if match.group("ay") or match.group("by"):
-            break
         separator = SEPARATOR_RE.match(text, end)
         if separator is None:
+            break
+        if (match.group("ay") or match.group("by")) and not _dated_run_follows(text, separator):
             break
         cursor = separator.end()
     if not raw:
@@ -99,6 +99,15 @@ def parse_span(text: str, position: int = 0) -> DateSpan | None:
     if not parts:
         return None
     return DateSpan(parts=parts, start=begin, end=end)
+
+
+def _dated_run_follows(text: str, separator: re.Match[str]) -> bool:
+    """After a full date, only 'and' followed by another dated run continues a split visit
+    ('30 September to 11 October 2024 and 13 to 16 January 2025')."""
+    if "and" not in separator.group(0).lower():
+        return False
+    follower = parse_span(text, separator.end())
+    return follower is not None
 
 
 def _more_follows(text: str, position: int) -> bool:

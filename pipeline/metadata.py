@@ -15,6 +15,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import PurePath
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from models import Authority, DocumentKind, Grade, Inspector, Judgement, JudgementArea, Letter, Visit
@@ -67,7 +69,15 @@ class MetadataRules(BaseModel):
 
 
 class JudgementRule(BaseModel):
-    """A judgement label."""
+    """A judgement label.
+
+    ``scope`` ``head``: the label is looked for in the judgement window after the title,
+    and its grade is the first grade printed before the next label (or, when labels are
+    printed as one block followed by a block of grades, the grade at the same place in
+    the grade block). ``scope`` ``document``: the label may be anywhere (a section
+    heading such as "The Local Safeguarding Children Board is good"), and ``between``
+    must match exactly what separates it from the grade.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -75,6 +85,8 @@ class JudgementRule(BaseModel):
     area: JudgementArea
     pattern: str
     kinds: list[DocumentKind]
+    scope: Literal["head", "document"] = "head"
+    between: str | None = None
 
 
 class AuthorityLink(BaseModel):
@@ -135,6 +147,10 @@ class _Compiled:
         )
         self.grade_of = {f"g{index}": rule.grade for index, rule in enumerate(rules.grades)}
         self.judgements = [(re.compile(rule.pattern, re.IGNORECASE | re.MULTILINE), rule) for rule in judgements]
+        self.between = {
+            rule.id: re.compile(rule.between, re.IGNORECASE) for rule in judgements if rule.between is not None
+        }
+        self.grade_run = re.compile(r"\s*(?:" + "|".join(f"(?:{rule.pattern})" for rule in rules.grades) + r")\b", re.IGNORECASE)
         self.visit = [re.compile(pattern, re.IGNORECASE) for pattern in rules.visit_patterns]
         self.published = [re.compile(pattern, re.IGNORECASE) for pattern in rules.published_patterns]
         self.lead = [re.compile(pattern, re.IGNORECASE) for pattern in rules.lead_patterns]
@@ -213,10 +229,14 @@ def extract_letter(norm: Normalized, source_name: str) -> Letter:
 
 
 def _kind(region: str, rules: _Compiled) -> KindRule | None:
-    for pattern, rule in rules.kinds:
-        if pattern.search(region):
-            return rule
-    return None
+    """The rule whose title pattern is printed first (the title precedes any mention of
+    other kinds, such as an earlier joint targeted area inspection); ties go to rule order."""
+    best: tuple[int, int, KindRule] | None = None
+    for order, (pattern, rule) in enumerate(rules.kinds):
+        match = pattern.search(region)
+        if match and (best is None or (match.start(), order) < best[:2]):
+            best = (match.start(), order, rule)
+    return best[2] if best else None
 
 
 def _visits(text: str, body_start: int, rules: _Compiled) -> list[tuple[dt.date, dt.date]]:
@@ -351,10 +371,11 @@ def _inspectors(text: str, body_start: int, rules: _Compiled) -> list[Inspector]
 
     head = text[: min(len(text), body_start + 4000)]
     for pattern in rules.lead:
-        for match in pattern.finditer(head):
-            name = _clean_name(head[match.end() : match.end() + 80], rules)
+        for match in pattern.finditer(text):
+            following = text[match.end() : match.end() + 80]
+            name = _clean_name(following, rules)
             if name:
-                add(name, match.end() + (len(head[match.end() :]) - len(head[match.end() :].lstrip())), lead=True)
+                add(name, match.end() + following.find(name), lead=True)
     for pattern in rules.inspector_lists:
         for match in pattern.finditer(head):
             sentence_end = head.find(".", match.end())
@@ -390,31 +411,106 @@ def _signatories(text: str, rules: _Compiled, add: Callable[[str, int, bool], No
 def _judgements(
     text: str, body_start: int, kind: DocumentKind, page_of: PageMap, rules: _Compiled
 ) -> list[Judgement]:
-    end = min(len(text), body_start + rules.rules.judgement_window)
+    head_end = min(len(text), body_start + rules.rules.judgement_window)
     labels: list[tuple[int, int, JudgementRule]] = []
+    candidates: list[tuple[int, int, int, JudgementRule]] = []
     for pattern, rule in rules.judgements:
         if kind not in rule.kinds:
             continue
-        match = pattern.search(text, body_start, end)
+        if rule.scope == "document":
+            found = _adjacent_grade(text, pattern, rules.between[rule.id], rules)
+            if found is not None:
+                candidates.append((*found, rule))
+            continue
+        match = pattern.search(text, body_start, head_end)
         if match:
             labels.append((match.start(), match.end(), rule))
     labels.sort(key=lambda item: item[0])
-    results: dict[JudgementArea, Judgement] = {}
-    for index, (start, label_end, rule) in enumerate(labels):
+    candidates.extend(_graded_labels(text, labels, rules))
+    results: dict[str, Judgement] = {}
+    for label_start, grade_start, grade_end, rule in sorted(candidates, key=lambda item: item[1]):
         if rule.area in results:
             continue
-        limit = labels[index + 1][0] if index + 1 < len(labels) else min(len(text), label_end + 200)
-        limit = min(limit, label_end + 200)
-        grade = rules.grades.search(text, label_end, limit)
+        grade = rules.grades.match(text, grade_start, grade_end)
         if grade is None:
             continue
         group = next(name for name, value in grade.groupdict().items() if value is not None)
+        label_end = _label_end(text, label_start, rule, rules)
         results[rule.area] = Judgement(
             area=rule.area,
-            label_as_printed=re.sub(r"\s+", " ", text[start:label_end]).strip(),
+            label_as_printed=re.sub(r"\s+", " ", text[label_start:label_end]).strip(),
             grade=rules.grade_of[group],
-            page=page_of(grade.start()),
-            start=grade.start(),
-            end=grade.end(),
+            page=page_of(grade_start),
+            start=grade_start,
+            end=grade_end,
         )
     return sorted(results.values(), key=lambda j: (j.start, j.area))
+
+
+def _label_end(text: str, label_start: int, rule: JudgementRule, rules: _Compiled) -> int:
+    pattern = next(compiled for compiled, candidate in rules.judgements if candidate.id == rule.id)
+    match = pattern.match(text, label_start)
+    return match.end() if match else label_start
+
+
+def _adjacent_grade(
+    text: str, pattern: re.Pattern[str], between: re.Pattern[str], rules: _Compiled
+) -> tuple[int, int, int] | None:
+    """First place where the label is followed, across exactly ``between``, by a grade."""
+    for match in pattern.finditer(text):
+        gap = between.match(text, match.end())
+        if gap is None:
+            continue
+        grade = rules.grades.match(text, gap.end())
+        if grade is not None:
+            return match.start(), grade.start(), grade.end()
+    return None
+
+
+def _graded_labels(
+    text: str, labels: list[tuple[int, int, JudgementRule]], rules: _Compiled
+) -> list[tuple[int, int, int, JudgementRule]]:
+    """Pair each label with its grade: the grade printed after it, before the next label.
+
+    Where labels are printed as a block (nothing but space between them) followed by a
+    block of as many grades, the n-th label of the block takes the n-th grade.
+    """
+    found: list[tuple[int, int, int, JudgementRule]] = []
+    index = 0
+    while index < len(labels):
+        start, label_end, rule = labels[index]
+        block = [labels[index]]
+        while (
+            index + len(block) < len(labels)
+            and not text[block[-1][1] : labels[index + len(block)][0]].strip()
+        ):
+            block.append(labels[index + len(block)])
+        if len(block) > 1:
+            grades = _grade_block(text, block[-1][1], len(block), rules)
+            if grades is not None:
+                found.extend((label[0], g_start, g_end, label[2]) for label, (g_start, g_end) in zip(block, grades))
+                index += len(block)
+                continue
+        limit = labels[index + 1][0] if index + 1 < len(labels) else len(text)
+        limit = min(limit, label_end + 200)
+        grade = rules.grades.search(text, label_end, limit)
+        if grade is not None:
+            found.append((start, grade.start(), grade.end(), rule))
+        index += 1
+    return found
+
+
+def _grade_block(text: str, position: int, count: int, rules: _Compiled) -> list[tuple[int, int]] | None:
+    """``count`` grades printed one after another from ``position``, or None."""
+    spans: list[tuple[int, int]] = []
+    cursor = position
+    for _ in range(count):
+        run = rules.grade_run.match(text, cursor)
+        if run is None:
+            return None
+        grade = rules.grades.search(text, cursor, run.end())
+        if grade is None:
+            return None
+        spans.append((grade.start(), grade.end()))
+        cursor = run.end()
+    return spans
