@@ -257,8 +257,15 @@ def evaluate_metrics(
                 continue
             spans.append((figure, span))
         whole = "whole" in item.gold.header.selection.lower()
-        pages = {figure.page for figure, _ in spans}
-        predictions = [m for m in item.document.metrics if whole or m.page in pages]
+        # A partial selection is scored on the pages it names, between its first and last figure.
+        first = min((span[0] for _, span in spans), default=0)
+        last = max((span[1] for _, span in spans), default=0)
+        pages = selection_pages(item.gold.header.selection)
+        predictions = [
+            m
+            for m in item.document.metrics
+            if whole or (first <= m.start and m.end <= last and (not pages or m.page in pages))
+        ]
         gold_total += len(spans)
         predicted_total += len(predictions)
         for figure, (start, end) in spans:
@@ -268,7 +275,7 @@ def evaluate_metrics(
             tp += 1
             _compare_fields(figure, match, fields)
         if baseline:
-            found = _quantulum(item.document, pages if not whole else None)
+            found = _quantulum(item.document, None if whole else (first, last))
             if found is not None:
                 base_predicted += len(found)
                 for figure, (start, end) in spans:
@@ -294,6 +301,22 @@ def evaluate_metrics(
             else None
         ),
     )
+
+
+PAGE_RANGE_RE = re.compile(r"\bpages?\s+(\d+)(?:\s*[-–]\s*(\d+))?(?:\s*(?:,|and)\s*(\d+)(?:\s*[-–]\s*(\d+))?)*", re.IGNORECASE)
+NUMBER_RANGE_RE = re.compile(r"(\d+)(?:\s*[-–]\s*(\d+))?")
+
+
+def selection_pages(selection: str) -> set[int]:
+    """Pages named in a gold header's selection ('pages 9-10 ... and pages 11-14'); empty if none."""
+    pages: set[int] = set()
+    for match in PAGE_RANGE_RE.finditer(selection):
+        for number in NUMBER_RANGE_RE.finditer(match.group(0)):
+            low = int(number.group(1))
+            high = int(number.group(2) or low)
+            if 0 < low <= high < low + 200:
+                pages.update(range(low, high + 1))
+    return pages
 
 
 def _best(predictions: list[Metric], start: int, end: int) -> Metric | None:
@@ -355,7 +378,7 @@ def _compare_fields(figure: GoldFigure, metric: Metric, fields: dict[str, list[f
     fields["subject"].append(token_f1(figure.subject, metric.subject))
 
 
-def _quantulum(document: Document, pages: set[int] | None) -> list[tuple[int, int, float | None]] | None:
+def _quantulum(document: Document, window: tuple[int, int] | None) -> list[tuple[int, int, float | None]] | None:
     """quantulum3's quantities in the document's sentences: (start, end, value)."""
     try:
         with warnings.catch_warnings():
@@ -366,7 +389,7 @@ def _quantulum(document: Document, pages: set[int] | None) -> list[tuple[int, in
         return None
     found: list[tuple[int, int, float | None]] = []
     for sentence in document.sentences:
-        if pages is not None and sentence.page not in pages:
+        if window is not None and not (window[0] <= sentence.start and sentence.end <= window[1]):
             continue
         text = document.text[sentence.start : sentence.end]
         with warnings.catch_warnings():

@@ -48,6 +48,9 @@ class MetricVocabulary(BaseModel):
     months: list[str]
     next_sentence_baseline: str
     max_subject_words: int
+    non_metric_patterns: list[str]
+    reference_period_before: str
+    half_context: str
 
 
 def _alternation(phrases: list[str] | set[str]) -> str:
@@ -115,6 +118,9 @@ class Grammar:
         self.from_to = re.compile(r"\bfrom\s*$", re.IGNORECASE)
         self.to_before = re.compile(r"\bto\s+(?:(?:just|only|around|about|almost|nearly|over)\s+)?$", re.IGNORECASE)
         self.next_sentence = re.compile(vocab.next_sentence_baseline, re.IGNORECASE)
+        self.non_metric_spans = re.compile("|".join(f"(?:{p})" for p in vocab.non_metric_patterns), re.IGNORECASE)
+        self.reference_period = re.compile(vocab.reference_period_before, re.IGNORECASE)
+        self.half_context = re.compile(vocab.half_context, re.IGNORECASE)
         self.subject_leader = re.compile(rf"\b(?:{_alternation(vocab.subject_leaders)})\s+", re.IGNORECASE)
         self.stopwords = frozenset(vocab.count_stopwords)
         self.prepositions = frozenset(vocab.subject_prepositions)
@@ -190,11 +196,11 @@ def extract_metrics(
     previous: list[Metric] = []
     for sentence in sentences:
         body = text[sentence.start : sentence.end]
-        consumed_until = 0
+        used: tuple[int, int] | None = None
         next_baseline = gram.next_sentence.match(body)
         if next_baseline and previous:
-            consumed_until = _attach_next_sentence_baseline(body, next_baseline, sentence.start, previous, metrics, gram)
-        raws = [raw for raw in _sentence_figures(body, gram) if raw.start >= consumed_until]
+            used = _attach_next_sentence_baseline(body, next_baseline, sentence.start, previous, metrics, gram)
+        raws = [raw for raw in _sentence_figures(body, gram) if used is None or raw.end <= used[0] or raw.start >= used[1]]
         current: list[Metric] = []
         for raw in raws:
             if raw.role != "main":
@@ -251,15 +257,17 @@ def _attach_next_sentence_baseline(
     previous: list[Metric],
     metrics: list[Metric],
     gram: Grammar,
-) -> int:
-    """'This is an increase from 355 at 31 March 2019': the baseline of the previous sentence's figure."""
+) -> tuple[int, int] | None:
+    """'This is an increase from 355 at 31 March 2019': the baseline of the previous sentence's figure.
+
+    Returns the span (in the sentence) of the figure used as the baseline."""
     rest = body[match.end() :]
     figure = next((raw for raw in _sentence_figures(rest, gram) if raw.role == "main"), None)
     if figure is None or figure.start > 3:
-        return 0
+        return None
     target = next((m for m in reversed(previous) if m.kind == figure.kind and m.baseline is None), None)
     if target is None:
-        return 0
+        return None
     b_start = offset + match.end() + figure.start
     b_end = offset + match.end() + figure.end
     date, _ = _date_after(rest, figure.end, gram)
@@ -272,7 +280,7 @@ def _attach_next_sentence_baseline(
     index = metrics.index(target)
     metrics[index] = updated
     previous[previous.index(target)] = updated
-    return match.end() + figure.end
+    return match.end() + figure.start, match.end() + figure.end
 
 
 def _compare(before: float, after: float) -> Change:
@@ -286,7 +294,10 @@ def _compare(before: float, after: float) -> Change:
 def _sentence_figures(body: str, gram: Grammar) -> list[_Raw]:
     """Figures in one sentence, with ranges, baselines and comparators resolved."""
     raws: list[_Raw] = []
+    blocked = [m.span() for m in gram.non_metric_spans.finditer(body)]
     for match in gram.figure.finditer(body):
+        if any(start <= match.start() < end for start, end in blocked):
+            continue
         raw = _classify(body, match, gram)
         if raw is not None:
             raws.append(raw)
@@ -326,7 +337,7 @@ def _classify(body: str, match: re.Match[str], gram: Grammar) -> _Raw | None:
             value = vocab.fractions.get(phrase) or vocab.fractions.get(match.group("f_word").lower())
             if value is None:
                 return None
-            if phrase == "half" and not re.match(r"^\s+(?:of|the)\b", after, re.IGNORECASE):
+            if phrase == "half" and not (gram.half_context.match(after) or gram.approx_before.search(before)):
                 return None
         else:
             denominator = parse_number(match.group("f_den"), gram)
@@ -349,6 +360,8 @@ def _classify(body: str, match: re.Match[str], gram: Grammar) -> _Raw | None:
     if _is_not_a_measure(body, start, number_end, number_text, gram):
         return None
     if match.group("dur"):
+        if gram.reference_period.search(before):
+            return None  # 'in the last 12 months' dates a statement; it measures nothing
         unit = vocab.duration_units[re.sub(r"\s+", " ", match.group("dur_unit").lower())]
         if unit is Unit.YEARS and re.match(r"^\s*(?:-|\s)?old\b", body[end:], re.IGNORECASE):
             return None
@@ -450,7 +463,7 @@ def _link_baselines(body: str, raws: list[_Raw], gram: Grammar) -> None:
         if raw.role != "main":
             continue
         lead = body[: raw.start]
-        if gram.from_to.search(lead):
+        if gram.from_to.search(lead) or re.search(r"\bfrom\s+the\s+$", lead, re.IGNORECASE):
             target = next(
                 (
                     other
@@ -474,7 +487,7 @@ def _link_baselines(body: str, raws: list[_Raw], gram: Grammar) -> None:
             # 'an increase from 355' with the new value earlier in the sentence
             earlier = next((other for other in reversed(raws[:index]) if other.role == "main" and _same_measure(other, raw)), None)
             if earlier is not None and re.search(
-                r"\b(?:increase|rise|reduction|decrease|fall|drop|up|down)\s+from\s*$", lead, re.IGNORECASE
+                r"\b(?:increase|rise|reduction|decrease|fall|drop|up|down)\s+from\s+(?:the\s+)?$", lead, re.IGNORECASE
             ):
                 date, _ = _date_after(body, raw.end, gram)
                 earlier.baseline = Baseline(value=raw.value, low=raw.low, high=raw.high, date=date, start=raw.start, end=raw.end)
@@ -496,6 +509,13 @@ def _link_baselines(body: str, raws: list[_Raw], gram: Grammar) -> None:
                 raw.role = "baseline"
     for raw in raws:
         if raw.role == "main" and raw.change is None and raw.baseline is None:
+            following = re.match(r"^\s+(\w+)", body[raw.end : raw.end + 20])
+            if following and gram.increase.fullmatch(following.group(1)):
+                raw.change = Change.INCREASE
+                continue
+            if following and gram.decrease.fullmatch(following.group(1)):
+                raw.change = Change.DECREASE
+                continue
             window = body[max(0, raw.start - 40) : raw.start]
             if gram.increase.search(window) and re.search(r"\b(?:to|by)\s+(?:\w+\s+)?$", window):
                 raw.change = Change.INCREASE
