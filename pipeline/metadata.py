@@ -26,6 +26,9 @@ from pipeline.resources import load_json, load_jsonl
 
 logger = logging.getLogger(__name__)
 
+#: A visit cue after which "X and Y" is a range, not two days.
+RANGE_CUE_RE = re.compile(r"between\s*$", re.IGNORECASE)
+
 
 class KindRule(BaseModel):
     """A title pattern that identifies a kind of document."""
@@ -66,6 +69,14 @@ class MetadataRules(BaseModel):
     joint_signature: str
     salutation: str
     not_names: list[str]
+    team_member_pattern: str
+    team_lead_org: str
+    previous_judgement_patterns: list[str]
+    month_year_pattern: str
+    focus_patterns: list[str]
+    monitoring_visit_number_pattern: str
+    ordinals: dict[str, int]
+    honorific: str
 
 
 class JudgementRule(BaseModel):
@@ -161,6 +172,12 @@ class _Compiled:
         self.joint_signature = re.compile(rules.joint_signature, re.IGNORECASE)
         self.salutation = re.compile(rules.salutation, re.IGNORECASE)
         self.not_names = tuple(name.lower() for name in rules.not_names)
+        self.team_member = re.compile(rules.team_member_pattern)
+        self.previous = [re.compile(pattern, re.IGNORECASE) for pattern in rules.previous_judgement_patterns]
+        self.month_year = re.compile(rules.month_year_pattern, re.IGNORECASE)
+        self.focus = [re.compile(pattern, re.IGNORECASE | re.MULTILINE) for pattern in rules.focus_patterns]
+        self.visit_number = re.compile(rules.monitoring_visit_number_pattern, re.IGNORECASE)
+        self.honorific = re.compile(rules.honorific, re.IGNORECASE)
         self.authorities = table.authorities
         alias_owner: dict[str, AuthorityRecord] = {}
         for record in table.authorities:
@@ -201,6 +218,9 @@ def extract_letter(norm: Normalized, source_name: str) -> Letter:
     visits = _visits(text, body_start, rules)
     published = _first_date_after(text, rules.published, 0, len(text))
     letter_date = _letter_date(text, letterhead.start, letterhead.end) if letterhead else None
+    addressee = _addressee(text, letterhead.start, letterhead.end, rules) if letterhead else None
+    if letter_date is None and kind in LETTER_KINDS:
+        letter_date, addressee = _displaced_letterhead(text, rules, addressee)
     reference = (visits[-1][1] if visits else None) or published or letter_date
     authority = _authority(text, body_start, source_name, reference, rules)
     inspectors = _inspectors(text, body_start, rules)
@@ -222,10 +242,110 @@ def extract_letter(norm: Normalized, source_name: str) -> Letter:
         visit_end=visits[-1][1].isoformat() if visits else None,
         visits=[Visit(start=a.isoformat(), end=b.isoformat()) for a, b in visits],
         published=published.isoformat() if published else None,
-        addressee=_addressee(text, letterhead.start, letterhead.end, rules) if letterhead else None,
+        addressee=addressee,
         inspectors=inspectors,
         judgements=judgements,
+        **_letter_extras(text, body_start, kind, rules),
     )
+
+
+#: Kinds that are letters (with a date line, an addressee and a signature).
+LETTER_KINDS = frozenset({DocumentKind.FOCUSED_VISIT, DocumentKind.MONITORING_VISIT, DocumentKind.JTAI})
+#: How far into the body the focus, previous judgement and visit number are looked for.
+LETTER_HEAD_WINDOW = 4000
+#: How far before a previous judgement its "Month YYYY" may be printed.
+PREVIOUS_DATE_WINDOW = 200
+
+
+def _displaced_letterhead(text: str, rules: _Compiled, addressee: str | None) -> tuple[dt.date | None, str | None]:
+    """A letter whose date and address block are not at the top of the text layer.
+
+    The date is the first line that is only a date (before the closing), and the
+    addressee the line after it; without any date line, the first line of the address
+    block that ends at the salutation.
+    """
+    closing = text.find("Yours sincerely")
+    limit = closing if closing > 0 else len(text)
+    offset = 0
+    for line in text[:limit].split("\n"):
+        stripped = line.strip()
+        if DATE_RE.fullmatch(stripped):
+            date = parse_date(stripped)
+            after = text[offset + len(line) + 1 :].split("\n", 1)[0].strip()
+            if after and not rules.salutation.match(after):
+                addressee = addressee or after
+            return date, addressee
+        offset += len(line) + 1
+    if addressee is None:
+        lines = text[: min(len(text), 1500)].split("\n")
+        for index, line in enumerate(lines):
+            if rules.salutation.match(line.strip()) and 0 < index <= 12:
+                addressee = lines[0].strip() or None
+                break
+    return None, addressee
+
+
+def _letter_extras(text: str, body_start: int, kind: DocumentKind, rules: _Compiled) -> dict[str, object]:
+    """Focus, monitoring-visit number and previous judgement of a letter."""
+    if kind not in LETTER_KINDS and kind is not DocumentKind.OTHER:
+        return {}
+    window_end = min(len(text), body_start + LETTER_HEAD_WINDOW)
+    extras: dict[str, object] = {}
+    focus = _focus(text, body_start, window_end, rules)
+    if focus is not None:
+        extras.update(focus=text[focus[0] : focus[1]], focus_start=focus[0], focus_end=focus[1])
+    if kind is DocumentKind.MONITORING_VISIT:
+        number = rules.visit_number.search(text, body_start, window_end)
+        if number is not None:
+            raw = number.group("n").lower()
+            extras["monitoring_visit_number"] = rules.rules.ordinals.get(raw) or int(re.sub(r"\D", "", raw))
+    previous = _previous_judgement(text, body_start, window_end, rules)
+    if previous is not None:
+        extras.update(previous_judgement=previous[0], previous_judgement_date=previous[1])
+    return extras
+
+
+def _focus(text: str, start: int, end: int, rules: _Compiled) -> tuple[int, int] | None:
+    """The focus as printed: from after the cue to the end of its sentence (or its colon)."""
+    for pattern in rules.focus:
+        match = pattern.search(text, start, end)
+        if match is None:
+            continue
+        stop = len(text)
+        for mark in (".\n", ". ", ":\n", "\n"):
+            found = text.find(mark, match.end())
+            if found >= 0:
+                stop = min(stop, found)
+        if stop > match.end():
+            return match.end(), stop
+    return None
+
+
+def _previous_judgement(text: str, start: int, end: int, rules: _Compiled) -> tuple[Grade, str | None] | None:
+    """The overall judgement of the previous inspection, with its 'Month YYYY' where printed."""
+    for pattern in rules.previous:
+        match = pattern.search(text, start, end)
+        if match is None:
+            continue
+        grade = rules.grades.match(text, match.end())
+        if grade is None:
+            continue
+        group = next(name for name, value in grade.groupdict().items() if value is not None)
+        sentence_start = max(text.rfind(". ", 0, match.start()) + 1, match.start() - PREVIOUS_DATE_WINDOW, 0)
+        before = list(rules.month_year.finditer(text, sentence_start, match.start()))
+        after = rules.month_year.match(text, grade.end() + len(" in "), grade.end() + 30) if text[grade.end() : grade.end() + 4].lower() == " in " else None
+        when = before[-1] if before else after
+        if when is None and start <= match.start():
+            previous_sentence = max(text.rfind(". ", 0, sentence_start - 2) + 1, 0)
+            earlier = list(rules.month_year.finditer(text, previous_sentence, sentence_start))
+            when = earlier[-1] if earlier else None
+        return rules.grade_of[group], _month_iso(when.group(0)) if when else None
+    return None
+
+
+def _month_iso(month_year: str) -> str | None:
+    date = parse_date(f"1 {month_year}")
+    return f"{date.year:04d}-{date.month:02d}" if date else None
 
 
 def _kind(region: str, rules: _Compiled) -> KindRule | None:
@@ -246,7 +366,10 @@ def _visits(text: str, body_start: int, rules: _Compiled) -> list[tuple[dt.date,
         for match in pattern.finditer(text, 0, window_end):
             span = parse_span(text, match.end())
             if span is not None and (best is None or match.start() < best[0]):
-                best = (match.start(), span.parts)
+                parts = span.parts
+                if RANGE_CUE_RE.search(match.group(0)) and len(parts) == 2:
+                    parts = [(parts[0][0], parts[-1][1])]  # "between 18 and 22 March" is one run
+                best = (match.start(), parts)
                 break
     return best[1] if best else []
 
@@ -384,6 +507,11 @@ def _inspectors(text: str, body_start: int, rules: _Compiled) -> list[Inspector]
                 name = _clean_name(candidate.group(0), rules)
                 if name:
                     add(name, candidate.start(), lead=False)
+    for member in rules.team_member.finditer(text):
+        name = _clean_name(member.group("name"), rules)
+        if name:
+            lead = bool(member.group("lead")) and member.group("org") == rules.rules.team_lead_org
+            add(name, member.start("name"), lead)
     _signatories(text, rules, add)
     return [found[name] for name in sorted(order, key=lambda n: found[n].start)]
 
@@ -404,8 +532,10 @@ def _signatories(text: str, rules: _Compiled, add: Callable[[str, int, bool], No
         if name:
             names.append((name, closing + tail.find(name)))
     joint = len(names) > 1 or rules.joint_signature.search(tail) is not None
+    if joint:
+        return
     for name, position in names:
-        add(name, position, not joint)
+        add(name, position, True)
 
 
 def _judgements(
