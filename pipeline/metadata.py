@@ -26,6 +26,8 @@ from pipeline.resources import load_json, load_jsonl
 
 logger = logging.getLogger(__name__)
 
+#: Longest stretch of text after an inspector-list cue that is searched for names.
+INSPECTOR_LIST_SPAN = 300
 #: A visit cue after which "X and Y" is a range, not two days.
 RANGE_CUE_RE = re.compile(r"between\s*$", re.IGNORECASE)
 
@@ -492,7 +494,6 @@ def _inspectors(text: str, body_start: int, rules: _Compiled) -> list[Inspector]
         found[name] = Inspector(name=name, lead=lead, start=position, end=position + len(name))
         order.append(name)
 
-    head = text[: min(len(text), body_start + 4000)]
     for pattern in rules.lead:
         for match in pattern.finditer(text):
             following = text[match.end() : match.end() + 80]
@@ -500,17 +501,17 @@ def _inspectors(text: str, body_start: int, rules: _Compiled) -> list[Inspector]
             if name:
                 add(name, match.end() + following.find(name), lead=True)
     for pattern in rules.inspector_lists:
-        for match in pattern.finditer(head):
-            sentence_end = head.find(".", match.end())
-            stop = sentence_end if sentence_end > 0 else match.end() + 200
-            for candidate in rules.name.finditer(head, match.end(), stop):
+        for match in pattern.finditer(text):
+            sentence_end = text.find(".", match.end())
+            stop = min(sentence_end if sentence_end > 0 else len(text), match.end() + INSPECTOR_LIST_SPAN)
+            for candidate in rules.name.finditer(text, match.end(), stop):
                 name = _clean_name(candidate.group(0), rules)
                 if name:
                     add(name, candidate.start(), lead=False)
     for member in rules.team_member.finditer(text):
         name = _clean_name(member.group("name"), rules)
         if name:
-            lead = bool(member.group("lead")) and member.group("org") == rules.rules.team_lead_org
+            lead = bool(member.group("lead")) and member.group("org").lower() == rules.rules.team_lead_org
             add(name, member.start("name"), lead)
     _signatories(text, rules, add)
     return [found[name] for name in sorted(order, key=lambda n: found[n].start)]
