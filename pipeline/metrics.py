@@ -44,6 +44,9 @@ class MetricVocabulary(BaseModel):
     age_before: list[str]
     count_stopwords: list[str]
     subject_prepositions: list[str]
+    subject_skip_words: list[str]
+    subject_stop_words: list[str]
+    subject_trailing_verbs: list[str]
     subject_leaders: list[str]
     months: list[str]
     next_sentence_baseline: str
@@ -124,6 +127,9 @@ class Grammar:
         self.subject_leader = re.compile(rf"\b(?:{_alternation(vocab.subject_leaders)})\s+", re.IGNORECASE)
         self.stopwords = frozenset(vocab.count_stopwords)
         self.prepositions = frozenset(vocab.subject_prepositions)
+        self.subject_skip = frozenset(vocab.subject_skip_words)
+        self.subject_stop = frozenset(vocab.subject_stop_words)
+        self.subject_trailing = frozenset(vocab.subject_trailing_verbs)
         self.months_set = frozenset(vocab.months)
         self.month_index = {name: index for index, name in enumerate(vocab.months[:12], start=1)}
         for index, name in enumerate(vocab.months[12:]):
@@ -581,53 +587,52 @@ def _iso_date(match: re.Match[str], gram: Grammar) -> str | None:
 
 
 def _subject(body: str, raw: _Raw, gram: Grammar) -> str | None:
-    """What is measured: 'X% of <subject>', '<n> <subject>', or 'the number of <subject> ... <n>'."""
-    after = body[raw.end :]
-    words: list[str] = []
-    if raw.kind in (MetricKind.PERCENTAGE, MetricKind.FRACTION):
-        of = re.match(r"^\s+of\s+(?:the\s+|all\s+|their\s+)?", after, re.IGNORECASE)
-        if of:
-            words = _take_words(after[of.end() :], gram)
-    if not words and raw.kind in (MetricKind.COUNT, MetricKind.RATE, MetricKind.FRACTION):
-        words = _take_words(after, gram)
-    if words:
-        return " ".join(words)
+    """What is measured.
+
+    'the proportion/number/rate of <subject> ... <figure>' gives the words after the leader;
+    otherwise the rest of the clause after the figure ('412 children were the subject of a
+    plan', '89% of <subject>'); otherwise the words before the figure in its clause."""
     lead = body[: raw.start]
     leader = None
     for leader in gram.subject_leader.finditer(lead):
         pass
     if leader is not None:
-        words = _take_words(lead[leader.end() :], gram)
+        words = re.findall(r"[A-Za-z'’-]+", lead[leader.end() :])[: gram.vocab.max_subject_words]
+        while words and words[-1].lower() in gram.subject_trailing:
+            words.pop()
         if words:
             return " ".join(words)
-    tail = re.findall(r"[A-Za-z'’-]+", lead)[-gram.vocab.max_subject_words :]
-    while tail and tail[0].lower() in gram.stopwords:
-        tail.pop(0)
-    while tail and tail[-1].lower() in gram.stopwords | {"just", "only", "about", "around", "approximately", "nearly", "almost", "over", "more", "less", "than", "within"}:
+    after = body[raw.end :]
+    of = re.match(r"^\s+of\s+(?:the\s+|all\s+|their\s+|these\s+|those\s+)?", after, re.IGNORECASE)
+    words = _clause_words(after[of.end() :] if of else after, gram)
+    if words:
+        return " ".join(words)
+    clause_start = max(lead.rfind(","), lead.rfind(";"), lead.rfind("("), lead.rfind(":"))
+    tail = re.findall(r"[A-Za-z'’-]+", lead[clause_start + 1 :])[-gram.vocab.max_subject_words :]
+    while tail and tail[-1].lower() in gram.subject_trailing:
         tail.pop()
+    while tail and (tail[0].lower() in gram.stopwords or tail[0].lower() in gram.subject_skip):
+        tail.pop(0)
     return " ".join(tail) or None
 
 
-def _take_words(text: str, gram: Grammar) -> list[str]:
-    """A noun phrase from the start of ``text``: words up to a verb, conjunction, number or punctuation.
-
-    Prepositions may continue it ('children in care') but neither start nor end it."""
+def _clause_words(text: str, gram: Grammar) -> list[str]:
+    """Words from the start of ``text`` to the end of its clause, without auxiliaries."""
     words: list[str] = []
     for match in WORD_RE.finditer(text):
         if re.search(r"[.,;:()]", text[: match.start()]):
             break
         word = match.group(0)
         lowered = word.lower()
-        if word[0].isdigit() or lowered in gram.months_set:
+        if word[0].isdigit() or lowered in gram.months_set or lowered in gram.subject_stop:
             break
-        if lowered in gram.prepositions:
-            if not words or lowered == "who":
-                break
-        elif lowered in gram.stopwords:
-            break
+        if lowered in gram.subject_skip and words:
+            continue
+        if lowered in gram.subject_skip:
+            continue
         words.append(word)
         if len(words) >= gram.vocab.max_subject_words:
             break
-    while words and (words[-1].lower() in gram.prepositions or words[-1].lower() in ("and", "the", "a")):
+    while words and words[-1].lower() in gram.subject_trailing:
         words.pop()
     return words
