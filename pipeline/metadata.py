@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 #: Longest stretch of text after an inspector-list cue that is searched for names.
 INSPECTOR_LIST_SPAN = 300
+#: Lists such as "The inspectors were ..." are read this far into the body; team lists anywhere.
+INSPECTOR_HEAD_WINDOW = 4000
 #: A visit cue after which "X and Y" is a range, not two days.
 RANGE_CUE_RE = re.compile(r"between\s*$", re.IGNORECASE)
 
@@ -65,6 +67,7 @@ class MetadataRules(BaseModel):
     published_patterns: list[str]
     lead_patterns: list[str]
     inspector_list_patterns: list[str]
+    team_list_patterns: list[str]
     inspector_titles: str
     name_pattern: str
     signature_roles: str
@@ -168,6 +171,7 @@ class _Compiled:
         self.published = [re.compile(pattern, re.IGNORECASE) for pattern in rules.published_patterns]
         self.lead = [re.compile(pattern, re.IGNORECASE) for pattern in rules.lead_patterns]
         self.inspector_lists = [re.compile(pattern, re.IGNORECASE) for pattern in rules.inspector_list_patterns]
+        self.team_lists = [re.compile(pattern, re.IGNORECASE) for pattern in rules.team_list_patterns]
         self.titles = re.compile(rules.inspector_titles, re.IGNORECASE)
         self.name = re.compile(rules.name_pattern)
         self.signature_role = re.compile(rules.signature_roles, re.IGNORECASE)
@@ -500,8 +504,10 @@ def _inspectors(text: str, body_start: int, rules: _Compiled) -> list[Inspector]
             name = _clean_name(following, rules)
             if name:
                 add(name, match.end() + following.find(name), lead=True)
-    for pattern in rules.inspector_lists:
-        for match in pattern.finditer(text):
+    head_end = min(len(text), body_start + INSPECTOR_HEAD_WINDOW)
+    scoped = [(pattern, head_end) for pattern in rules.inspector_lists] + [(p, len(text)) for p in rules.team_lists]
+    for pattern, scope_end in scoped:
+        for match in pattern.finditer(text, 0, scope_end):
             sentence_end = text.find(".", match.end())
             stop = min(sentence_end if sentence_end > 0 else len(text), match.end() + INSPECTOR_LIST_SPAN)
             for candidate in rules.name.finditer(text, match.end(), stop):
