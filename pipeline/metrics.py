@@ -65,6 +65,11 @@ def _alternation(phrases: list[str] | set[str]) -> str:
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 YEAR_RE = re.compile(r"^(19|20)\d\d$")
 PERIOD_RE = re.compile(r"\b((?:19|20)\d\d)\s*[-–/]\s*(\d\d(?:\d\d)?)\b")
+DATE_LEAD_RE = re.compile(
+    r"^\s*(?:[a-z’'-]+\s+){0,5}?(?:in|at|by|on|as\s+at|at\s+the\s+end\s+of|during|for|between)\s+(?:the\s+month\s+of\s+|the\s+end\s+of\s+)?",
+    re.IGNORECASE,
+)
+DATE_OPENING_RE = re.compile(r"^\s*(?:at|in|on|by|as\s+at|as\s+of|at\s+the\s+end\s+of|between|during)\s+", re.IGNORECASE)
 PERIOD_TAIL_RE = re.compile(r"(?:19|20)\d\d\s*[-–/]\s*$")
 WORD_RE = re.compile(r"[A-Za-z£'’-]+|\d[\d,.]*")
 
@@ -200,8 +205,17 @@ def extract_metrics(
     metrics: list[Metric] = []
     finding_spans = sorted((f.start, f.end, f.id) for f in findings)
     previous: list[Metric] = []
+    carried: tuple[str | None, str | None] = (None, None)  # date a list lead-in ('At 31 March 2015 ...:') gives its items
+    carry_open = False
+    section: str | None = None
     for sentence in sentences:
         body = text[sentence.start : sentence.end]
+        if sentence.section != section:
+            section, carried, carry_open = sentence.section, (None, None), False
+        opening = _date_before(body, len(body), gram)
+        if opening[0] is not None:
+            carried = opening
+        inherit = carried if carry_open and opening[0] is None else (None, None)
         used: tuple[int, int] | None = None
         next_baseline = gram.next_sentence.match(body)
         if next_baseline and previous:
@@ -229,14 +243,15 @@ def extract_metrics(
                 baseline=_shift_baseline(raw.baseline, sentence.start),
                 change=raw.change,
                 comparator=raw.comparator,
-                date=raw.date,
-                date_text=raw.date_text,
+                date=raw.date or inherit[0],
+                date_text=raw.date_text if raw.date else inherit[1],
                 subject=raw.subject,
                 finding=_finding_for(start, end, finding_spans),
             )
             current.append(metric)
         metrics.extend(current)
         previous = current
+        carry_open = body.rstrip().endswith(":") or (carry_open and opening[0] is None)
     metrics.sort(key=lambda m: (m.start, m.end))
     return metrics
 
@@ -310,11 +325,14 @@ def _sentence_figures(body: str, gram: Grammar) -> list[_Raw]:
     raws = _merge_ranges(body, raws, gram)
     _link_baselines(body, raws, gram)
     _link_comparators(body, raws, gram)
+    opening = _date_before(body, len(body), gram)
     for raw in raws:
         if raw.role != "main":
             continue
         if raw.date is None:
             raw.date, raw.date_text = _date_after(body, raw.end, gram)
+        if raw.date is None and opening[0] is not None:
+            raw.date, raw.date_text = opening
         raw.subject = raw.subject or _subject(body, raw, gram)
     return raws
 
@@ -554,15 +572,37 @@ def _link_comparators(body: str, raws: list[_Raw], gram: Grammar) -> None:
 
 
 def _date_after(body: str, position: int, gram: Grammar, limit: int | None = None) -> tuple[str | None, str | None]:
-    """The date printed just after a figure ('in March 2019', 'at 31 March 2019', 'in 2018-19')."""
-    window = body[position : limit if limit is not None else position + 60]
-    lead = re.match(r"^\s*(?:[a-z’'-]+\s+){0,5}?(?:in|at|by|on|as\s+at|at\s+the\s+end\s+of|during|for|since)\s+", window, re.IGNORECASE)
+    """The date printed just after a figure ('in March 2019', 'at 31 March 2019', 'in 2018-19',
+    'between October 2013 and October 2014')."""
+    window = body[position : limit if limit is not None else position + 80]
+    lead = DATE_LEAD_RE.match(window)
     if lead is None:
         return None, None
-    match = gram.date.match(window, lead.end())
+    return _date_at(window, lead.end(), gram)
+
+
+def _date_at(text: str, position: int, gram: Grammar) -> tuple[str | None, str | None]:
+    """Parse a date, a financial year or a 'X and Y' interval starting at ``position``."""
+    match = gram.date.match(text, position)
     if match is None:
         return None, None
-    return _iso_date(match, gram), match.group(0)
+    first = _iso_date(match, gram)
+    joined = re.match(r"\s*(?:and|to|-|–)\s*", text[match.end() :])
+    if joined and text[max(0, position - 8) : position].lower().strip().endswith(("between", "from")):
+        second = gram.date.match(text, match.end() + joined.end())
+        if second is not None and first is not None:
+            end = _iso_date(second, gram)
+            if end is not None:
+                return f"{first}/{end}", text[position - len("between ") if text[:position].lower().endswith("between ") else position : second.end()].strip()
+    return first, match.group(0)
+
+
+def _date_before(body: str, position: int, gram: Grammar) -> tuple[str | None, str | None]:
+    """A date that opens the sentence ('At 31 March 2015, 354 children ...')."""
+    opening = DATE_OPENING_RE.match(body[:position])
+    if opening is None:
+        return None, None
+    return _date_at(body, opening.end(), gram)
 
 
 def _iso_date(match: re.Match[str], gram: Grammar) -> str | None:
