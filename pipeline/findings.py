@@ -70,6 +70,7 @@ class ContrastRule(BaseModel):
     literal: str
     kind: Literal["subordinate", "coordinate"]
     at_start: bool = True
+    implies_opposite: bool = Field(default=False, description="A concession clause without cues takes the opposite polarity.")
 
 
 class ThemeRule(BaseModel):
@@ -203,6 +204,9 @@ class _Clause:
     modifiers: list[tuple[ModifierRule, int, int]] = field(default_factory=list)
     hedged: bool = False
     negated: bool = False
+    contrast: ContrastRule | None = None
+    contrast_span: tuple[int, int] | None = None
+    implied_by_contrast: bool = False
 
 
 class _RuleIndex:
@@ -325,6 +329,7 @@ def _sentence_findings(
             whole.modifiers.extend(clause.modifiers)
         return [_finding(doc, sentence, whole, polarity, [cue], section_themes, found, index, page_of, whole_sentence=True)]
 
+    _concessions(clauses)
     polar = [clause for clause in clauses if clause.polarity is not None]
     if not polar:
         return []
@@ -368,7 +373,25 @@ def _clauses(doc: Doc, start: int, end: int, contrasts: list[RuleMatch], index: 
             continue
         cuts.add(match.start)
     bounds = [start, *sorted(cut for cut in cuts if start < cut < end), end]
-    return [_Clause(start=a, end=b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+    clauses = [_Clause(start=a, end=b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+    for clause in clauses:
+        marker = next((m for m in contrasts if _first_word(doc, clause.start) == m.start), None)
+        if marker is not None:
+            clause.contrast = index.contrasts[marker.rule]
+            clause.contrast_span = (marker.start, marker.end)
+    return clauses
+
+
+def _concessions(clauses: list[_Clause]) -> None:
+    """A concession clause with no cue takes the opposite polarity of the other clauses."""
+    others = {clause.polarity for clause in clauses if clause.polarity is not None}
+    if len(others) != 1:
+        return
+    main = others.pop()
+    for clause in clauses:
+        if clause.polarity is None and clause.contrast is not None and clause.contrast.implies_opposite:
+            clause.polarity = _flip(main)
+            clause.implied_by_contrast = True
 
 
 def _first_word(doc: Doc, start: int) -> int:
@@ -472,6 +495,9 @@ def _merge(clauses: list[_Clause]) -> list[_Clause]:
                 modifiers=list(clause.modifiers),
                 hedged=clause.hedged,
                 negated=clause.negated,
+                contrast=clause.contrast,
+                contrast_span=clause.contrast_span,
+                implied_by_contrast=clause.implied_by_contrast,
             )
         )
     return merged
@@ -507,6 +533,12 @@ def _finding(
         cue_start, cue_end = first.idx, last_token.idx + len(last_token.text)
         cues.append(
             Cue(rule=hit.rule.id, kind="cue", effect=hit.polarity.value, text=text[cue_start:cue_end], start=cue_start, end=cue_end)
+        )
+    if clause.implied_by_contrast and clause.contrast is not None and clause.contrast_span is not None:
+        first, last_token = doc[clause.contrast_span[0]], doc[clause.contrast_span[1] - 1]
+        cue_start, cue_end = first.idx, last_token.idx + len(last_token.text)
+        cues.append(
+            Cue(rule=clause.contrast.id, kind="contrast", effect=polarity.value, text=text[cue_start:cue_end], start=cue_start, end=cue_end)
         )
     for modifier, mod_start, mod_end in clause.modifiers:
         first, last_token = doc[mod_start], doc[mod_end - 1]

@@ -56,6 +56,11 @@ def _label(sentence: str) -> tuple[str, Document]:
         pytest.param("While staff are skilled, caseloads are too high.", "mixed", id="mixed-while"),
         pytest.param("Despite high caseloads, social workers are effective.", "mixed", id="mixed-despite"),
         pytest.param("Plans are clear; however, reviews are delayed.", "mixed", id="mixed-however"),
+        pytest.param(
+            "While there is a culture of reflection, audits have not had enough impact.",
+            "mixed",
+            id="mixed-concession-without-cue",
+        ),
     ],
 )
 def test_sentence_polarity(sentence: str, expected: str) -> None:
@@ -72,6 +77,12 @@ def test_mixed_sentence_is_split_into_clauses() -> None:
     }
     for finding in document.findings:
         assert document.text[finding.start : finding.end] == finding.text
+
+
+def test_concession_clause_is_marked_by_its_contrast_rule() -> None:
+    _, document = _label("While there is a culture of reflection, audits have not had enough impact.")
+    strength = next(f for f in document.findings if f.polarity == "strength")
+    assert [c.rule for c in strength.cues if c.kind == "contrast"] == ["con.while"]
 
 
 def test_modifiers_are_recorded_on_the_finding() -> None:
