@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models import Document, Finding, Metric
 from pipeline.extract import extract
-from pipeline.gold import Anchor, GoldFigure, GoldFile, GoldSentence, anchor_figure, load_gold
+from pipeline.gold import Anchor, GoldFigure, GoldFile, anchor_figure, load_gold
 
 logger = logging.getLogger(__name__)
 

@@ -335,15 +335,15 @@ def _sentence_findings(
         return []
     polarities = {clause.polarity for clause in polar}
     if len(polarities) == 1:
-        polarity = polar[0].polarity
-        assert polarity is not None
-        whole = _Clause(start=span.start, end=span.end, polarity=polarity)
+        only = polar[0].polarity
+        assert only is not None
+        whole = _Clause(start=span.start, end=span.end, polarity=only)
         for clause in clauses:
             whole.cues.extend(clause.cues)
             whole.modifiers.extend(clause.modifiers)
             whole.hedged |= clause.hedged
             whole.negated |= clause.negated
-        return [_finding(doc, sentence, whole, polarity, [], section_themes, found, index, page_of, whole_sentence=True)]
+        return [_finding(doc, sentence, whole, only, [], section_themes, found, index, page_of, whole_sentence=True)]
     merged = _merge(clauses)
     return [
         _finding(doc, sentence, clause, clause.polarity, [], section_themes, found, index, page_of, whole_sentence=False)

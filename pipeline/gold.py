@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from bisect import bisect_left
 from pathlib import Path
 from typing import Literal
 
@@ -204,8 +205,6 @@ class Anchor:
         return None
 
     def _folded_index(self, offset: int) -> int:
-        from bisect import bisect_left
-
         return bisect_left(self.positions, offset)
 
 
@@ -234,8 +233,8 @@ def write_anchored(folder: Path, family: Literal["findings", "metrics"], texts: 
                 span = anchor_figure(anchor, figure)
                 anchored += span is not None
                 missed += span is None
-                updated = figure.model_copy(update={"start": span[0] if span else None, "end": span[1] if span else None})
-                lines.append(json.dumps(updated.model_dump(), ensure_ascii=False))
+                anchored_figure = figure.model_copy(update={"start": span[0] if span else None, "end": span[1] if span else None})
+                lines.append(json.dumps(anchored_figure.model_dump(), ensure_ascii=False))
         (folder / family / gold.path).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return anchored, missed
 

@@ -239,6 +239,7 @@ def extract_letter(norm: Normalized, source_name: str) -> Letter:
     if kind is DocumentKind.ILACS_INSPECTION and visits:
         span = (visits[-1][1] - visits[0][0]).days
         framework = "short" if span <= 7 else "standard"
+    extras = _letter_extras(text, body_start, kind, rules)
     return Letter(
         kind=kind,
         framework=framework,
@@ -251,7 +252,12 @@ def extract_letter(norm: Normalized, source_name: str) -> Letter:
         addressee=addressee,
         inspectors=inspectors,
         judgements=judgements,
-        **_letter_extras(text, body_start, kind, rules),
+        focus=extras.focus,
+        focus_start=extras.focus_start,
+        focus_end=extras.focus_end,
+        monitoring_visit_number=extras.monitoring_visit_number,
+        previous_judgement=extras.previous_judgement,
+        previous_judgement_date=extras.previous_judgement_date,
     )
 
 
@@ -291,24 +297,40 @@ def _displaced_letterhead(text: str, rules: _Compiled, addressee: str | None) ->
     return None, addressee
 
 
-def _letter_extras(text: str, body_start: int, kind: DocumentKind, rules: _Compiled) -> dict[str, object]:
+class LetterExtras(BaseModel):
+    """What only letters print: the visit's focus, the monitoring-visit number, the previous judgement."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    focus: str | None = None
+    focus_start: int | None = None
+    focus_end: int | None = None
+    monitoring_visit_number: int | None = None
+    previous_judgement: Grade | None = None
+    previous_judgement_date: str | None = None
+
+
+def _letter_extras(text: str, body_start: int, kind: DocumentKind, rules: _Compiled) -> LetterExtras:
     """Focus, monitoring-visit number and previous judgement of a letter."""
     if kind not in LETTER_KINDS and kind is not DocumentKind.OTHER:
-        return {}
+        return LetterExtras()
     window_end = min(len(text), body_start + LETTER_HEAD_WINDOW)
-    extras: dict[str, object] = {}
     focus = _focus(text, body_start, window_end, rules)
-    if focus is not None:
-        extras.update(focus=text[focus[0] : focus[1]], focus_start=focus[0], focus_end=focus[1])
+    number: int | None = None
     if kind is DocumentKind.MONITORING_VISIT:
-        number = rules.visit_number.search(text, body_start, window_end)
-        if number is not None:
-            raw = number.group("n").lower()
-            extras["monitoring_visit_number"] = rules.rules.ordinals.get(raw) or int(re.sub(r"\D", "", raw))
+        found = rules.visit_number.search(text, body_start, window_end)
+        if found is not None:
+            raw = found.group("n").lower()
+            number = rules.rules.ordinals.get(raw) or int(re.sub(r"\D", "", raw))
     previous = _previous_judgement(text, body_start, window_end, rules)
-    if previous is not None:
-        extras.update(previous_judgement=previous[0], previous_judgement_date=previous[1])
-    return extras
+    return LetterExtras(
+        focus=text[focus[0] : focus[1]] if focus else None,
+        focus_start=focus[0] if focus else None,
+        focus_end=focus[1] if focus else None,
+        monitoring_visit_number=number,
+        previous_judgement=previous[0] if previous else None,
+        previous_judgement_date=previous[1] if previous else None,
+    )
 
 
 def _focus(text: str, start: int, end: int, rules: _Compiled) -> tuple[int, int] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -633,9 +634,7 @@ def _subject(body: str, raw: _Raw, gram: Grammar) -> str | None:
     otherwise the rest of the clause after the figure ('412 children were the subject of a
     plan', '89% of <subject>'); otherwise the words before the figure in its clause."""
     lead = body[: raw.start]
-    leader = None
-    for leader in gram.subject_leader.finditer(lead):
-        pass
+    leader = _last(gram.subject_leader.finditer(lead))
     if leader is not None:
         words = re.findall(r"[A-Za-z'’-]+", lead[leader.end() :])[: gram.vocab.max_subject_words]
         while words and words[-1].lower() in gram.subject_trailing:
@@ -654,6 +653,14 @@ def _subject(body: str, raw: _Raw, gram: Grammar) -> str | None:
     while tail and (tail[0].lower() in gram.stopwords or tail[0].lower() in gram.subject_skip):
         tail.pop(0)
     return " ".join(tail) or None
+
+
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    """The last of an iterator of matches, or None."""
+    last = None
+    for last in matches:  # noqa: B007 - keeping the last one is the point
+        pass
+    return last
 
 
 def _clause_words(text: str, gram: Grammar) -> list[str]:

@@ -69,7 +69,7 @@ class SentenceSetter:
         for index in starts:
             if index < len(doc):
                 values[index, 0] = 1
-        doc.from_array([SENT_START], values.astype("uint64"))
+        doc.from_array([SENT_START], values.astype("uint64"))  # type: ignore[arg-type]
         return doc
 
     def boundaries(self, doc: Doc) -> set[int]:
