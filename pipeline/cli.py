@@ -214,6 +214,22 @@ def evaluate(
     typer.echo("\n".join(reports))
 
 
+@app.command()
+def validity(
+    paths: Annotated[list[Path], typer.Argument(help="Extracted JSON files or folders of them (from `extract --out`).")],
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Weakness share of findings per judged area of ILACS reports, by the area's grade."""
+    from pipeline.evaluate import judgement_validity
+    from pipeline.reporting import validity_table
+
+    _configure_logging(quiet, verbose)
+    files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*.json")))
+    documents = (Document.model_validate_json(f.read_text(encoding="utf-8")) for f in files)
+    typer.echo(validity_table(judgement_validity(documents)))
+
+
 @app.command("gold-anchor")
 def gold_anchor(
     gold: GoldOption = Path("corpus/gold"),

@@ -406,3 +406,107 @@ def _quantulum(document: Document, window: tuple[int, int] | None) -> list[tuple
     return found
 
 
+
+
+# --- validity against judgements -------------------------------------------------------------
+
+#: Judged area -> the section category that discusses it (ILACS reports).
+AREA_SECTIONS: dict[str, str] = {
+    "help_and_protection": "help_and_protection",
+    "children_in_care": "children_in_care",
+    "children_in_care_and_care_leavers": "children_in_care",
+    "care_leavers": "care_leavers",
+    "impact_of_leaders": "leadership",
+}
+#: Grades from best to worst (ILACS scale).
+GRADE_ORDER: tuple[str, ...] = ("outstanding", "good", "requires_improvement", "inadequate")
+
+
+class GradeShare(BaseModel):
+    """Weakness share of the findings in sections whose area got one grade."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    grade: str
+    sections: int
+    mean_weakness_share: float
+    findings: int
+
+
+class ValidityReport(BaseModel):
+    """Do findings agree with the inspectors' own grades?"""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    documents: int
+    by_grade: list[GradeShare]
+    spearman: float = Field(description="Rank correlation of grade (outstanding=1 .. inadequate=4) and weakness share.")
+    strictly_rising: bool
+
+
+def judgement_validity(documents: Iterable[Document]) -> ValidityReport:
+    """Weakness share per judged-area section of ILACS reports, by the area's grade."""
+    pairs: list[tuple[int, float, int]] = []
+    used = 0
+    for document in documents:
+        if document.letter.kind != "ilacs_inspection":
+            continue
+        used += 1
+        by_category: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for section in document.sections:
+            by_category[section.category].append((section.start, section.end))
+        for judgement in document.letter.judgements:
+            category = AREA_SECTIONS.get(str(judgement.area))
+            if category is None or str(judgement.grade) not in GRADE_ORDER:
+                continue
+            spans = by_category.get(category, [])
+            inside = [f for f in document.findings if any(start <= f.start < end for start, end in spans)]
+            if not inside:
+                continue
+            weak = sum(1 for f in inside if f.polarity == "weakness")
+            pairs.append((GRADE_ORDER.index(str(judgement.grade)) + 1, weak / len(inside), len(inside)))
+    by_grade: list[GradeShare] = []
+    for rank, grade in enumerate(GRADE_ORDER, start=1):
+        shares = [share for r, share, _ in pairs if r == rank]
+        by_grade.append(
+            GradeShare(
+                grade=grade,
+                sections=len(shares),
+                mean_weakness_share=round(sum(shares) / len(shares), 3) if shares else 0.0,
+                findings=sum(n for r, _, n in pairs if r == rank),
+            )
+        )
+    means = [g.mean_weakness_share for g in by_grade if g.sections]
+    return ValidityReport(
+        documents=used,
+        by_grade=by_grade,
+        spearman=round(_spearman([r for r, _, _ in pairs], [s for _, s, _ in pairs]), 3),
+        strictly_rising=all(a < b for a, b in zip(means, means[1:], strict=False)),
+    )
+
+
+def _ranks(values: list[float]) -> list[float]:
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    position = 0
+    while position < len(order):
+        tied = position
+        while tied + 1 < len(order) and values[order[tied + 1]] == values[order[position]]:
+            tied += 1
+        average = (position + tied) / 2 + 1
+        for k in range(position, tied + 1):
+            ranks[order[k]] = average
+        position = tied + 1
+    return ranks
+
+
+def _spearman(xs: list[int], ys: list[float]) -> float:
+    """Spearman's rank correlation (Pearson on average ranks)."""
+    if len(xs) < 2:
+        return 0.0
+    rx, ry = _ranks([float(x) for x in xs]), _ranks(ys)
+    mean_x, mean_y = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mean_x) * (b - mean_y) for a, b in zip(rx, ry, strict=True))
+    var_x = sum((a - mean_x) ** 2 for a in rx)
+    var_y = sum((b - mean_y) ** 2 for b in ry)
+    return cov / (var_x * var_y) ** 0.5 if var_x and var_y else 0.0

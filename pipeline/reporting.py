@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.evaluate import LABELS, FindingsReport, MetricsReport, Scores
+from pipeline.evaluate import LABELS, FindingsReport, MetricsReport, Scores, ValidityReport
 
 
 def _row(name: str, value: Scores | None) -> str:
@@ -51,4 +51,16 @@ def metrics_table(report: MetricsReport) -> str:
         lines.append(f"  {name:<28} {value.accuracy:>9.3f}   ({value.total} figures)")
     if report.baseline_value is not None:
         lines.append(f"  {'quantulum3 value':<28} {report.baseline_value.accuracy:>9.3f}   ({report.baseline_value.total} figures)")
+    return "\n".join(lines)
+
+
+def validity_table(report: ValidityReport) -> str:
+    """Validity report as text."""
+    lines = [
+        f"Weakness share of findings in each judged area's section, by the area's grade ({report.documents} ILACS reports)",
+        f"  {'grade':<22} {'sections':>9} {'findings':>9} {'mean weakness share':>20}",
+    ]
+    for row in report.by_grade:
+        lines.append(f"  {row.grade:<22} {row.sections:>9} {row.findings:>9} {row.mean_weakness_share:>20.3f}")
+    lines.append(f"  Spearman rank correlation (grade vs share): {report.spearman:.3f}; strictly rising: {report.strictly_rising}")
     return "\n".join(lines)

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from models import Finding
-from pipeline.evaluate import evaluate_findings, evaluate_metrics, predicted_label, scores, selection_pages, token_f1
+from pipeline.evaluate import (
+    evaluate_findings,
+    evaluate_metrics,
+    judgement_validity,
+    predicted_label,
+    scores,
+    selection_pages,
+    token_f1,
+)
 from pipeline.gold import Anchor, GoldFigure, anchor_figure, load_gold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,3 +110,33 @@ def test_sampled_evaluation_on_real_gold(corpus_dir: Path, tmp_path: Path) -> No
     metrics = evaluate_metrics(sample, corpus_dir, "all", baseline=False)
     assert metrics.detection.recall >= 0.8
     assert metrics.fields["value"].accuracy >= 0.95
+
+
+def _ilacs(grade: str, sentences: str) -> str:
+    return (
+        "Inspection of Wexcombe local authority children's services\n\n"
+        "Inspection dates: 1 to 12 May 2023\n\nLead inspector: Alex Invented, His Majesty's Inspector\n\n"
+        "Judgement Grade\n\n"
+        f"The experiences and progress of children who need help and protection\n\n{grade}\n\n"
+        "The experiences and progress of children who need help and protection\n\n"
+        f"{sentences}\n"
+    )
+
+
+def test_validity_weakness_share_rises_as_grades_fall() -> None:
+    from pipeline.extract import extract
+
+    good = extract(_ilacs("Good", "Plans are clear and timely. Visits are regular and purposeful. Some reviews are delayed."))
+    inadequate = extract(_ilacs("Inadequate", "Plans are weak. Visits are not timely. Managers are skilled."))
+    assert [str(j.grade) for j in good.letter.judgements] == ["good"]
+    report = judgement_validity([good, inadequate])
+    shares = {row.grade: row.mean_weakness_share for row in report.by_grade if row.sections}
+    assert shares["good"] < shares["inadequate"]
+    assert report.strictly_rising and report.spearman > 0.9
+
+
+def test_spearman() -> None:
+    from pipeline.evaluate import _spearman
+
+    assert _spearman([1, 2, 3, 4], [0.1, 0.2, 0.3, 0.4]) == pytest.approx(1.0)
+    assert _spearman([1, 2, 3, 4], [0.4, 0.3, 0.2, 0.1]) == pytest.approx(-1.0)
