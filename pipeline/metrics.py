@@ -44,6 +44,8 @@ class MetricVocabulary(BaseModel):
     non_metric_after: list[str]
     age_before: list[str]
     count_stopwords: list[str]
+    multiples: dict[str, float]
+    hyphen_duration_units: dict[str, Unit]
     subject_prepositions: list[str]
     subject_skip_words: list[str]
     subject_stop_words: list[str]
@@ -89,9 +91,13 @@ class Grammar:
         duration = _alternation(list(vocab.duration_units))
         rate_base = _alternation(list(vocab.rate_bases))
         fractions = _alternation(list(vocab.fractions))
+        multiples = _alternation(list(vocab.multiples))
+        hyphen_units = _alternation(list(vocab.hyphen_duration_units))
         # A figure: the number with what makes it a percentage, money, rate or duration.
         self.figure = re.compile(
-            rf"(?P<money>£\s?(?P<m_num>{DIGITS})(?:\s?(?P<m_mult>{money_mult})\b)?)"
+            rf"(?P<hdur>\b(?P<h_num>{DIGITS}|{self.word_number})-(?P<h_unit>{hyphen_units})s?\b(?![-\s]+old))"
+            rf"|(?P<multiple>\b(?:{multiples})\b)"
+            rf"|(?P<money>£\s?(?P<m_num>{DIGITS})(?:\s?(?P<m_mult>{money_mult})\b)?)"
             rf"|(?P<pence>\b(?P<p_num>\d+(?:\.\d+)?)p\b)"
             rf"|(?P<fraction>\b(?P<f_one>one|1)\s+in\s+(?P<f_den>{DIGITS}|{self.word_number})\b|\b(?P<f_word>{fractions})\b)"
             rf"|(?P<num>(?<![\w.,£/])(?:{DIGITS})(?![\w/])|(?<=\bfrom)(?:{DIGITS})\b|\b(?:{self.word_number})\b(?!-year))"
@@ -343,6 +349,15 @@ def _classify(body: str, match: re.Match[str], gram: Grammar) -> _Raw | None:
     before = body[:start]
     after = body[end:]
     vocab = gram.vocab
+    if match.group("hdur"):
+        value = parse_number(match.group("h_num"), gram)
+        if value is None:
+            return None
+        unit = vocab.hyphen_duration_units[match.group("h_unit").lower()]
+        return _with_approx(before, _Raw(start, end, MetricKind.DURATION, value, unit), gram)
+    if match.group("multiple"):
+        value = vocab.multiples[re.sub(r"\s+", " ", match.group("multiple").lower())]
+        return _with_approx(before, _Raw(start, end, MetricKind.OTHER, value, Unit.OTHER), gram)
     if match.group("money"):
         value = parse_number(match.group("m_num"), gram)
         if value is None:
@@ -401,7 +416,7 @@ def _is_not_a_measure(body: str, start: int, end: int, number_text: str, gram: G
     before = body[:start]
     after = body[end:]
     plain = number_text.replace(",", "")
-    if YEAR_RE.match(plain) and not re.match(r"^\s*(?:%|per\s?cent)", after):
+    if "," not in number_text and YEAR_RE.match(plain) and not re.match(r"^\s*(?:%|per\s?cent)", after):
         return True
     if gram.month_after.match(after) or gram.month_before.search(before):
         return True
@@ -429,6 +444,8 @@ def _word_number_counts(before: str, after: str, word: str, gram: Grammar) -> bo
         if lowered == "one" and re.match(r"^\s+(?:of|another|or)\b", after):
             return False
         return not re.match(r"^\s*-", after)
+    if re.match(r"^\s+\(\d", after):
+        return lowered != "one"  # 'Six (46%) of the 13 cases'
     following = re.match(r"^\s+([A-Za-z'’-]+)", after)
     if following is None:
         return False

@@ -62,6 +62,10 @@ def _metrics(sentence: str) -> list[Metric]:
         pytest.param("Half of the children were seen alone.", {"text": "Half", "kind": "fraction", "value": 0.5}, id="fraction-half"),
         pytest.param("Conferences are held within ten working days.", {"text": "ten working days", "kind": "duration", "unit": "working_days", "value": 10, "approx": "up_to"}, id="duration-working-days"),
         pytest.param("Some children waited six months for a plan.", {"text": "six months", "kind": "duration", "unit": "months", "value": 6}, id="duration-months"),
+        pytest.param("Two-year waiting times are not uncommon.", {"text": "Two-year", "kind": "duration", "unit": "years", "value": 2}, id="duration-hyphenated"),
+        pytest.param("Less than 2,000 of these were referrals.", {"text": "2,000", "kind": "count", "value": 2000, "approx": "less_than"}, id="thousands-not-a-year"),
+        pytest.param("Care leavers are almost twice as likely to be in work.", {"text": "twice", "kind": "other", "value": 2, "approx": "almost"}, id="multiple-twice"),
+        pytest.param("Six (46%) of the 13 cases were incomplete.", {"text": "Six", "kind": "count", "value": 6}, id="word-number-before-bracket"),
     ],
 )
 def test_metric_shapes(sentence: str, expected: dict[str, Any]) -> None:
@@ -104,6 +108,9 @@ def test_from_to_is_never_averaged() -> None:
         pytest.param("The impact of COVID-19 was significant.", id="name-with-number"),
         pytest.param("One of the areas for improvement was supervision.", id="one-of"),
         pytest.param("Spending in 2023-24 was higher.", id="financial-year"),
+        pytest.param("They support 16-year-old boys.", id="hyphenated-age"),
+        pytest.param("In the last six months, plans improved.", id="reference-period"),
+        pytest.param("Please telephone 0300 123 1231 for a copy.", id="phone-number"),
     ],
 )
 def test_not_metrics(sentence: str) -> None:
