@@ -69,7 +69,7 @@ DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 YEAR_RE = re.compile(r"^(19|20)\d\d$")
 PERIOD_RE = re.compile(r"\b((?:19|20)\d\d)\s*[-–/]\s*(\d\d(?:\d\d)?)\b")
 DATE_LEAD_RE = re.compile(
-    r"^\s*(?:[a-z’'-]+\s+){0,5}?(?:in|at|by|on|as\s+at|at\s+the\s+end\s+of|during|for|between)\s+(?:the\s+month\s+of\s+|the\s+end\s+of\s+)?",
+    r"^\s*[)\]]?\s*(?:[a-z’'-]+[)\]]?\s+){0,5}?(?:in|at|by|on|as\s+at|at\s+the\s+end\s+of|during|for|between)\s+(?:the\s+month\s+of\s+|the\s+end\s+of\s+)?",
     re.IGNORECASE,
 )
 DATE_OPENING_RE = re.compile(r"^\s*(?:at|in|on|by|as\s+at|as\s+of|at\s+the\s+end\s+of|between|during)\s+", re.IGNORECASE)
@@ -223,11 +223,11 @@ def extract_metrics(
         if opening[0] is not None:
             carried = opening
         inherit = carried if carry_open and opening[0] is None else (None, None)
-        used: tuple[int, int] | None = None
+        used: list[tuple[int, int]] = []
         next_baseline = gram.next_sentence.match(body)
         if next_baseline and previous:
             used = _attach_next_sentence_baseline(body, next_baseline, sentence.start, previous, metrics, gram)
-        raws = [raw for raw in _sentence_figures(body, gram) if used is None or raw.end <= used[0] or raw.start >= used[1]]
+        raws = [raw for raw in _sentence_figures(body, gram) if all(raw.end <= a or raw.start >= b for a, b in used)]
         current: list[Metric] = []
         for raw in raws:
             if raw.role != "main":
@@ -285,30 +285,36 @@ def _attach_next_sentence_baseline(
     previous: list[Metric],
     metrics: list[Metric],
     gram: Grammar,
-) -> tuple[int, int] | None:
-    """'This is an increase from 355 at 31 March 2019': the baseline of the previous sentence's figure.
-
-    Returns the span (in the sentence) of the figure used as the baseline."""
+) -> list[tuple[int, int]]:
+    """'This is an increase from 355 (70 per 10,000 children) at 31 March 2019': baselines of the
+    previous sentence's figures. Returns the spans (in the sentence) of the figures used."""
     rest = body[match.end() :]
-    figure = next((raw for raw in _sentence_figures(rest, gram) if raw.role == "main"), None)
-    if figure is None or figure.start > 3:
-        return None
-    target = next((m for m in reversed(previous) if m.kind == figure.kind and m.baseline is None), None)
-    if target is None:
-        return None
-    b_start = offset + match.end() + figure.start
-    b_end = offset + match.end() + figure.end
-    date, _ = _date_after(rest, figure.end, gram)
-    baseline = Baseline(value=figure.value, low=figure.low, high=figure.high, date=date, start=b_start, end=b_end)
+    figures = [raw for raw in _sentence_figures(rest, gram) if raw.role == "main"]
+    if not figures or figures[0].start > 3:
+        return []
+    used: list[tuple[int, int]] = []
     word = match.group(1).lower()
-    change = Change.DECREASE if gram.decrease.search(word) else Change.INCREASE
-    if target.value is not None and figure.value is not None:
-        change = _compare(figure.value, target.value)
-    updated = target.model_copy(update={"baseline": baseline, "change": change})
-    index = metrics.index(target)
-    metrics[index] = updated
-    previous[previous.index(target)] = updated
-    return match.end() + figure.start, match.end() + figure.end
+    candidates = [figures[0]]
+    if len(figures) > 1 and re.fullmatch(r"\s*\((?:a\s+rate\s+of\s+)?", rest[figures[0].end : figures[1].start], re.IGNORECASE):
+        candidates.append(figures[1])  # the rate printed in brackets after the count
+    date, _ = _date_after(rest, candidates[-1].end, gram)
+    if date is None:
+        date, _ = _date_after(rest, figures[0].end, gram)
+    for figure in candidates:
+        target = next((m for m in reversed(previous) if m.kind == figure.kind and m.baseline is None), None)
+        if target is None:
+            continue
+        b_start = offset + match.end() + figure.start
+        b_end = offset + match.end() + figure.end
+        baseline = Baseline(value=figure.value, low=figure.low, high=figure.high, date=date, start=b_start, end=b_end)
+        change = Change.DECREASE if gram.decrease.search(word) else Change.INCREASE
+        if target.value is not None and figure.value is not None:
+            change = _compare(figure.value, target.value)
+        updated = target.model_copy(update={"baseline": baseline, "change": change})
+        metrics[metrics.index(target)] = updated
+        previous[previous.index(target)] = updated
+        used.append((match.end() + figure.start, match.end() + figure.end))
+    return used
 
 
 def _compare(before: float, after: float) -> Change:

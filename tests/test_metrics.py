@@ -91,6 +91,18 @@ def test_next_sentence_baseline() -> None:
     assert metric.baseline.start is not None
 
 
+def test_next_sentence_baseline_with_rate_in_brackets() -> None:
+    metrics = _metrics(
+        "At 31 March 2015, 354 children are looked after (a rate of 78.7 per 10,000 children). "
+        "This is a reduction from 365 (80 per 10,000 children) at 31 March 2014."
+    )
+    assert [(m.text, m.baseline.value if m.baseline else None, m.change) for m in metrics] == [
+        ("354", 365, "decrease"),
+        ("78.7 per 10,000", 80, "decrease"),
+    ]
+    assert all(m.baseline is not None and m.baseline.date == "2014-03-31" for m in metrics)
+
+
 def test_from_to_is_never_averaged() -> None:
     metrics = _metrics("The share fell from 30% to 13%.")
     assert [(m.value, m.baseline.value if m.baseline else None) for m in metrics] == [(13, 30)]
