@@ -252,6 +252,78 @@ def gold_anchor(
         typer.echo(f"{family}: {anchored} anchored, {missed} not found")
 
 
+DbOption = Annotated[Path, typer.Option("--db", dir_okay=False, help="DuckDB database file.")]
+
+
+class _BuildProgress:
+    """Progress bar (on a terminal) and error lines for `build`."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.progress: _Progress | None = None
+
+    def start(self, total: int) -> None:
+        self.progress = _Progress(total, enabled=not self.quiet and total > PROGRESS_THRESHOLD and sys.stderr.isatty())
+        self.progress.__enter__()
+
+    def advance(self, outcome: Outcome) -> None:
+        if self.progress is not None:
+            self.progress.advance(outcome)
+
+    def error(self, line: str) -> None:
+        if self.progress is not None:
+            self.progress.print_error(line)
+        else:
+            typer.echo(line, err=True)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.__exit__(None, None, None)
+
+
+@app.command()
+def build(
+    dirs: Annotated[list[Path], typer.Argument(exists=True, help="Folders (searched recursively) or files to extract.")],
+    db: DbOption,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=0, help="Parallel worker processes (0: one per CPU).")] = 0,
+    export: Annotated[
+        tuple[str, Path] | None,
+        typer.Option("--export", metavar="parquet|csv DIR", help="Also write every table to DIR as Parquet or CSV files."),
+    ] = None,
+    password: Annotated[str | None, typer.Option("--password", help="Password for encrypted PDFs.")] = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Extract every document under the folders into a DuckDB dataset (incremental).
+
+    Files already stored with the same bytes (sha256) and pipeline are skipped; a changed
+    file or a new pipeline replaces that document's rows in one transaction. Exit status 1
+    when any input failed (one line each on stderr), 2 for usage errors.
+    """
+    from pipeline.store import ExportFormat
+    from pipeline.store import build as build_store
+
+    _configure_logging(quiet, verbose)
+    target = None
+    if export is not None:
+        try:
+            target = (ExportFormat(export[0]), export[1])
+        except ValueError as exc:
+            raise typer.BadParameter("--export takes 'parquet' or 'csv' and a folder") from exc
+    reporter = _BuildProgress(quiet)
+    try:
+        report = build_store(dirs, db, workers or os.cpu_count() or 1, target, password=password, reporter=reporter)
+    finally:
+        reporter.close()
+    if not quiet:
+        typer.echo(
+            f"ofsted-findings: {report.inputs} inputs: {report.stored} extracted and stored "
+            f"({report.replaced} replaced), {report.skipped} already stored, {report.failed} failed",
+            err=True,
+        )
+    raise typer.Exit(1 if report.failed else 0)
+
+
 def schema_text() -> str:
     """The JSON Schema as checked into ``models/document.schema.json``."""
     return json.dumps(Document.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False)
