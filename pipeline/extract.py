@@ -93,7 +93,8 @@ def process(ingested: Ingested, nlp: Language | None = None) -> Document:
     for _, component in nlp.pipeline:
         doc = component(doc)
     sentences = extract_sentences(doc, norm, sections)
-    findings = classify(doc, sentences, sections, page_of)
+    matcher = nlp.get_pipe("ofsted_findings") if "ofsted_findings" in nlp.pipe_names else None
+    findings = classify(doc, sentences, sections, page_of, rules=getattr(matcher, "rules", None))
     metrics = extract_metrics(norm.text, sentences, findings, page_of)
     letter = extract_letter(norm, ingested.name)
     warnings: list[Warning] = []

@@ -13,7 +13,9 @@ items, one per sentence, or one per clause when a sentence is mixed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from functools import cache
 from typing import Any, Literal
 
@@ -24,12 +26,13 @@ from spacy.tokens import Doc
 
 from models import Cue, Finding, Polarity, Sentence
 from pipeline.normalize import PageMap
-from pipeline.resources import load_jsonl
+from pipeline.resources import load_jsonl, parse_jsonl
 from pipeline.sections import SectionInfo
 
 logger = logging.getLogger(__name__)
 
 MATCHES_EXTENSION = "of_matches"
+RULE_FAMILIES: tuple[str, ...] = ("cues", "modifiers", "contrasts", "themes")
 #: A clause whose cue score is closer to zero than this states nothing either way.
 MIN_SCORE = 0.25
 TEXT_KEY = "ofsted_findings.text"
@@ -138,8 +141,17 @@ class FindingMatcher:
     def __init__(self, nlp: Language, rules: FindingRules, validate: bool = True) -> None:
         """``rules``: the rule families; ``validate``: check token patterns against spaCy's schema."""
         register_extensions()
+        self._nlp = nlp
+        self._validate = validate
         self.rules = rules
         self._matchers: dict[str, tuple[PhraseMatcher, Matcher]] = {}
+        self.set_rules(rules)
+
+    def set_rules(self, rules: FindingRules) -> None:
+        """Replace the rules and recompile the matchers (e.g. after adding a cue in Python)."""
+        nlp, validate = self._nlp, self._validate
+        self.rules = rules
+        self._matchers = {}
         families: dict[str, list[tuple[str, str | list[dict[str, Any]]]]] = {
             "cues": [(rule.id, rule.pattern) for rule in rules.cues],
             "modifiers": [(rule.id, rule.literal) for rule in rules.modifiers],
@@ -174,6 +186,33 @@ class FindingMatcher:
     def set_annotations(self, doc: Doc, matches: DocMatches) -> None:
         """Store the matches on ``doc._.of_matches``."""
         doc._.set(MATCHES_EXTENSION, matches)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Save the rules as JSONL files (one per family) in ``path``."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        for family in RULE_FAMILIES:
+            rules: list[BaseModel] = getattr(self.rules, family)
+            text = "".join(rule.model_dump_json(exclude_defaults=False) + "\n" for rule in rules)
+            (folder / f"{family}.jsonl").write_text(text, encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> FindingMatcher:
+        """Load rules saved by :meth:`to_disk` and rebuild the matchers."""
+        folder = Path(path)
+
+        def read(family: str) -> tuple[str, str]:
+            file = folder / f"{family}.jsonl"
+            return file.read_text(encoding="utf-8"), str(file)
+
+        self.set_rules(
+            FindingRules(
+                cues=parse_jsonl(*read("cues"), CueRule),
+                modifiers=parse_jsonl(*read("modifiers"), ModifierRule),
+                contrasts=parse_jsonl(*read("contrasts"), ContrastRule),
+                themes=parse_jsonl(*read("themes"), ThemeRule),
+            )
+        )
+        return self
 
 
 @Language.factory("ofsted_findings", assigns=[f"doc._.{MATCHES_EXTENSION}"], default_config={"validate": True})

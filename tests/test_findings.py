@@ -136,3 +136,24 @@ def test_themes(text: str, expected: list[str]) -> None:
     document = extract(text)
     (finding,) = document.findings
     assert finding.themes == expected
+
+
+def test_rules_round_trip_through_nlp_to_disk(tmp_path) -> None:  # noqa: ANN001
+    """A pipeline saved with its rules (including an added cue) loads back and behaves the same."""
+    import spacy
+
+    from pipeline.extract import build_nlp
+    from pipeline.findings import CueRule
+
+    nlp = build_nlp()
+    matcher = nlp.get_pipe("ofsted_findings")
+    extra = CueRule(id="wk.test_only_phrase", polarity="weakness", pattern="zigzag planning", weight=1.0)
+    matcher.set_rules(matcher.rules.model_copy(update={"cues": [*matcher.rules.cues, extra]}))
+    nlp.to_disk(tmp_path / "pipeline")
+    assert (tmp_path / "pipeline" / "ofsted_findings" / "cues.jsonl").is_file()
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.pipe_names == nlp.pipe_names
+    rules = {rule.id for rule in loaded.get_pipe("ofsted_findings").rules.cues}
+    assert "wk.test_only_phrase" in rules and len(rules) == len(matcher.rules.cues)
+    document = extract("Findings\n\nThere is zigzag planning.", nlp=loaded)
+    assert [f.polarity for f in document.findings] == ["weakness"]
