@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import logging
+import math
 import re
 from pathlib import Path
 
@@ -37,11 +38,24 @@ SUPERSCRIPT_SIZE_RATIO = 0.85
 SNIFF_BYTES = 1024
 #: Font weight from which a line counts as bold.
 BOLD_WEIGHT = 600
+#: A glued digit whose baseline is raised by at least this fraction of its word's size is a marker.
+SUPERSCRIPT_RISE_RATIO = 0.25
+#: A line whose top is this close to the previous line's (in its font sizes) is the same printed line.
+SAME_LINE_TOLERANCE_RATIO = 0.75
+#: A horizontal gap wider than this many font sizes before a grade separates two table columns.
+COLUMN_GAP_RATIO = 1.5
 
 LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 # A run of digits at the end of a word that follows a non-space character: the only
 # places where a superscript footnote marker can hide ("area3", "20187", "56,2002", "22.2%3").
-TRAILING_DIGITS_RE = re.compile(r"(?<=\S)(\d{1,2})(?=[\s,.;:)\]’”\"']*$|[\s,.;:)\]’”\"']+\s)")
+TRAILING_DIGITS_RE = re.compile(r"(?<=\S)(\d{1,2})(?=[\s,.;:)\]’”\"']|$)")
+# Digits opening a line: a marker when PDFium starts a new line at the raised digit.
+LEADING_DIGITS_RE = re.compile(r"^\s*(\d{1,2})\s+(?=\S)")
+LONE_DIGITS_RE = re.compile(r"^\s*\d{1,2}\s*$")
+# A grade printed in its own column at the end of a judgement-table line.
+GRADE_TAIL_RE = re.compile(
+    r"(?<=\S) ((?:Outstanding|Good|Requires improvement(?: to be good)?|Adequate|Inadequate|Not judged|Not applicable)\*?)$"
+)
 HTML_START_RE = re.compile(rb"^\s*(<!doctype html|<html|<\?xml|<head|<body)", re.IGNORECASE)
 FONT_NAME_BUFFER = 128
 
@@ -58,6 +72,10 @@ class Line(BaseModel):
     size: float | None = Field(description="Font size (points) in the body of the line.")
     bold: bool = Field(description="The line's font is bold.")
     markers: tuple[str, ...] = Field(default=(), description="Superscript footnote markers removed from the line.")
+    continues_line: bool = Field(
+        default=False,
+        description="The rest of the previous printed line, split off by PDFium at a superscript marker.",
+    )
 
 
 class PageInfo(BaseModel):
@@ -243,9 +261,19 @@ class _PageProbe:
         self._textpage = textpage
         self._height = height
         self._name = ctypes.create_string_buffer(FONT_NAME_BUFFER)
+        self._x = ctypes.c_double()
+        self._y = ctypes.c_double()
+        self._matrix = pdfium_c.FS_MATRIX()
 
     def size(self, index: int) -> float:
-        return float(pdfium_c.FPDFText_GetFontSize(self._raw, index))
+        """Font size as printed: the font's size scaled by the character's text matrix.
+
+        Some PDFs set the size to 1 and scale the text with the matrix instead.
+        """
+        size = float(pdfium_c.FPDFText_GetFontSize(self._raw, index))
+        if pdfium_c.FPDFText_GetMatrix(self._raw, index, ctypes.byref(self._matrix)):
+            size *= math.hypot(self._matrix.c, self._matrix.d)
+        return size
 
     def bold(self, index: int) -> bool:
         if pdfium_c.FPDFText_GetFontWeight(self._raw, index) >= BOLD_WEIGHT:
@@ -254,8 +282,27 @@ class _PageProbe:
         return b"bold" in self._name.value.lower()
 
     def position(self, index: int) -> tuple[float, float]:
+        """(top, left) of a character's box, from the page's top-left corner."""
         left, _bottom, _right, top = self._textpage.get_charbox(index)
         return self._height - top, left
+
+    def right(self, index: int) -> float:
+        """Right edge of a character's box."""
+        return float(self._textpage.get_charbox(index)[2])
+
+    def baseline(self, index: int) -> float:
+        """Height of a character's origin above the page bottom."""
+        if not pdfium_c.FPDFText_GetCharOrigin(self._raw, index, ctypes.byref(self._x), ctypes.byref(self._y)):
+            return 0.0
+        return self._y.value
+
+    def is_superscript(self, index: int, reference: int, reference_size: float) -> bool:
+        """Whether character ``index`` is printed smaller than, or raised above, ``reference``."""
+        size = self.size(index)
+        if size <= reference_size * SUPERSCRIPT_SIZE_RATIO:
+            return True
+        rise = self.baseline(index) - self.baseline(reference)
+        return size <= reference_size and rise >= reference_size * SUPERSCRIPT_RISE_RATIO
 
 
 def _page_lines(page: pdfium.PdfPage, number: int, height: float) -> tuple[list[Line], int]:
@@ -276,16 +323,21 @@ def _page_lines(page: pdfium.PdfPage, number: int, height: float) -> tuple[list[
             cursor = match.end()
             if cursor > len(text) + 1:
                 break
-            lines.append(_make_line(raw, line_start, number, probe))
+            lines.extend(_make_lines(raw, line_start, number, probe, lines[-1] if lines else None))
         return lines, len(text)
     finally:
         textpage.close()
 
 
-def _make_line(raw: str, start: int, page: int, probe: _PageProbe | None) -> Line:
+def _plain_line(text: str, page: int) -> Line:
+    return Line.model_construct(text=text, page=page, top=None, x0=None, size=None, bold=False, markers=(), continues_line=False)
+
+
+def _make_lines(raw: str, start: int, page: int, probe: _PageProbe | None, previous: Line | None) -> list[Line]:
+    """One printed line as :class:`Line` objects (two when a grade sits in its own column)."""
     stripped = raw.rstrip()
     if probe is None or not stripped.strip():
-        return Line(text=stripped, page=page, top=None, x0=None, size=None, bold=False)
+        return [_plain_line(stripped, page)]
     first = start + (len(raw) - len(raw.lstrip()))
     middle = start + len(stripped) // 2
     if stripped[len(stripped) // 2].isspace():
@@ -293,19 +345,51 @@ def _make_line(raw: str, start: int, page: int, probe: _PageProbe | None) -> Lin
     top, x0 = probe.position(first)
     size = probe.size(middle)
     text, markers = _strip_markers(stripped, start, probe)
-    return Line(
-        text=text,
-        page=page,
-        top=round(top, 2),
-        x0=round(x0, 2),
-        size=round(size, 2),
-        bold=probe.bold(middle),
-        markers=markers,
+    continues = False
+    same_line = (
+        previous is not None
+        and previous.top is not None
+        and previous.x0 is not None
+        and abs(top - previous.top) <= (previous.size or 0.0) * SAME_LINE_TOLERANCE_RATIO
+        and x0 > previous.x0
     )
+    if same_line and previous is not None:
+        leading = LEADING_DIGITS_RE.match(text)
+        if LONE_DIGITS_RE.match(text) and size <= (previous.size or 0.0) * SUPERSCRIPT_SIZE_RATIO:
+            # A marker that PDFium put on a line of its own, beside the line it belongs to.
+            markers = (text.strip(), *markers)
+            text = ""
+            continues = True
+        elif leading and probe.is_superscript(start + leading.start(1), start + leading.end(), probe.size(start + leading.end())):
+            markers = (leading.group(1), *markers)
+            text = text[leading.end() :]
+            continues = True
+    bold = probe.bold(middle)
+    grade = GRADE_TAIL_RE.search(text) if not markers else None
+    if grade is not None:
+        grade_start = start + grade.start(1)
+        gap = probe.position(grade_start)[1] - probe.right(grade_start - 2)
+        if gap > COLUMN_GAP_RATIO * probe.size(grade_start):
+            return [
+                Line.model_construct(
+                    text=text[: grade.start()], page=page, top=round(top, 2), x0=round(x0, 2), size=round(size, 2),
+                    bold=bold, markers=(), continues_line=False,
+                ),
+                Line.model_construct(
+                    text=grade.group(1), page=page, top=round(top, 2), x0=round(probe.position(grade_start)[1], 2),
+                    size=round(probe.size(grade_start), 2), bold=probe.bold(grade_start), markers=(), continues_line=False,
+                ),
+            ]
+    return [
+        Line.model_construct(
+            text=text, page=page, top=round(top, 2), x0=round(x0, 2), size=round(size, 2),
+            bold=bold, markers=markers, continues_line=continues,
+        )
+    ]
 
 
 def _strip_markers(text: str, start: int, probe: _PageProbe) -> tuple[str, tuple[str, ...]]:
-    """Remove superscript digits glued to the end of a word, judged by font size."""
+    """Remove superscript digits glued to the end of a word, judged by font size and rise."""
     cuts: list[tuple[int, int]] = []
     for match in TRAILING_DIGITS_RE.finditer(text):
         word_start = text.rfind(" ", 0, match.start()) + 1
@@ -314,7 +398,7 @@ def _strip_markers(text: str, start: int, probe: _PageProbe) -> tuple[str, tuple
             continue
         cut_from = match.end()
         for position in range(match.end() - 1, match.start() - 1, -1):
-            if probe.size(start + position) <= reference * SUPERSCRIPT_SIZE_RATIO:
+            if probe.is_superscript(start + position, start + word_start, reference):
                 cut_from = position
             else:
                 break

@@ -37,6 +37,9 @@ class LayoutRules(BaseModel):
     running_line_min_pages: int
     running_zone_top: float
     running_zone_bottom: float
+    page_number_zone_top: float
+    page_number_zone_bottom: float
+    page_number_max_offset: int
     salutation_pattern: str
     letterhead_max_lines: int
     keep_hyphen_prefixes: list[str]
@@ -129,7 +132,7 @@ MID_HYPHEN_RE = re.compile(r"\ufffe(?=.)")
 LEADING_WORD_RE = re.compile(r"^(\w+)")
 WORD_RE = re.compile(r"[A-Za-z]+")
 NO_SPACE_BEFORE_RE = re.compile(r"^[.,;:)\]%]")
-FOOTNOTE_START_RE = re.compile(r"^\d{1,2}\s*\S")
+FOOTNOTE_START_RE = re.compile(r"^\d{1,2}(?:\s*\S|$)")
 COMPOUND_RE = re.compile(r"[A-Za-z]+-[A-Za-z]+")
 
 #: How two wrapped lines are joined (besides a plain " ").
@@ -158,14 +161,14 @@ class _Builder:
         return "".join(self.parts)
 
 
-class _Item(BaseModel):
-    """A cleaned line with what normalisation decided about it."""
+class _Item:
+    """A cleaned line (internal to this module; a plain class because there is one per line)."""
 
-    model_config = ConfigDict(extra="forbid")
+    __slots__ = ("line", "text")
 
-    line: Line
-    text: str
-    kind: BlockKind | None = None
+    def __init__(self, line: Line, text: str) -> None:
+        self.line = line
+        self.text = text
 
 
 def normalize(doc: Ingested, rules: LayoutRules | None = None) -> Normalized:
@@ -187,8 +190,12 @@ def normalize(doc: Ingested, rules: LayoutRules | None = None) -> Normalized:
     markers = 0
 
     current: _Open | None = None
+    footnote_starts = [
+        _footnote_start(items, running, page_index, body_size, heights, rules) for page_index, items in enumerate(pages)
+    ]
+    last_body = _last_body_lines(pages, running, footnote_starts)
     for page_index, items in enumerate(pages):
-        footnote_from = _footnote_start(items, running, page_index, body_size, heights, rules)
+        footnote_from = footnote_starts[page_index]
         previous_line: Line | None = None
         for line_index, item in enumerate(items):
             line = item.line
@@ -211,10 +218,17 @@ def normalize(doc: Ingested, rules: LayoutRules | None = None) -> Normalized:
                     current.add_line(text, line.page, joiner="\n")
                 previous_line = line
                 continue
+            if line.continues_line:
+                if text and current is not None and current.kind in _FLOW_KINDS:
+                    current.add_line(text, line.page, joiner=_joiner(current.last_text(), text, vocabulary, rules))
+                    continue
+                if not text:
+                    continue
             if not text:
-                _close(current, builder, blocks)
-                current = None
-                previous_line = None
+                if line_index < last_body.get(page_index, -1):
+                    _close(current, builder, blocks)
+                    current = None
+                    previous_line = None
                 continue
             kind, body = _classify(text, line, bullets, body_size, rules)
             continues = (
@@ -286,6 +300,25 @@ class _Open:
         return self.pieces[-1][0] if self.pieces else ""
 
 
+#: Blocks that a wrapped line (or the rest of a printed line) can continue.
+_FLOW_KINDS = (BlockKind.PARAGRAPH, BlockKind.BULLET, BlockKind.NUMBERED, BlockKind.HEADING)
+
+
+def _last_body_lines(
+    pages: list[list[_Item]], running: set[tuple[int, int]], footnote_starts: list[int | None]
+) -> dict[int, int]:
+    """Per page, the index of the last line of running text (a blank line after it ends nothing)."""
+    last: dict[int, int] = {}
+    for page_index, items in enumerate(pages):
+        limit = footnote_starts[page_index]
+        for line_index, item in enumerate(items):
+            if limit is not None and line_index >= limit:
+                break
+            if item.text.strip() and (page_index, line_index) not in running:
+                last[page_index] = line_index
+    return last
+
+
 def _close(block: _Open | None, builder: _Builder, blocks: list[Block]) -> None:
     """Write an open block into the text (followed by a newline)."""
     if block is None or not any(piece for piece, _ in block.pieces):
@@ -349,7 +382,30 @@ def _running_lines(
             running.add(position)
         elif len(pages) >= rules.running_line_min_pages and len(pages_with_key[key]) >= threshold:
             running.add(position)
+    running.update(_page_number_lines(pages, heights, rules))
     return running
+
+
+def _page_number_lines(
+    pages: list[list[_Item]], heights: dict[int, float], rules: LayoutRules
+) -> set[tuple[int, int]]:
+    """Lone numbers close to the page's own number, printed in the outer bands of the page.
+
+    Some reports print the page number just above the usual footer zone; its value (close to
+    the physical page number) tells it apart from a figure in a table.
+    """
+    found: set[tuple[int, int]] = set()
+    for page_index, items in enumerate(pages):
+        for line_index, item in enumerate(items):
+            text = item.text.strip()
+            line = item.line
+            if not text.isdigit() or len(text) > 4 or line.top is None:
+                continue
+            height = heights.get(line.page) or 0.0
+            outer = line.top <= height * rules.page_number_zone_top or line.top >= height * rules.page_number_zone_bottom
+            if height and outer and abs(int(text) - line.page) <= rules.page_number_max_offset:
+                found.add((page_index, line_index))
+    return found
 
 
 def _zone_lines(items: list[_Item], heights: dict[int, float], rules: LayoutRules) -> list[int]:
