@@ -6,9 +6,10 @@ import json
 import logging
 import os
 import sys
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -322,6 +323,91 @@ def build(
             err=True,
         )
     raise typer.Exit(1 if report.failed else 0)
+
+
+class CompareQuestion(str, Enum):
+    """What `compare` answers."""
+
+    JUDGEMENTS = "judgements"
+    THEMES = "themes"
+    METRICS = "metrics"
+
+
+AuthorityOption = Annotated[
+    list[str] | None, typer.Option("--authority", "-a", help="Only this authority (any case; repeatable).")
+]
+KindOption = Annotated[list[str] | None, typer.Option("--kind", "-k", help="Only this document kind (repeatable).")]
+SinceOption = Annotated[
+    datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Only documents dated on or after YYYY-MM-DD.")
+]
+SubjectOption = Annotated[
+    list[str] | None,
+    typer.Option("--subject", "-s", help="Metric subject words, e.g. 'care leavers' (every word must match; repeatable)."),
+]
+
+
+@app.command()
+def compare(
+    question: Annotated[CompareQuestion, typer.Argument(help="judgements, themes or metrics.")],
+    db: DbOption,
+    authority: AuthorityOption = None,
+    kind: KindOption = None,
+    since: SinceOption = None,
+    theme: Annotated[list[str] | None, typer.Option("--theme", "-t", help="themes: only this theme (repeatable).")] = None,
+    compare_with: Annotated[
+        list[str] | None,
+        typer.Option("--compare-with", help="themes: the comparison group (repeatable; default all authorities)."),
+    ] = None,
+    area: Annotated[
+        list[str] | None, typer.Option("--area", help="judgements: only this area, e.g. overall_effectiveness (repeatable).")
+    ] = None,
+    subject: SubjectOption = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="metrics: only figures in this unit (percent, count, ...).")] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV (every column) instead of a table.")] = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Compare authorities: judgement history, strengths and weaknesses by theme, metric series.
+
+    judgements: every grade per authority over time, with its era and its position on the
+    four-point scale (1 outstanding ... 4 inadequate). themes: strengths, weaknesses and
+    weakness share per authority and theme beside a comparison group. metrics: with
+    --subject, the figures about that subject across documents; without, the subjects
+    measured in most documents.
+    """
+    from pipeline import compare as queries
+    from pipeline.store import connect
+
+    _configure_logging(quiet, verbose)
+    filters = queries.Filters(authorities=authority or [], kinds=kind or [], since=since.date() if since else None)
+    try:
+        con = connect(db, read_only=True)
+    except FileNotFoundError as exc:
+        typer.echo(f"ofsted-findings: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    with con:
+        outputs: list[tuple[list[Any], type[Any], str, tuple[str, ...]]] = []
+        if question is CompareQuestion.JUDGEMENTS:
+            rows = queries.judgement_history(con, filters, area or [])
+            outputs.append((rows, queries.JudgementRow, "Judgement history", ("file_path",)))
+        elif question is CompareQuestion.THEMES:
+            rows = queries.theme_balance(con, filters, theme or [], compare_with or [])
+            outputs.append((rows, queries.ThemeRow, "Strengths and weaknesses by theme", ()))
+        elif subject:
+            for words in subject:
+                try:
+                    rows = queries.metric_series(con, filters, words, unit)
+                except ValueError as exc:
+                    raise typer.BadParameter(str(exc), param_hint="--subject") from exc
+                outputs.append((rows, queries.MetricRow, f"Metric series: {words}", ("file_path", "metric_id", "kind")))
+        else:
+            rows = queries.subjects(con, filters)
+            outputs.append((rows, queries.SubjectRow, "Subjects measured in most documents", ()))
+    for rows, model, title, hide in outputs:
+        if as_csv:
+            sys.stdout.write(queries.to_csv(rows, model))
+        else:
+            queries.print_table(queries.to_table(rows, model, f"{title} ({len(rows)} rows)", hide))
 
 
 def schema_text() -> str:

@@ -53,6 +53,9 @@ from pipeline.ingest import DEFAULT_MAX_PAGES
 
 logger = logging.getLogger(__name__)
 
+#: Revision of the table layout and derived columns; part of the fingerprint, so a change
+#: to either rebuilds every document's rows.
+STORE_REVISION = 1
 #: Modules whose code does not change what extraction produces (left out of the fingerprint).
 NOT_EXTRACTION = frozenset(
     {"cli.py", "store.py", "compare.py", "html.py", "evaluate.py", "evaluate_metadata.py", "reporting.py", "gold.py"}
@@ -60,9 +63,45 @@ NOT_EXTRACTION = frozenset(
 FINGERPRINT_SUFFIXES = (".py", ".json", ".jsonl")
 #: Words left out of a metric subject's tokens.
 SUBJECT_STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "by", "for", "from", "had", "has", "have", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "them", "they", "this", "to", "was", "were", "which", "who", "whom", "whose", "with"]
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "was",
+        "were",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "with",
+    ]
 )
 TOKEN_RE = re.compile(r"[a-z0-9]+")
+POSSESSIVE_RE = re.compile(r"['’]s\b")
 HASH_CHUNK = 1 << 20
 
 _STR = pa.string()
@@ -363,6 +402,7 @@ def pipeline_fingerprint() -> str:
     for package in ("models", "pipeline"):
         for name, item in _walk(resources.files(package), package):
             digest.update(name.encode("utf-8") + b"\0" + item.read_bytes() + b"\0")
+    digest.update(f"store-revision-{STORE_REVISION}".encode())
     return f"{pipeline_version()}+{digest.hexdigest()[:12]}"
 
 
@@ -371,7 +411,7 @@ def subject_tokens(subject: str | None) -> list[str]:
     if not subject:
         return []
     tokens: set[str] = set()
-    for token in TOKEN_RE.findall(subject.lower()):
+    for token in TOKEN_RE.findall(POSSESSIVE_RE.sub("", subject.lower())):
         if token in SUBJECT_STOPWORDS or token.isdigit():
             continue
         tokens.add(singular(token))
