@@ -459,6 +459,80 @@ def benchmark(
     typer.echo(format_benchmark(result))
 
 
+HtmlOption = Annotated[Path, typer.Option("--html", dir_okay=False, help="Write the page here.")]
+
+
+@app.command()
+def show(
+    file: Annotated[
+        str, typer.Argument(help="A .pdf or .txt to extract, a JSON document, or (with --db) a stored path or sha256.")
+    ],
+    html_out: HtmlOption,
+    db: Annotated[
+        Path | None, typer.Option("--db", dir_okay=False, help="Read the document from this database instead.")
+    ] = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Write one document as a readable HTML page: highlighted findings and figures, rules on hover."""
+    from pipeline.errors import InputError
+    from pipeline.extract import extract as extract_document
+    from pipeline.html import document_page
+    from pipeline.store import connect, load_document, resolve
+
+    _configure_logging(quiet, verbose)
+    try:
+        if db is not None:
+            with connect(db, read_only=True) as con:
+                document = load_document(con, resolve(con, file))
+        elif file.lower().endswith(".json"):
+            document = Document.model_validate_json(Path(file).read_text(encoding="utf-8"))
+        else:
+            document = extract_document(Path(file))
+    except InputError as exc:
+        typer.echo(exc.line(file), err=True)
+        raise typer.Exit(1) from exc
+    except (KeyError, FileNotFoundError, ValueError) as exc:
+        typer.echo(f"ofsted-findings: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    write_atomic(html_out, document_page(document))
+    if not quiet:
+        typer.echo(f"ofsted-findings: wrote {html_out}", err=True)
+
+
+@app.command()
+def report(
+    db: DbOption,
+    html_out: HtmlOption,
+    authority: AuthorityOption = None,
+    kind: KindOption = None,
+    since: SinceOption = None,
+    area: Annotated[str, typer.Option("--area", help="Judgement area of the timeline.")] = "overall_effectiveness",
+    subject: SubjectOption = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Only figures in this unit in the series.")] = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Write the comparison views of a database as an HTML page with charts (works offline)."""
+    from pipeline.compare import Filters
+    from pipeline.html import ReportOptions, report_page
+    from pipeline.store import connect
+
+    _configure_logging(quiet, verbose)
+    filters = Filters(authorities=authority or [], kinds=kind or [], since=since.date() if since else None)
+    options = ReportOptions(filters=filters, area=area, subjects=subject or [], unit=unit)
+    try:
+        con = connect(db, read_only=True)
+    except FileNotFoundError as exc:
+        typer.echo(f"ofsted-findings: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    with con:
+        page = report_page(con, options)
+    write_atomic(html_out, page)
+    if not quiet:
+        typer.echo(f"ofsted-findings: wrote {html_out}", err=True)
+
+
 def schema_text() -> str:
     """The JSON Schema as checked into ``models/document.schema.json``."""
     return json.dumps(Document.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False)

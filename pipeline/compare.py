@@ -12,9 +12,9 @@ as a rich table or CSV.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
-import datetime as dt
 from typing import Literal
 
 import duckdb
@@ -47,7 +47,7 @@ SCALE_POSITION: dict[str, int] = {
     "inadequate": 4,
 }
 
-_DOCS = """
+DOCS_QUERY = """
 SELECT sha256, coalesce(authority, authority_as_printed, ?) AS authority, kind, date, file_path
 FROM documents
 WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], lower(coalesce(authority, authority_as_printed, ?))))
@@ -138,7 +138,7 @@ def judgement_history(
     """Every graded area per authority, oldest first."""
     areas = areas or []
     query = f"""
-        WITH docs AS ({_DOCS})
+        WITH docs AS ({DOCS_QUERY})
         SELECT d.authority, d.date, d.kind, j.area, j.grade, d.file_path
         FROM judgements j JOIN docs d USING (sha256)
         WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], j.area)
@@ -169,7 +169,7 @@ def _theme_counts(
 ) -> list[tuple[str, str, int, int, int]]:
     group = "d.authority" if by_authority else "'group'"
     query = f"""
-        WITH docs AS ({_DOCS}),
+        WITH docs AS ({DOCS_QUERY}),
         themed AS (
             SELECT {group} AS authority, f.sha256, f.polarity,
                    unnest(CASE WHEN len(f.themes) = 0 THEN [?] ELSE f.themes END) AS theme
@@ -251,7 +251,7 @@ def metric_series(
     if not tokens:
         raise ValueError(f"{subject!r}: no words left to match after normalising")
     query = f"""
-        WITH docs AS ({_DOCS})
+        WITH docs AS ({DOCS_QUERY})
         SELECT d.authority, d.date, d.kind, m.subject, m.text, m.value, m.unit, m.baseline_value,
                m.baseline_date, m.change, m.comparator_value, m.comparator_label, d.file_path, m.id, m.date
         FROM metrics m JOIN docs d USING (sha256)
@@ -312,7 +312,7 @@ def _metric_date(value: str | None) -> dt.date | None:
 def subjects(con: duckdb.DuckDBPyConnection, filters: Filters, minimum: int = 2, limit: int = 30) -> list[SubjectRow]:
     """Subjects (same normalised words and unit) measured in at least ``minimum`` documents."""
     query = f"""
-        WITH docs AS ({_DOCS})
+        WITH docs AS ({DOCS_QUERY})
         SELECT array_to_string(m.subject_tokens, ' ') AS words, m.unit, count(*), count(DISTINCT m.sha256),
                count(DISTINCT d.authority), min(d.date), max(d.date), min(m.subject)
         FROM metrics m JOIN docs d USING (sha256)

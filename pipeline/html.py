@@ -1,0 +1,529 @@
+"""HTML pages: one document with its findings and metrics highlighted, and a comparison report.
+
+Pages are self-contained (inline CSS and SVG, no scripts, nothing fetched), every piece of
+document text goes through :func:`html.escape`, and the same input gives the same bytes.
+Each highlighted item is one element with ``class="hl ..."`` and ``data-item="<id>"``; an
+item that crosses another's boundary continues in a second element with the same
+``data-item`` and the class ``cont``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+import duckdb
+from pydantic import BaseModel, ConfigDict
+
+from models import Document, Finding, Metric
+from pipeline import compare
+
+logger = logging.getLogger(__name__)
+
+#: Colour of each position on the four-point grade scale (1 outstanding ... 4 inadequate).
+GRADE_COLOURS: dict[int | None, str] = {1: "#1a7f37", 2: "#4ac26b", 3: "#d4a72c", 4: "#cf222e", None: "#8c959f"}
+SERIES_COLOURS = ("#0969da", "#bf3989", "#1a7f37", "#9a6700", "#8250df", "#cf222e", "#1b7c83", "#57606a")
+#: Subjects charted by `report` when none are asked for (what researchers ask about most).
+DEFAULT_SUBJECTS = ("care leavers", "caseloads", "agency")
+#: A theme cell with fewer findings than this is drawn pale (its share says little).
+FEW_FINDINGS = 5
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;
+color:#1f2328;line-height:1.5}
+h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d0d7de}
+table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #d0d7de;padding:.2rem .5rem;text-align:left;
+vertical-align:top}th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
+dl.meta{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;margin:.5rem 0}dl.meta dt{font-weight:600}
+dl.meta dd{margin:0}.text{white-space:pre-wrap;font-family:Georgia,serif;font-size:1.02rem;border:1px solid #d0d7de;
+padding:1rem 1.2rem;border-radius:6px;background:#fff}
+.hl{border-radius:3px;cursor:help}.hl:hover{outline:2px solid #0969da}
+.strength{background:#dafbe1;box-shadow:inset 0 -2px #1a7f37}.weakness{background:#ffebe9;box-shadow:inset 0 -2px #cf222e}
+.metric{background:#ddf4ff;border:1px solid #54aeff;padding:0 1px;font-weight:600}
+.hedged{text-decoration:underline dotted}.heading{font-weight:700;font-family:system-ui,sans-serif}
+.legend span{margin-right:1rem;padding:0 .3rem}.muted{color:#57606a;font-size:.9rem}
+figure{margin:1rem 0}figcaption{color:#57606a;font-size:.9rem}svg text{font-family:system-ui,sans-serif}
+"""
+
+
+class _Mark(BaseModel):
+    """A span of the text to wrap in an element."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: int
+    end: int
+    rank: int  # outer elements first when two start together
+    tag: str
+    attrs: tuple[tuple[str, str], ...]
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _attrs(pairs: Iterable[tuple[str, str]]) -> str:
+    return "".join(f' {name}="{_e(value)}"' for name, value in pairs)
+
+
+def _page(title: str, body: Sequence[str]) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+# --- one document ----------------------------------------------------------------------
+
+
+def finding_tooltip(finding: Finding) -> str:
+    """What the hover shows for a finding: polarity, themes and every rule that fired."""
+    parts = [f"{finding.polarity} (page {finding.page})"]
+    if finding.themes:
+        parts.append("themes: " + ", ".join(finding.themes))
+    if finding.cues:
+        parts.append(
+            "rules: " + "; ".join(f"{cue.rule} [{cue.kind}: {cue.effect}] '{cue.text}'" for cue in finding.cues)
+        )
+    if finding.modifiers:
+        parts.append("modifiers: " + ", ".join(finding.modifiers))
+    flags = [name for name, on in (("negated", finding.negated), ("hedged", finding.hedged)) if on]
+    if flags:
+        parts.append(", ".join(flags))
+    return "\n".join(parts)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}".rstrip("0")
+
+
+def metric_tooltip(metric: Metric) -> str:
+    """What the hover shows for a metric: value, unit, baseline, comparator, date, subject."""
+    value = _number(metric.value) if metric.value is not None else f"{_number(metric.low)}-{_number(metric.high)}"
+    parts = [f"{metric.kind}: {value} {metric.unit} ({metric.approx}, page {metric.page})"]
+    if metric.baseline is not None:
+        baseline = metric.baseline
+        parts.append(
+            f"baseline: {_number(baseline.value)}"
+            + (f" ({baseline.date})" if baseline.date else "")
+            + (f", {metric.change}" if metric.change else "")
+        )
+    if metric.comparator is not None:
+        parts.append(f"comparator: {_number(metric.comparator.value)} {metric.comparator.label}")
+    if metric.date:
+        parts.append(f"date: {metric.date}" + (f" ('{metric.date_text}')" if metric.date_text else ""))
+    if metric.subject:
+        parts.append(f"subject: {metric.subject}")
+    return "\n".join(parts)
+
+
+def _marks(document: Document) -> list[_Mark]:
+    marks: list[_Mark] = []
+    for section in document.sections:
+        if section.title and document.text.startswith(section.title, section.start):
+            marks.append(
+                _Mark(
+                    start=section.start,
+                    end=section.start + len(section.title),
+                    rank=0,
+                    tag="span",
+                    attrs=(("class", "heading"),),
+                )
+            )
+    for finding in document.findings:
+        classes = f"hl {finding.polarity}" + (" hedged" if finding.hedged else "")
+        marks.append(
+            _Mark(
+                start=finding.start,
+                end=finding.end,
+                rank=1,
+                tag="span",
+                attrs=(("class", classes), ("data-item", finding.id), ("title", finding_tooltip(finding))),
+            )
+        )
+    for metric in document.metrics:
+        marks.append(
+            _Mark(
+                start=metric.start,
+                end=metric.end,
+                rank=2,
+                tag="span",
+                attrs=(("class", "hl metric"), ("data-item", metric.id), ("title", metric_tooltip(metric))),
+            )
+        )
+    return [mark for mark in marks if mark.end > mark.start]
+
+
+def highlight(text: str, marks: list[_Mark]) -> str:
+    """The escaped text with each mark wrapped in its element, nesting kept valid.
+
+    A mark that ends while a mark opened after it is still open closes that one, and the
+    inner one reopens as a continuation (same attributes, class ``cont`` added).
+    """
+    starts: dict[int, list[_Mark]] = defaultdict(list)
+    for mark in marks:
+        starts[mark.start].append(mark)
+    boundaries = sorted({0, len(text), *(mark.start for mark in marks), *(mark.end for mark in marks)})
+    out: list[str] = []
+    stack: list[_Mark] = []
+    for index, position in enumerate(boundaries):
+        if any(mark.end == position for mark in stack):
+            keep = [mark for mark in stack if mark.end > position]
+            first_closed = min(i for i, mark in enumerate(stack) if mark.end == position)
+            out.extend(f"</{mark.tag}>" for mark in reversed(stack[first_closed:]))
+            reopen = [mark for mark in stack[first_closed:] if mark.end > position]
+            stack = keep[: len(keep) - len(reopen)]
+            for mark in reopen:
+                out.append(f"<{mark.tag}{_attrs(_continued(mark.attrs))}>")
+                stack.append(mark)
+        for mark in sorted(starts.get(position, []), key=lambda item: (-item.end, item.rank)):
+            out.append(f"<{mark.tag}{_attrs(mark.attrs)}>")
+            stack.append(mark)
+        if index + 1 < len(boundaries):
+            out.append(html.escape(text[position : boundaries[index + 1]], quote=False))
+    out.extend(f"</{mark.tag}>" for mark in reversed(stack))
+    return "".join(out)
+
+
+def _continued(attrs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, f"{value} cont" if name == "class" else value) for name, value in attrs)
+
+
+def _theme_summary(findings: Sequence[Finding]) -> list[tuple[str, int, int]]:
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for finding in findings:
+        for theme in finding.themes or [compare.NO_THEME]:
+            counts[theme][finding.polarity] += 1
+    return sorted(
+        ((theme, counter["strength"], counter["weakness"]) for theme, counter in counts.items()),
+        key=lambda row: (-(row[1] + row[2]), row[0]),
+    )
+
+
+def _bar(strengths: int, weaknesses: int, most: int, width: int = 240) -> str:
+    scale = width / most if most else 0
+    green = round(strengths * scale, 1)
+    red = round(weaknesses * scale, 1)
+    return (
+        f'<svg width="{width}" height="14" role="img" aria-label="{strengths} strengths, {weaknesses} weaknesses">'
+        f'<rect x="0" y="2" width="{green}" height="10" fill="#4ac26b"/>'
+        f'<rect x="{green}" y="2" width="{red}" height="10" fill="#e5534b"/></svg>'
+    )
+
+
+def document_page(document: Document) -> str:
+    """One document as a page: metadata and judgements, a summary by theme, the highlighted text."""
+    letter = document.letter
+    authority = letter.authority.name or letter.authority.name_as_printed or "authority not recognised"
+    title = f"{letter.kind.replace('_', ' ')}: {authority}"
+    meta: list[tuple[str, str | None]] = [
+        ("source", f"{document.source.name} ({document.source.media_type}, {document.source.pages} pages)"),
+        ("sha256", document.source.sha256),
+        ("authority as printed", letter.authority.name_as_printed),
+        ("framework", letter.framework),
+        ("letter date", letter.letter_date),
+        ("on site", ", ".join(f"{visit.start} to {visit.end}" for visit in letter.visits) or None),
+        ("published", letter.published),
+        ("addressee", letter.addressee),
+        ("inspectors", ", ".join(f"{i.name}{' (lead)' if i.lead else ''}" for i in letter.inspectors) or None),
+        ("focus", letter.focus),
+        ("monitoring visit", str(letter.monitoring_visit_number) if letter.monitoring_visit_number else None),
+        (
+            "previous judgement",
+            f"{letter.previous_judgement} ({letter.previous_judgement_date or 'date not stated'})"
+            if letter.previous_judgement
+            else None,
+        ),
+        ("pipeline", f"{document.pipeline.name} {document.pipeline.version}"),
+    ]
+    body = [f"<header>\n<h1>{_e(title)}</h1>", '<dl class="meta">']
+    body += [f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in meta if value]
+    body.append("</dl>\n</header>")
+    body.append("<h2>Judgements</h2>")
+    if letter.judgements:
+        body.append("<table><tr><th>area</th><th>label as printed</th><th>grade</th><th>page</th></tr>")
+        for judgement in letter.judgements:
+            colour = GRADE_COLOURS[compare.SCALE_POSITION.get(judgement.grade)]
+            body.append(
+                f"<tr><td>{_e(judgement.area)}</td><td>{_e(judgement.label_as_printed)}</td>"
+                f'<td><span style="color:{colour};font-weight:600">{_e(judgement.grade)}</span></td>'
+                f'<td class="num">{judgement.page}</td></tr>'
+            )
+        body.append("</table>")
+    else:
+        body.append('<p class="muted">No graded judgements in this document.</p>')
+    strengths = sum(1 for finding in document.findings if finding.polarity == "strength")
+    weaknesses = len(document.findings) - strengths
+    body.append("<h2>Summary by theme</h2>")
+    body.append(
+        f"<p>{strengths} strengths, {weaknesses} weaknesses, {len(document.metrics)} figures. "
+        "A finding with several themes counts under each.</p>"
+    )
+    summary = _theme_summary(document.findings)
+    most = max((s + w for _, s, w in summary), default=0)
+    body.append("<table><tr><th>theme</th><th>strengths</th><th>weaknesses</th><th>weakness share</th><th></th></tr>")
+    for theme, theme_strengths, theme_weaknesses in summary:
+        share = theme_weaknesses / (theme_strengths + theme_weaknesses)
+        body.append(
+            f'<tr><td>{_e(theme)}</td><td class="num">{theme_strengths}</td><td class="num">{theme_weaknesses}</td>'
+            f'<td class="num">{share:.0%}</td><td>{_bar(theme_strengths, theme_weaknesses, most)}</td></tr>'
+        )
+    body.append("</table>")
+    if document.warnings:
+        body.append("<h2>Warnings</h2><ul>")
+        body += [f"<li>{_e(warning.code)}: {_e(warning.message)}</li>" for warning in document.warnings]
+        body.append("</ul>")
+    body.append("<h2>Text</h2>")
+    body.append(
+        '<p class="legend"><span class="strength">strength</span><span class="weakness">weakness</span>'
+        '<span class="metric">figure</span><span class="strength hedged">hedged</span>'
+        '<span class="muted">Hover over a highlight to see the rules that fired.</span></p>'
+    )
+    body.append(f'<div class="text">{highlight(document.text, _marks(document))}</div>')
+    return _page(f"{title} - {document.source.name}", body)
+
+
+# --- comparison report -----------------------------------------------------------------
+
+
+class ReportOptions(BaseModel):
+    """What `report` draws."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    filters: compare.Filters = compare.Filters()
+    area: str = "overall_effectiveness"
+    subjects: list[str] = []
+    unit: str | None = None
+
+
+def _year_fraction(day: dt.date) -> float:
+    start = dt.date(day.year, 1, 1)
+    return day.year + (day - start).days / 365.25
+
+
+def _axis_years(
+    first: int, last: int, x_of: Callable[[float], float], top: float, bottom: float, label_y: float
+) -> list[str]:
+    out = []
+    for year in range(first, last + 1):
+        x = x_of(year)
+        out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#eaeef2"/>')
+        out.append(f'<text x="{x:.1f}" y="{label_y}" font-size="11" text-anchor="middle" fill="#57606a">{year}</text>')
+    return out
+
+
+def judgement_timeline(rows: Sequence[compare.JudgementRow]) -> str:
+    """One row per authority, one dot per graded inspection, coloured by scale position."""
+    dated = [row for row in rows if row.date is not None]
+    if not dated:
+        return '<p class="muted">No graded judgements for this selection.</p>'
+    authorities = sorted({row.authority for row in dated})
+    first = min(row.date.year for row in dated if row.date)
+    last = max(row.date.year for row in dated if row.date) + 1
+    left, right, top, step = 250, 20, 30, 16
+    width = 1000
+    height = top + step * len(authorities) + 10
+
+    def x_of(year: float) -> float:
+        return left + (year - first) / max(last - first, 1) * (width - left - right)
+
+    parts = [f'<svg class="chart" width="{width}" height="{height}" role="img" aria-label="judgement timeline">']
+    parts += _axis_years(first, last, x_of, top, height - 5, top - 4)
+    for index, authority in enumerate(authorities):
+        y = top + step * index + step / 2
+        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{_e(authority)}</text>')
+        for row in (row for row in dated if row.authority == authority):
+            assert row.date is not None
+            x = x_of(_year_fraction(row.date))
+            colour = GRADE_COLOURS[row.position]
+            label = f"{row.authority} {row.date.isoformat()}: {row.grade} ({row.era}; {row.area})"
+            parts.append(
+                f'<circle class="grade" cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"><title>{_e(label)}</title></circle>'
+            )
+    parts.append("</svg>")
+    legend = " ".join(
+        f'<span><svg width="10" height="10"><circle cx="5" cy="5" r="5" fill="{GRADE_COLOURS[position]}"/></svg> {_e(name)}</span>'
+        for position, name in (
+            (1, "outstanding"),
+            (2, "good"),
+            (3, "requires improvement / adequate"),
+            (4, "inadequate"),
+        )
+    )
+    return f"<figure>{''.join(parts)}<figcaption>{legend}</figcaption></figure>"
+
+
+def _share_colour(share: float) -> str:
+    """Green (no weaknesses) through yellow to red (all weaknesses)."""
+    low, mid, high = (74, 194, 107), (212, 167, 44), (207, 34, 46)
+    a, b, t = (low, mid, share * 2) if share <= 0.5 else (mid, high, share * 2 - 1)
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
+
+
+def theme_heatmap(rows: Sequence[compare.ThemeRow]) -> str:
+    """Authorities by themes, each cell coloured by weakness share (the group last)."""
+    if not rows:
+        return '<p class="muted">No findings for this selection.</p>'
+    themes = sorted({row.theme for row in rows})
+    group = sorted({row.authority for row in rows if row.authority.startswith("group: ")})
+    authorities = sorted({row.authority for row in rows} - set(group)) + group
+    cells = {(row.authority, row.theme): row for row in rows}
+    left, top, cell_w, cell_h = 250, 150, 30, 16
+    width = left + cell_w * len(themes) + 20
+    height = top + cell_h * len(authorities) + 10
+    parts = [f'<svg class="chart" width="{width}" height="{height}" role="img" aria-label="theme balance">']
+    for column, theme in enumerate(themes):
+        x = left + column * cell_w + cell_w / 2
+        parts.append(
+            f'<text x="{x:.1f}" y="{top - 6}" font-size="11" transform="rotate(-55 {x:.1f} {top - 6})">{_e(theme)}</text>'
+        )
+    for index, authority in enumerate(authorities):
+        y = top + index * cell_h
+        weight = ' font-weight="700"' if authority in group else ""
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 12}" font-size="11" text-anchor="end"{weight}>{_e(authority)}</text>'
+        )
+        for column, theme in enumerate(themes):
+            row = cells.get((authority, theme))
+            if row is None or row.weakness_share is None:
+                continue
+            total = row.strengths + row.weaknesses
+            opacity = "1" if total >= FEW_FINDINGS else "0.35"
+            label = (
+                f"{authority} / {theme}: {row.strengths} strengths, {row.weaknesses} weaknesses, "
+                f"weakness share {row.weakness_share:.0%}"
+                + (f" (group {row.group_share:.0%})" if row.group_share is not None else "")
+            )
+            parts.append(
+                f'<rect class="cell" x="{left + column * cell_w}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" '
+                f'fill="{_share_colour(row.weakness_share)}" fill-opacity="{opacity}"><title>{_e(label)}</title></rect>'
+            )
+    parts.append("</svg>")
+    caption = (
+        "Colour: weakness share, green 0% to red 100%; pale cells have fewer than "
+        f"{FEW_FINDINGS} findings. Hover for counts."
+    )
+    return f"<figure>{''.join(parts)}<figcaption>{_e(caption)}</figcaption></figure>"
+
+
+def metric_chart(title: str, rows: Sequence[compare.MetricRow]) -> str:
+    """Values over time, one colour per authority, points of one authority joined."""
+    points = [row for row in rows if row.date is not None and row.value is not None]
+    if not points:
+        return f'<p class="muted">No dated figures for {_e(title)}.</p>'
+    unit = Counter(row.unit for row in points).most_common(1)[0][0]
+    points = [row for row in points if row.unit == unit]
+    left, right, top, bottom, width, height = 60, 220, 20, 40, 1000, 320
+    first = min(_year_fraction(row.date) for row in points if row.date)
+    last = max(_year_fraction(row.date) for row in points if row.date)
+    first, last = int(first), int(last) + 1
+    high = max(row.value for row in points if row.value is not None)
+    high = 100.0 if unit == "percent" and high <= 100 else _nice_ceiling(high)
+
+    def x_of(year: float) -> float:
+        return left + (year - first) / max(last - first, 1) * (width - left - right)
+
+    def y_of(value: float) -> float:
+        return top + (1 - value / high) * (height - top - bottom)
+
+    parts = [f'<svg class="chart" width="{width}" height="{height}" role="img" aria-label="{_e(title)}">']
+    parts += _axis_years(first, last, x_of, top, height - bottom, height - bottom + 16)
+    for tick in range(5):
+        value = high * tick / 4
+        y = y_of(value)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#eaeef2"/>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{_e(_number(value))}</text>'
+        )
+    authorities = sorted({row.authority for row in points})
+    by_authority = len(authorities) <= len(SERIES_COLOURS)  # else one colour: too many to tell apart
+    for index, authority in enumerate(authorities):
+        colour = SERIES_COLOURS[index] if by_authority else SERIES_COLOURS[0]
+        series = sorted(
+            (row for row in points if row.authority == authority), key=lambda row: (row.date, row.metric_id)
+        )
+        coordinates = [
+            (x_of(_year_fraction(row.date)), y_of(row.value)) for row in series if row.date and row.value is not None
+        ]
+        if by_authority and len(coordinates) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1.2" stroke-opacity="0.6"/>'
+            )
+        for row, (x, y) in zip(series, coordinates, strict=True):
+            label = f"{row.authority} {row.date}: {row.text} ({row.subject})"
+            parts.append(
+                f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"><title>{_e(label)}</title></circle>'
+            )
+        if by_authority:
+            y = top + 14 * index + 10
+            parts.append(f'<circle cx="{width - right + 14}" cy="{y - 4}" r="4" fill="{colour}"/>')
+            parts.append(f'<text x="{width - right + 24}" y="{y}" font-size="11">{_e(authority)}</text>')
+    parts.append("</svg>")
+    caption = (
+        f"{title}: {len(points)} figures ({unit}) from {len(authorities)} authorities"
+        + ("; each authority's figures joined in date order" if by_authority else "")
+        + ". Hover for the text as printed."
+    )
+    return f"<figure>{''.join(parts)}<figcaption>{_e(caption)}</figcaption></figure>"
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 or 10 times a power of ten that is at least ``value``."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
+
+
+def report_page(con: duckdb.DuckDBPyConnection, options: ReportOptions) -> str:
+    """The comparison views of a dataset: judgement timeline, theme balance, metric series."""
+    filters = options.filters
+    judgements = compare.judgement_history(con, filters, [options.area])
+    themes = compare.theme_balance(con, filters)
+    subjects = options.subjects or list(DEFAULT_SUBJECTS)
+    documents, authorities, first, last = con.execute(
+        f"WITH docs AS ({compare.DOCS_QUERY}) SELECT count(*), count(DISTINCT authority), min(date), max(date) FROM docs",
+        filters.parameters(),
+    ).fetchall()[0]
+    body = ["<h1>Ofsted findings: comparison report</h1>"]
+    body.append(
+        f"<p>{documents} documents about {authorities} authorities, dated {_e(first)} to {_e(last)}. "
+        + _e(_describe(filters))
+        + "</p>"
+    )
+    body.append(f"<h2>Judgement timeline: {_e(options.area)}</h2>")
+    body.append(
+        '<p class="muted">Grades by their position on the four-point scale every framework used: the third grade '
+        "was 'adequate' until 2013 and 'requires improvement to be good' since.</p>"
+    )
+    body.append(judgement_timeline(judgements))
+    body.append("<h2>Theme balance per authority</h2>")
+    body.append(theme_heatmap(themes))
+    body.append("<h2>Metric series</h2>")
+    for subject in subjects:
+        rows = compare.metric_series(con, filters, subject, options.unit)
+        body.append(f"<h3>{_e(subject)}</h3>")
+        body.append(metric_chart(subject, rows))
+    return _page("Ofsted findings: comparison report", body)
+
+
+def _describe(filters: compare.Filters) -> str:
+    parts = []
+    if filters.authorities:
+        parts.append("Authorities: " + ", ".join(filters.authorities) + ".")
+    if filters.kinds:
+        parts.append("Kinds: " + ", ".join(filters.kinds) + ".")
+    if filters.since:
+        parts.append(f"Since {filters.since.isoformat()}.")
+    return " ".join(parts) or "All documents."
