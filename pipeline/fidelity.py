@@ -75,6 +75,7 @@ PAGE_OF_RE = re.compile(r"\bPage \d+ of \d+\b", re.IGNORECASE)
 DIGITS_RE = re.compile(r"\d+")
 LINE_END_HYPHEN_RE = re.compile(r"([A-Za-z]+)[-\ufffe\u00ad]$")
 LINE_START_WORD_RE = re.compile(r"^([a-z]+)")
+PDFIUM_HYPHEN_RE = re.compile(r"([A-Za-z]+)\ufffe([a-z]+)")
 MID_WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 SENTENCE_END_RE = re.compile(r"[.!?:;][\"'’”)\]]*$")
 LEFTOVER_HYPHEN_CHARS = ("\ufffe", "\u00ad")
@@ -444,7 +445,7 @@ def mid_line_vocabulary(ingested: Ingested) -> set[str]:
     words: set[str] = set()
     for page in ingested.pages:
         for line in page.lines:
-            found = MID_WORD_RE.findall(line.text.lower().replace("\ufffe", "-"))
+            found = MID_WORD_RE.findall(line.text.lower().replace("\ufffe", " "))
             if found and LINE_END_HYPHEN_RE.search(line.text.rstrip()):
                 found = found[:-1]
             words.update(found)
@@ -458,16 +459,19 @@ def hyphen_joins(ingested: Ingested, norm: Normalized) -> list[HyphenJoin]:
     lowered_text = norm.text.lower()
     for page in ingested.pages:
         lines = [line for line in page.lines if line.text.strip()]
+        pairs: list[tuple[str, str]] = []
         for line, following in zip(lines, lines[1:]):
             end = LINE_END_HYPHEN_RE.search(line.text.rstrip().translate(table))
             start = LINE_START_WORD_RE.match(following.text.strip().translate(table))
-            if not end or not start:
-                continue
-            left, right = end.group(1).lower(), start.group(1)
+            if end and start:
+                pairs.append((end.group(1).lower(), start.group(1)))
+        for line in lines:
+            # PDFium joins a hyphen-ended line to the next and marks that hyphen U+FFFE.
+            pairs.extend((left.lower(), right) for left, right in PDFIUM_HYPHEN_RE.findall(line.text.translate(table)))
+        for left, right in pairs:
             kept = f"{left}-{right}" in lowered_text
-            joined = f"{left}{right}" in lowered_text
-            if kept == joined:
-                continue  # both forms (or neither) appear: nothing to judge
+            if not kept and f"{left}{right}" not in lowered_text:
+                continue  # neither form is in the text (the word was split otherwise): nothing to judge
             joins.append(HyphenJoin(left=left, right=right, kept_hyphen=kept, page=page.number))
     return joins
 

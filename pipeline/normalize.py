@@ -43,6 +43,7 @@ class LayoutRules(BaseModel):
     salutation_pattern: str
     letterhead_max_lines: int
     keep_hyphen_prefixes: list[str]
+    join_hyphen_suffixes: list[str]
     ligatures: dict[str, str]
     characters: dict[str, str]
     heading_max_chars: int
@@ -128,7 +129,8 @@ NUMBERED_RE = re.compile(r"^(\d{1,3}\.(?:\d{1,2}\.?)?)\s+(?=\S)")
 FIELD_RE = re.compile(r"^[A-Z][A-Za-z’' ]{2,40}:\s")
 TERMINAL_RE = re.compile(r"[.!?:;][\"'’”)]*$")
 HYPHEN_END_RE = re.compile(r"(\w+)[-\ufffe\u00ad]$")
-MID_HYPHEN_RE = re.compile(r"\ufffe(?=.)")
+# PDFium joins a line that ends in a hyphen to the next one and marks the hyphen U+FFFE.
+MID_HYPHEN_RE = re.compile(r"(\w*)\ufffe(?=(.?))")
 LEADING_WORD_RE = re.compile(r"^(\w+)")
 WORD_RE = re.compile(r"[A-Za-z]+")
 NO_SPACE_BEFORE_RE = re.compile(r"^[.,;:)\]%]")
@@ -181,6 +183,10 @@ def normalize(doc: Ingested, rules: LayoutRules | None = None) -> Normalized:
     body_size = _body_size(pages)
     bullets = tuple(rules.bullet_glyphs)
     vocabulary = _vocabulary(pages)
+    for items in pages:
+        for item in items:
+            if "\ufffe" in item.text:
+                item.text = _resolve_hyphens(item.text, vocabulary, rules)
 
     builder = _Builder()
     blocks: list[Block] = []
@@ -350,8 +356,6 @@ def _clean(text: str, table: dict[int, str]) -> str:
     cleaned = text.replace("\u00ad", "").translate(table)
     if soft_end:
         cleaned = cleaned.rstrip() + "\u00ad"
-    if "\ufffe" in cleaned:
-        cleaned = MID_HYPHEN_RE.sub("-", cleaned)
     if "  " in cleaned:
         cleaned = SPACES_RE.sub(" ", cleaned)
     return cleaned.rstrip()
@@ -433,6 +437,19 @@ def _body_size(pages: list[list[_Item]]) -> float | None:
             if item.line.size:
                 sizes[item.line.size] += len(item.text)
     return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _resolve_hyphens(text: str, vocabulary: frozenset[str], rules: LayoutRules) -> str:
+    """Decide each hyphen PDFium marked as a line-end hyphen (U+FFFE): part of the word or not."""
+
+    def replace(match: re.Match[str]) -> str:
+        left = match.group(1)
+        following = text[match.end() :]
+        if not following:
+            return match.group(0)  # still at the end of the line: decided when lines are joined
+        return left + ("" if _joiner(left + "-", following, vocabulary, rules) == JOIN_WORD else "-")
+
+    return MID_HYPHEN_RE.sub(replace, text)
 
 
 def _vocabulary(pages: list[list[_Item]]) -> frozenset[str]:
@@ -555,7 +572,9 @@ def _joiner(previous: str, following: str, vocabulary: frozenset[str], rules: La
         right = right_match.group(1)
         if left.lower() in rules.keep_hyphen_prefixes:
             return KEEP_HYPHEN
-        if (left + right).lower() in vocabulary and f"{left}-{right}".lower() not in vocabulary:
+        if f"{left}-{right}".lower() in vocabulary:
+            return KEEP_HYPHEN
+        if (left + right).lower() in vocabulary or right.lower() in rules.join_hyphen_suffixes:
             return JOIN_WORD
         return KEEP_HYPHEN
     if NO_SPACE_BEFORE_RE.match(following):

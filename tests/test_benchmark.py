@@ -1,0 +1,24 @@
+"""The benchmark's timed pipeline must build exactly what `extract` builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+
+from pipeline.benchmark import _Clock, format_benchmark, run_benchmark, timed_document
+from pipeline.extract import process, to_json
+from pipeline.ingest import ingest_path
+
+
+def test_timed_document_matches_process(samples_dir: Path, nlp: Language) -> None:
+    for path in sorted(samples_dir.glob("*.pdf")):
+        ingested = ingest_path(path)
+        assert timed_document(ingested, nlp, _Clock()) == to_json(process(ingested, nlp=nlp))
+
+
+def test_benchmark_reports_ratios(samples_dir: Path) -> None:
+    result = run_benchmark([str(samples_dir)], limit=1)
+    text = format_benchmark(result)
+    assert result.files == 1 and result.pipeline.pages == result.pdfium.pages
+    assert "ratio (b)/(a)" in text and "tokenize" in text

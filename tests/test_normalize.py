@@ -1,0 +1,110 @@
+"""Normalisation of a generated two-page letter, one rule per row, and a corpus sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pdf_factory import letter_pdf
+from pipeline.ingest import ingest_bytes, ingest_path
+from pipeline.normalize import BlockKind, Normalized, PageMap, normalize
+
+
+@pytest.fixture(scope="module")
+def norm() -> Normalized:
+    return normalize(ingest_bytes(letter_pdf(), "letter.pdf"))
+
+
+def _block_with(norm: Normalized, needle: str):
+    return next(block for block in norm.blocks if needle in norm.text[block.start : block.end])
+
+
+@pytest.mark.parametrize(
+    ("present", "absent"),
+    [
+        pytest.param("31 March 2018 the council", "20187", id="marker-after-year"),
+        pytest.param("22.2% of visits", "22.2%3", id="marker-after-percentage"),
+        pytest.param("multi-agency working", "multiagency", id="hyphen-of-compound-kept"),
+        pytest.param("the assessment of risk", "assess-ment", id="broken-word-joined"),
+        pytest.param("improving the quality of plans", None, id="paragraph-across-page-break"),
+        pytest.param("Managers know their services well.", "\u2022", id="bullet-glyph-removed"),
+        pytest.param("Requires improvement", "protection Requires", id="grade-not-glued-to-label"),
+    ],
+)
+def test_text_rules(norm: Normalized, present: str, absent: str | None) -> None:
+    assert present in norm.text
+    if absent is not None:
+        assert absent not in norm.text
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        pytest.param("Testshire focused visit letter", id="running-footer"),
+        pytest.param("Page 1 of 2", id="page-number"),
+        pytest.param("\ufffe", id="pdfium-hyphen"),
+    ],
+)
+def test_running_lines_removed(norm: Normalized, furniture: str) -> None:
+    assert furniture not in norm.text
+
+
+def test_letterhead_is_one_block_ending_with_salutation(norm: Normalized) -> None:
+    first = norm.blocks[0]
+    assert first.kind is BlockKind.LETTERHEAD
+    assert norm.text[first.start : first.end].splitlines()[-1] == "Dear Ms Doe"
+
+
+@pytest.mark.parametrize(
+    ("needle", "kind"),
+    [
+        pytest.param("Focused visit to Testshire", BlockKind.HEADING, id="heading"),
+        pytest.param("Managers know", BlockKind.BULLET, id="bullet"),
+        pytest.param("Source: local authority data.", BlockKind.FOOTNOTE, id="footnote"),
+        pytest.param("improving the quality", BlockKind.PARAGRAPH, id="paragraph"),
+    ],
+)
+def test_block_kinds(norm: Normalized, needle: str, kind: BlockKind) -> None:
+    assert _block_with(norm, needle).kind is kind
+
+
+def test_paragraph_across_page_break_keeps_pages(norm: Normalized) -> None:
+    block = _block_with(norm, "improving the quality")
+    page_of = PageMap(norm.page_runs)
+    assert page_of(block.start) == 1
+    assert page_of(norm.text.index("quality of plans")) == 2
+
+
+def test_footnotes_after_the_body(norm: Normalized) -> None:
+    assert norm.blocks[-1].kind is BlockKind.FOOTNOTE
+    assert norm.text.index("Source: local authority data.") > norm.text.index("Yours sincerely")
+
+
+def test_judgement_grade_is_the_block_after_its_label(norm: Normalized) -> None:
+    label = _block_with(norm, "children who need help and protection")
+    following = norm.blocks[norm.blocks.index(label) + 1]
+    assert norm.text[label.start : label.end] == "The experiences and progress of children who need help and protection"
+    assert norm.text[following.start : following.end] == "Requires improvement"
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("reports/barking-and-dagenham_2019-04-01.pdf", id="ilacs-2019"),
+        pytest.param("letters/bracknell-forest_jtai_2019-03-08.pdf", id="jtai-2019"),
+        pytest.param("reports/leeds_2015-03-27.pdf", id="sif-2015"),
+    ],
+)
+def test_corpus_sample_has_no_page_numbers_or_glued_years(corpus_dir: Path, name: str) -> None:
+    norm = normalize(ingest_path(corpus_dir / name))
+    lone_numbers = [
+        norm.text[block.start : block.end]
+        for block in norm.blocks
+        if block.kind is not BlockKind.LETTERHEAD and norm.text[block.start : block.end].strip().isdigit()
+    ]
+    assert lone_numbers == []
+    assert "\ufffe" not in norm.text
+    for block in norm.blocks:
+        assert norm.text[block.start : block.end] == norm.text[block.start : block.end].strip()
