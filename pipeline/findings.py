@@ -13,6 +13,7 @@ items, one per sentence, or one per clause when a sentence is mixed.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,7 @@ class CueRule(BaseModel):
     polarity: Polarity
     pattern: str | list[dict[str, Any]]
     weight: float = 1.0
+    regex: bool = Field(default=False, description="The pattern is a regular expression over the text.")
 
 
 class ModifierRule(BaseModel):
@@ -152,8 +154,15 @@ class FindingMatcher:
         nlp, validate = self._nlp, self._validate
         self.rules = rules
         self._matchers = {}
+        regex_cues = [rule for rule in rules.cues if rule.regex and isinstance(rule.pattern, str)]
+        self._regex = (
+            re.compile("|".join(f"(?P<r{i}>{rule.pattern})" for i, rule in enumerate(regex_cues)), re.IGNORECASE)
+            if regex_cues
+            else None
+        )
+        self._regex_ids = {f"r{i}": rule.id for i, rule in enumerate(regex_cues)}
         families: dict[str, list[tuple[str, str | list[dict[str, Any]]]]] = {
-            "cues": [(rule.id, rule.pattern) for rule in rules.cues],
+            "cues": [(rule.id, rule.pattern) for rule in rules.cues if not rule.regex],
             "modifiers": [(rule.id, rule.literal) for rule in rules.modifiers],
             "contrasts": [(rule.id, rule.literal) for rule in rules.contrasts],
             "themes": [(rule.id, rule.pattern) for rule in rules.themes],
@@ -177,11 +186,24 @@ class FindingMatcher:
         found: dict[str, list[RuleMatch]] = {}
         strings = doc.vocab.strings
         for family, (phrase, tokens) in self._matchers.items():
-            items = [RuleMatch(rule=strings[key], start=start, end=end) for key, start, end in phrase(doc)]
+            # Trusted values straight from the matchers: construct without re-validating.
+            items = [RuleMatch.model_construct(rule=strings[key], start=start, end=end) for key, start, end in phrase(doc)]
             if len(tokens):
-                items.extend(RuleMatch(rule=strings[key], start=start, end=end) for key, start, end in tokens(doc))
+                items.extend(RuleMatch.model_construct(rule=strings[key], start=start, end=end) for key, start, end in tokens(doc))
+            if family == "cues" and self._regex is not None:
+                items.extend(self._regex_matches(doc))
             found[family] = sorted(items, key=lambda m: (m.start, -m.end, m.rule))
         return DocMatches(**found)
+
+    def _regex_matches(self, doc: Doc) -> list[RuleMatch]:
+        """Regex cues over the text, widened to whole tokens."""
+        assert self._regex is not None
+        items: list[RuleMatch] = []
+        for match in self._regex.finditer(doc.text):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is not None and match.lastgroup is not None:
+                items.append(RuleMatch.model_construct(rule=self._regex_ids[match.lastgroup], start=span.start, end=span.end))
+        return items
 
     def set_annotations(self, doc: Doc, matches: DocMatches) -> None:
         """Store the matches on ``doc._.of_matches``."""

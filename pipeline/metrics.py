@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -133,6 +134,10 @@ class Grammar:
         self.from_to = re.compile(r"\bfrom\s*$", re.IGNORECASE)
         self.to_before = re.compile(r"\bto\s+(?:(?:just|only|around|about|almost|nearly|over)\s+)?$", re.IGNORECASE)
         self.next_sentence = re.compile(vocab.next_sentence_baseline, re.IGNORECASE)
+        # Anything that could start a figure: sentences without one are skipped cheaply.
+        words_only = [w for w in [*vocab.number_words, *vocab.fractions, *vocab.multiples, *vocab.tens_words] if " " not in w]
+        first_words = {w.split()[0] for w in [*vocab.number_words, *vocab.fractions, *vocab.multiples] if " " in w}
+        self.candidate = re.compile(rf"\d|£|\b(?:{_alternation(words_only + sorted(first_words))})\b", re.IGNORECASE)
         self.non_metric_spans = re.compile("|".join(f"(?:{p})" for p in vocab.non_metric_patterns), re.IGNORECASE)
         self.reference_period = re.compile(vocab.reference_period_before, re.IGNORECASE)
         self.half_context = re.compile(vocab.half_context, re.IGNORECASE)
@@ -215,7 +220,15 @@ def extract_metrics(
     carried: tuple[str | None, str | None] = (None, None)  # date a list lead-in ('At 31 March 2015 ...:') gives its items
     carry_open = False
     section: str | None = None
+    candidates = [match.start() for match in gram.candidate.finditer(text)]
     for sentence in sentences:
+        index = bisect_left(candidates, sentence.start)
+        if index >= len(candidates) or candidates[index] >= sentence.end:
+            if sentence.section != section:
+                section, carried, carry_open = sentence.section, (None, None), False
+            previous = []
+            carry_open = carry_open or text[sentence.start : sentence.end].rstrip().endswith(":")
+            continue
         body = text[sentence.start : sentence.end]
         if sentence.section != section:
             section, carried, carry_open = sentence.section, (None, None), False
