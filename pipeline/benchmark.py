@@ -18,17 +18,10 @@ import pypdfium2 as pdfium
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.language import Language
 
-from models import Document, PipelineInfo, Source, Warning
 from pipeline.batch import discover
 from pipeline.errors import InputError
-from pipeline.extract import PIPELINE_NAME, default_nlp, pipeline_version, to_json
-from pipeline.findings import classify
+from pipeline.extract import default_nlp, process, to_json
 from pipeline.ingest import PDF_MEDIA_TYPE, Ingested, ingest_bytes, sniff_media_type
-from pipeline.metadata import extract_letter
-from pipeline.metrics import extract_metrics
-from pipeline.normalize import PageMap, normalize
-from pipeline.sections import build_sections
-from pipeline.segment import BLOCK_STARTS_EXTENSION, extract_sentences
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +163,13 @@ class _Clock:
         self.stages[stage] += now - self._last
         self._last = now
 
+    def tick(self, stage: str) -> None:
+        """Stage hook for :func:`pipeline.extract.process`."""
+        if stage.startswith("component:"):
+            self.component(stage.removeprefix("component:"))
+        else:
+            self.lap(stage)
+
     def component(self, name: str) -> None:
         now = time.perf_counter()
         self.components[name] = self.components.get(name, 0.0) + now - self._last
@@ -178,51 +178,8 @@ class _Clock:
 
 
 def timed_document(ingested: Ingested, nlp: Language, clock: _Clock) -> str:
-    """The JSON of one document, built step by step like :func:`pipeline.extract.process`."""
-    norm = normalize(ingested)
-    clock.lap("normalize")
-    page_of = PageMap(norm.page_runs)
-    sections = build_sections(norm)
-    clock.lap("sections")
-    doc = nlp.make_doc(norm.text)
-    doc._.set(BLOCK_STARTS_EXTENSION, [block.start for block in norm.blocks])
-    clock.lap("tokenize")
-    for name, component in nlp.pipeline:
-        doc = component(doc)
-        clock.component(name)
-    sentences = extract_sentences(doc, norm, sections)
-    clock.lap("sentences")
-    findings = classify(doc, sentences, sections, page_of)
-    clock.lap("findings")
-    metrics = extract_metrics(norm.text, sentences, findings, page_of)
-    clock.lap("metrics")
-    letter = extract_letter(norm, ingested.name)
-    clock.lap("metadata")
-    warnings: list[Warning] = []
-    if norm.markers_removed:
-        warnings.append(
-            Warning(
-                code="footnote_markers_removed",
-                message=f"{norm.markers_removed} superscript footnote marker(s) removed from the text",
-            )
-        )
-    document = Document(
-        source=Source(
-            name=Path(ingested.name).name,
-            sha256=ingested.sha256,
-            media_type=ingested.media_type,
-            pages=len(ingested.pages),
-        ),
-        text=norm.text,
-        letter=letter,
-        sections=[info.section for info in sections],
-        sentences=sentences,
-        findings=findings,
-        metrics=metrics,
-        warnings=warnings,
-        pipeline=PipelineInfo(name=PIPELINE_NAME, version=pipeline_version()),
-    )
-    text = to_json(document)
+    """The JSON of one document from :func:`pipeline.extract.process`, timed stage by stage."""
+    text = to_json(process(ingested, nlp=nlp, timer=clock.tick))
     clock.lap("json")
     return text
 

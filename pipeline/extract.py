@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -12,7 +13,7 @@ import spacy
 from spacy.language import Language
 
 from models import Document, PipelineInfo, Source, Warning
-from pipeline.findings import classify
+from pipeline.findings import TEXT_KEY, classify
 from pipeline.findings import register_extensions as register_finding_extensions
 from pipeline.ingest import DEFAULT_MAX_PAGES, Ingested, ingest_bytes, ingest_path
 from pipeline.metadata import extract_letter
@@ -82,21 +83,38 @@ def extract(
     return process(ingested, nlp=nlp)
 
 
-def process(ingested: Ingested, nlp: Language | None = None) -> Document:
-    """Run every stage after ingestion."""
+def _no_timer(stage: str) -> None:
+    """Default stage hook: does nothing."""
+
+
+def process(ingested: Ingested, nlp: Language | None = None, *, timer: Callable[[str], None] = _no_timer) -> Document:
+    """Run every stage after ingestion.
+
+    ``timer`` is called with each stage's name as it finishes ("normalize", "sections",
+    "tokenize", "component:<name>", "sentences", "findings", "metrics", "metadata"): the
+    benchmark uses it to time the real pipeline rather than a copy of it."""
     nlp = nlp or default_nlp()
     norm = normalize(ingested)
+    timer("normalize")
     page_of = PageMap(norm.page_runs)
     sections = build_sections(norm)
+    timer("sections")
     doc = nlp.make_doc(norm.text)
+    doc.user_data[TEXT_KEY] = norm.text
     doc._.set(BLOCK_STARTS_EXTENSION, [block.start for block in norm.blocks])
-    for _, component in nlp.pipeline:
+    timer("tokenize")
+    for name, component in nlp.pipeline:
         doc = component(doc)
+        timer(f"component:{name}")
     sentences = extract_sentences(doc, norm, sections)
+    timer("sentences")
     matcher = nlp.get_pipe("ofsted_findings") if "ofsted_findings" in nlp.pipe_names else None
     findings = classify(doc, sentences, sections, page_of, rules=getattr(matcher, "rules", None))
+    timer("findings")
     metrics = extract_metrics(norm.text, sentences, findings, page_of)
+    timer("metrics")
     letter = extract_letter(norm, ingested.name)
+    timer("metadata")
     warnings: list[Warning] = []
     if norm.markers_removed:
         warnings.append(

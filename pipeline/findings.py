@@ -36,7 +36,17 @@ MATCHES_EXTENSION = "of_matches"
 RULE_FAMILIES: tuple[str, ...] = ("cues", "modifiers", "contrasts", "themes")
 #: A clause whose cue score is closer to zero than this states nothing either way.
 MIN_SCORE = 0.25
-TEXT_KEY = "ofsted_findings.text"
+#: ``doc.user_data`` key holding the Doc's text; building ``doc.text`` walks every token.
+TEXT_KEY = "ofsted.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, computed once and kept in ``doc.user_data``."""
+    text = doc.user_data.get(TEXT_KEY)
+    if not isinstance(text, str):
+        text = doc.text
+        doc.user_data[TEXT_KEY] = text
+    return text
 TRIM_CHARACTERS = " ,;:-–—\n"
 
 
@@ -199,7 +209,7 @@ class FindingMatcher:
         """Regex cues over the text, widened to whole tokens."""
         assert self._regex is not None
         items: list[RuleMatch] = []
-        for match in self._regex.finditer(doc.text):
+        for match in self._regex.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is not None and match.lastgroup is not None:
                 items.append(RuleMatch.model_construct(rule=self._regex_ids[match.lastgroup], start=span.start, end=span.end))
@@ -298,7 +308,7 @@ def classify(
     matches: DocMatches | None = doc._.get(MATCHES_EXTENSION)
     if matches is None:
         raise ValueError("the Doc has no rule matches: run the ofsted_findings component first")
-    doc.user_data[TEXT_KEY] = doc.text
+    doc_text(doc)
     by_section = {info.section.id: info for info in sections}
     buckets = _bucket(doc, sentences, matches)
     findings: list[Finding] = []

@@ -11,10 +11,14 @@ from pipeline.extract import process, to_json
 from pipeline.ingest import ingest_path
 
 
-def test_timed_document_matches_process(samples_dir: Path, nlp: Language) -> None:
+def test_timed_document_matches_process_and_times_every_stage(samples_dir: Path, nlp: Language) -> None:
     for path in sorted(samples_dir.glob("*.pdf")):
         ingested = ingest_path(path)
-        assert timed_document(ingested, nlp, _Clock()) == to_json(process(ingested, nlp=nlp))
+        clock = _Clock()
+        assert timed_document(ingested, nlp, clock) == to_json(process(ingested, nlp=nlp))
+        timed = {stage for stage, seconds in clock.stages.items() if seconds > 0}
+        assert {"normalize", "sections", "tokenize", "components", "sentences", "findings", "metrics", "metadata", "json"} <= timed
+        assert set(clock.components) == set(nlp.pipe_names)
 
 
 def test_benchmark_reports_ratios(samples_dir: Path) -> None:
