@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -120,10 +122,8 @@ def finding_rules() -> FindingRules:
     )
 
 
-class RuleMatch(BaseModel):
-    """A rule that matched tokens ``[start, end)`` of the Doc."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class RuleMatch(NamedTuple):
+    """A rule that matched tokens ``[start, end)`` of the Doc (a tuple: there are many per Doc)."""
 
     rule: str
     start: int
@@ -133,7 +133,7 @@ class RuleMatch(BaseModel):
 class DocMatches(BaseModel):
     """All rule matches in a Doc, by family, each sorted by position."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     cues: list[RuleMatch]
     modifiers: list[RuleMatch]
@@ -196,14 +196,15 @@ class FindingMatcher:
         found: dict[str, list[RuleMatch]] = {}
         strings = doc.vocab.strings
         for family, (phrase, tokens) in self._matchers.items():
-            # Trusted values straight from the matchers: construct without re-validating.
-            items = [RuleMatch.model_construct(rule=strings[key], start=start, end=end) for key, start, end in phrase(doc)]
+            items = [RuleMatch(strings[key], start, end) for key, start, end in phrase(doc)]
             if len(tokens):
-                items.extend(RuleMatch.model_construct(rule=strings[key], start=start, end=end) for key, start, end in tokens(doc))
+                items.extend(RuleMatch(strings[key], start, end) for key, start, end in tokens(doc))
             if family == "cues" and self._regex is not None:
                 items.extend(self._regex_matches(doc))
             found[family] = sorted(items, key=lambda m: (m.start, -m.end, m.rule))
-        return DocMatches(**found)
+        return DocMatches.model_construct(
+            cues=found["cues"], modifiers=found["modifiers"], contrasts=found["contrasts"], themes=found["themes"]
+        )
 
     def _regex_matches(self, doc: Doc) -> list[RuleMatch]:
         """Regex cues over the text, widened to whole tokens."""
@@ -212,7 +213,7 @@ class FindingMatcher:
         for match in self._regex.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is not None and match.lastgroup is not None:
-                items.append(RuleMatch.model_construct(rule=self._regex_ids[match.lastgroup], start=span.start, end=span.end))
+                items.append(RuleMatch(self._regex_ids[match.lastgroup], span.start, span.end))
         return items
 
     def set_annotations(self, doc: Doc, matches: DocMatches) -> None:
@@ -310,24 +311,39 @@ def classify(
         raise ValueError("the Doc has no rule matches: run the ofsted_findings component first")
     doc_text(doc)
     by_section = {info.section.id: info for info in sections}
-    buckets = _bucket(doc, sentences, matches)
+    tokens = _TokenIndex(doc)
+    buckets = _bucket(doc, sentences, matches, tokens)
     findings: list[Finding] = []
     for sentence, found in zip(sentences, buckets, strict=True):
         info = by_section.get(sentence.section or "")
         rule = info.rule if info else None
         if rule is not None and rule.no_findings:
             continue
-        findings.extend(_sentence_findings(doc, sentence, found, info, index, page_of))
+        findings.extend(_sentence_findings(doc, sentence, found, info, index, page_of, tokens))
     findings.sort(key=lambda f: (f.start, f.end))
     return findings
 
 
-def _bucket(doc: Doc, sentences: list[Sentence], matches: DocMatches) -> list[DocMatches]:
+class _TokenSpan(NamedTuple):
+    start: int
+    end: int
+
+
+class _TokenIndex:
+    """Maps character offsets to token indices (``doc.char_span`` with 'expand', without Span objects)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.starts: list[int] = doc.to_array(IDX).tolist() if len(doc) else []
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Tokens ``[first, last)`` covering characters ``[start, end)``."""
+        first = max(bisect_right(self.starts, start) - 1, 0)
+        return first, bisect_left(self.starts, end)
+
+
+def _bucket(doc: Doc, sentences: list[Sentence], matches: DocMatches, tokens: _TokenIndex) -> list[DocMatches]:
     """Split the Doc's matches by sentence (both sorted by position)."""
-    spans = []
-    for sentence in sentences:
-        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-        spans.append((span.start, span.end) if span is not None else (0, 0))
+    spans = [tokens.span(sentence.start, sentence.end) for sentence in sentences]
     families: dict[str, list[list[RuleMatch]]] = {}
     for family in ("cues", "modifiers", "contrasts", "themes"):
         items: list[RuleMatch] = getattr(matches, family)
@@ -343,7 +359,7 @@ def _bucket(doc: Doc, sentences: list[Sentence], matches: DocMatches) -> list[Do
                 probe += 1
         families[family] = grouped
     return [
-        DocMatches(
+        DocMatches.model_construct(
             cues=families["cues"][i],
             modifiers=families["modifiers"][i],
             contrasts=families["contrasts"][i],
@@ -372,9 +388,10 @@ def _sentence_findings(
     info: SectionInfo | None,
     index: _RuleIndex,
     page_of: PageMap,
+    tokens: _TokenIndex,
 ) -> list[Finding]:
-    span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-    if span is None:
+    span = _TokenSpan(*tokens.span(sentence.start, sentence.end))
+    if span.start >= span.end:
         return []
     section_rule = info.rule if info else None
     section_themes = list(section_rule.themes) if section_rule else []

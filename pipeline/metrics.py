@@ -137,7 +137,7 @@ class Grammar:
         # Anything that could start a figure: sentences without one are skipped cheaply.
         words_only = [w for w in [*vocab.number_words, *vocab.fractions, *vocab.multiples, *vocab.tens_words] if " " not in w]
         first_words = {w.split()[0] for w in [*vocab.number_words, *vocab.fractions, *vocab.multiples] if " " in w}
-        self.candidate = re.compile(rf"\d|£|\b(?:{_alternation(words_only + sorted(first_words))})\b", re.IGNORECASE)
+        self.candidate = re.compile(rf"\d+|£|\b(?:{_alternation(words_only + sorted(first_words))})\b", re.IGNORECASE)
         self.non_metric_spans = re.compile("|".join(f"(?:{p})" for p in vocab.non_metric_patterns), re.IGNORECASE)
         self.reference_period = re.compile(vocab.reference_period_before, re.IGNORECASE)
         self.half_context = re.compile(vocab.half_context, re.IGNORECASE)
@@ -342,7 +342,16 @@ def _sentence_figures(body: str, gram: Grammar) -> list[_Raw]:
     """Figures in one sentence, with ranges, baselines and comparators resolved."""
     raws: list[_Raw] = []
     blocked = [m.span() for m in gram.non_metric_spans.finditer(body)]
-    for match in gram.figure.finditer(body):
+    consumed = 0
+    # Try the figure pattern only where a figure can start (digits, '£', number words).
+    for candidate in gram.candidate.finditer(body):
+        position = candidate.start()
+        if position < consumed:
+            continue
+        match = gram.figure.match(body, position)
+        if match is None or match.end() == match.start():
+            continue
+        consumed = match.end()
         if any(start <= match.start() < end for start, end in blocked):
             continue
         raw = _classify(body, match, gram)
