@@ -13,7 +13,8 @@ import spacy
 from spacy.language import Language
 
 from models import Document, PipelineInfo, Source, Warning
-from pipeline.findings import TEXT_KEY, classify
+from pipeline.doctext import TEXT_KEY
+from pipeline.findings import classify
 from pipeline.findings import register_extensions as register_finding_extensions
 from pipeline.ingest import DEFAULT_MAX_PAGES, Ingested, ingest_bytes, ingest_path
 from pipeline.metadata import extract_letter

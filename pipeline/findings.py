@@ -28,6 +28,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from models import Cue, Finding, Polarity, Sentence
+from pipeline.doctext import doc_text
 from pipeline.normalize import PageMap
 from pipeline.resources import load_jsonl, parse_jsonl
 from pipeline.sections import SectionInfo
@@ -38,17 +39,7 @@ MATCHES_EXTENSION = "of_matches"
 RULE_FAMILIES: tuple[str, ...] = ("cues", "modifiers", "contrasts", "themes")
 #: A clause whose cue score is closer to zero than this states nothing either way.
 MIN_SCORE = 0.25
-#: ``doc.user_data`` key holding the Doc's text; building ``doc.text`` walks every token.
-TEXT_KEY = "ofsted.text"
 
-
-def doc_text(doc: Doc) -> str:
-    """The Doc's text, computed once and kept in ``doc.user_data``."""
-    text = doc.user_data.get(TEXT_KEY)
-    if not isinstance(text, str):
-        text = doc.text
-        doc.user_data[TEXT_KEY] = text
-    return text
 TRIM_CHARACTERS = " ,;:-–—\n"
 
 
@@ -443,9 +434,9 @@ def _sentence_findings(
 def _clauses(doc: Doc, start: int, end: int, contrasts: list[RuleMatch], index: _RuleIndex) -> list[_Clause]:
     """Split tokens [start, end) at contrast markers."""
     cuts: set[int] = set()
+    first_word = _first_word(doc, start) if contrasts else start
     for match in _longest(contrasts):
         rule = index.contrasts[match.rule]
-        first_word = _first_word(doc, start)
         at_sentence_start = match.start == first_word
         after_break = match.start > start and doc[match.start - 1].text in {",", ";", "—", "–", "-", ":"}
         if rule.at_start and not (at_sentence_start or after_break):
@@ -463,7 +454,8 @@ def _clauses(doc: Doc, start: int, end: int, contrasts: list[RuleMatch], index: 
     bounds = [start, *sorted(cut for cut in cuts if start < cut < end), end]
     clauses = [_Clause(start=a, end=b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
     for clause in clauses:
-        marker = next((m for m in contrasts if _first_word(doc, clause.start) == m.start), None)
+        first = _first_word(doc, clause.start)
+        marker = next((m for m in contrasts if m.start == first), None)
         if marker is not None:
             clause.contrast = index.contrasts[marker.rule]
             clause.contrast_span = (marker.start, marker.end)
@@ -604,7 +596,7 @@ def _finding(
     *,
     whole_sentence: bool,
 ) -> Finding:
-    text = doc.user_data[TEXT_KEY]
+    text = doc_text(doc)
     if whole_sentence:
         start, end = sentence.start, sentence.end
     else:

@@ -14,14 +14,17 @@ from __future__ import annotations
 import logging
 from functools import cache
 
+import re
+from bisect import bisect_left
+
 import numpy
-import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from pydantic import BaseModel, ConfigDict
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from models import Sentence
+from pipeline.doctext import doc_text
 from pipeline.normalize import BlockKind, Normalized, PageMap
 from pipeline.resources import load_json
 from pipeline.sections import SectionInfo
@@ -29,6 +32,7 @@ from pipeline.sections import SectionInfo
 logger = logging.getLogger(__name__)
 
 BLOCK_STARTS_EXTENSION = "of_block_starts"
+
 
 
 class SegmentRules(BaseModel):
@@ -60,49 +64,44 @@ class SentenceSetter:
     def __init__(self, rules: SegmentRules) -> None:
         """``rules``: which punctuation ends a sentence and which words are abbreviations."""
         self.final = frozenset(rules.sentence_final)
-        self.closing = frozenset(rules.closing_punctuation)
         self.abbreviations = frozenset(rules.abbreviations)
+        final = "".join(re.escape(mark) for mark in rules.sentence_final)
+        closing = "".join(re.escape(mark) for mark in rules.closing_punctuation)
+        # Sentence-final punctuation, any closing quotes or brackets, white space, then the next character.
+        self.end_re = re.compile(rf"(?P<word>[\w.'’-]*?)(?P<final>[{final}])[{closing}]*\s+(?=\S)")
 
     def __call__(self, doc: Doc) -> Doc:
-        starts = self.boundaries(doc)
-        values = numpy.full((len(doc), 1), -1, dtype="int32")
-        for index in starts:
-            if index < len(doc):
+        if not len(doc):
+            return doc
+        offsets = _token_offsets(doc)
+        values = numpy.full((len(doc), 1), -1, dtype="int64")
+        for offset in sorted(self.boundaries(doc)):
+            index = bisect_left(offsets, offset)
+            if index < len(doc) and offsets[index] == offset:
                 values[index, 0] = 1
+        values[0, 0] = 1
         doc.from_array([SENT_START], values.astype("uint64"))  # type: ignore[arg-type]
         return doc
 
     def boundaries(self, doc: Doc) -> set[int]:
-        """Token indices that start a sentence."""
-        block_starts: frozenset[int] = frozenset(doc._.get(BLOCK_STARTS_EXTENSION) or ())
-        starts = {0}
-        pending = False
-        for token in doc:
-            if token.idx in block_starts:
-                starts.add(token.i)
-                pending = False
+        """Character offsets where a sentence starts: every block start, and the first character
+        after sentence-final punctuation (with any closing quotes or brackets) and white space,
+        unless it is lower case or the full stop ends an abbreviation."""
+        text = doc_text(doc)
+        starts = {0, *(doc._.get(BLOCK_STARTS_EXTENSION) or ())}
+        for match in self.end_re.finditer(text):
+            following = text[match.end()]
+            if following.islower() or following in self.final:
                 continue
-            if token.is_space:
+            if match.group("final") == "." and match.group("word").lower().rstrip(".") in self.abbreviations:
                 continue
-            text = token.text
-            if pending and text in self.closing:
-                continue
-            if pending and not text[:1].islower() and text not in self.final:
-                starts.add(token.i)
-            pending = self._ends_sentence(doc, token)
+            starts.add(match.end())
         return starts
 
-    def _ends_sentence(self, doc: Doc, token: spacy.tokens.Token) -> bool:
-        text = token.text
-        if text in self.final:
-            if text == "." and token.i > 0:
-                previous = doc[token.i - 1]
-                if not previous.whitespace_ and previous.lower_.rstrip(".") in self.abbreviations:
-                    return False
-            return True
-        if text.endswith(".") and len(text) > 1:
-            return text.lower().rstrip(".") not in self.abbreviations
-        return False
+
+def _token_offsets(doc: Doc) -> list[int]:
+    """Character offset of every token (without building Token objects)."""
+    return [int(offset) for offset in doc.to_array(IDX)]
 
 
 @Language.factory("ofsted_sentences", assigns=["token.is_sent_start"], default_config={})
@@ -121,24 +120,29 @@ def extract_sentences(doc: Doc, norm: Normalized, sections: list[SectionInfo]) -
     """Sentences of running text (not headings, letterhead or footnotes), with section ids."""
     kinds = frozenset(segment_rules().sentence_block_kinds)
     page_of = PageMap(norm.page_runs)
+    text = doc_text(doc)
+    offsets = _token_offsets(doc)
+    flags = doc.to_array(SENT_START).tolist() if len(doc) else []
+    token_starts = [i for i, flag in enumerate(flags) if flag == 1]
+    bounds = [offsets[i] for i in token_starts] + [len(text)]
     block_index = 0
     blocks = norm.blocks
     section_starts = [info.section.start for info in sections]
     result: list[Sentence] = []
     section_cursor = -1
-    for span in doc.sents:
-        first = next((token for token in span if not token.is_space), None)
-        if first is None:
+    for raw_start, raw_end in zip(bounds, bounds[1:], strict=False):
+        chunk = text[raw_start:raw_end]
+        stripped = chunk.strip()
+        if not stripped:
             continue
-        start = first.idx
-        last = next(token for token in reversed(span) if not token.is_space)
-        end = last.idx + len(last.text)
+        start = raw_start + (len(chunk) - len(chunk.lstrip()))
+        end = start + len(stripped)
         while block_index + 1 < len(blocks) and blocks[block_index].end <= start:
             block_index += 1
         block = blocks[block_index]
         if block.kind not in kinds or not (block.start <= start < block.end):
             continue
-        start = max(start, block.body_start) if start < block.body_start else start
+        start = max(start, block.body_start)
         if start >= end:
             continue
         while section_cursor + 1 < len(section_starts) and section_starts[section_cursor + 1] <= start:
