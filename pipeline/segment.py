@@ -68,7 +68,7 @@ class SentenceSetter:
         final = "".join(re.escape(mark) for mark in rules.sentence_final)
         closing = "".join(re.escape(mark) for mark in rules.closing_punctuation)
         # Sentence-final punctuation, any closing quotes or brackets, white space, then the next character.
-        self.end_re = re.compile(rf"(?P<word>[\w.'’-]*?)(?P<final>[{final}])[{closing}]*\s+(?=\S)")
+        self.end_re = re.compile(rf"(?P<final>[{final}])[{closing}]*\s+(?=\S)")
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -93,10 +93,18 @@ class SentenceSetter:
             following = text[match.end()]
             if following.islower() or following in self.final:
                 continue
-            if match.group("final") == "." and match.group("word").lower().rstrip(".") in self.abbreviations:
+            if match.group("final") == "." and self._abbreviation_before(text, match.start()):
                 continue
             starts.add(match.end())
         return starts
+
+    def _abbreviation_before(self, text: str, position: int) -> bool:
+        """Whether the word ending at ``position`` (a full stop) is an abbreviation."""
+        word = WORD_BEFORE_RE.search(text, max(0, position - 24), position)
+        return word is not None and word.group(0).lower().rstrip(".") in self.abbreviations
+
+
+WORD_BEFORE_RE = re.compile(r"[\w.'’-]*$")
 
 
 def _token_offsets(doc: Doc) -> list[int]:
