@@ -503,12 +503,13 @@ def _merge_ranges(body: str, raws: list[_Raw], gram: Grammar) -> list[_Raw]:
             gap = body[raw.end : following.start]
             lead = body[: raw.start]
             is_range_gap = re.fullmatch(r"\s*(?:to|and|-|–)\s*", gap, re.IGNORECASE) is not None
-            between = re.search(r"\bbetween\s+$", lead, re.IGNORECASE) is not None
+            between_match = re.search(r"\bbetween\s+$", lead, re.IGNORECASE)
+            between = between_match is not None
             from_word = re.search(r"\bfrom\s*$", lead, re.IGNORECASE) is not None
             compatible = raw.kind == following.kind or (raw.kind is MetricKind.COUNT and following.kind is not MetricKind.COUNT)
             if is_range_gap and compatible and not from_word and (between or gap.strip() in ("-", "–", "to")):
                 if between or following.kind is not MetricKind.COUNT or raw.kind is MetricKind.COUNT:
-                    start = lead.rfind("between") if between else raw.start
+                    start = between_match.start() if between_match is not None else raw.start
                     merged = _Raw(
                         start=start,
                         end=following.end,

@@ -31,6 +31,7 @@ def _metrics(sentence: str) -> list[Metric]:
         pytest.param("Inspectors sampled nine children's records.", {"text": "nine", "kind": "count", "value": 9}, id="count-word"),
         pytest.param("There were twenty-two referrals in a week.", {"text": "twenty-two", "value": 22}, id="count-hyphenated-word"),
         pytest.param("Caseloads are between 25 to 35 children.", {"text": "between 25 to 35", "value": None, "low": 25, "high": 35}, id="range-between"),
+        pytest.param("Between 10% and 20% of audits are moderated.", {"text": "Between 10% and 20%", "low": 10, "high": 20, "unit": "percent"}, id="range-sentence-start"),
         pytest.param(
             "Care leavers in suitable accommodation rose from 58% in March 2019 to 91% in May 2020.",
             {"text": "91%", "value": 91, "date": "2020-05", "baseline": {"value": 58, "date": "2019-03"}, "change": "increase"},
