@@ -58,6 +58,8 @@ class MetricVocabulary(BaseModel):
     non_metric_patterns: list[str]
     reference_period_before: str
     half_context: str
+    word_number_blockers: list[str]
+    one_contexts: str
 
 
 def _alternation(phrases: list[str] | set[str]) -> str:
@@ -132,7 +134,10 @@ class Grammar:
         self.increase = re.compile(rf"\b(?:{_alternation(vocab.increase_words)})\b", re.IGNORECASE)
         self.decrease = re.compile(rf"\b(?:{_alternation(vocab.decrease_words)})\b", re.IGNORECASE)
         self.from_to = re.compile(r"\bfrom\s*$", re.IGNORECASE)
-        self.to_before = re.compile(r"\bto\s+(?:(?:just|only|around|about|almost|nearly|over)\s+)?$", re.IGNORECASE)
+        self.to_before = re.compile(
+            r"\bto\s+(?:(?:just|only|around|about|almost|nearly|over)\s+|a\s+(?:peak|high|low|total|maximum|minimum)\s+of\s+)?$",
+            re.IGNORECASE,
+        )
         self.next_sentence = re.compile(vocab.next_sentence_baseline, re.IGNORECASE)
         # Anything that could start a figure: sentences without one are skipped cheaply.
         words_only = [w for w in [*vocab.number_words, *vocab.fractions, *vocab.multiples, *vocab.tens_words] if " " not in w]
@@ -141,6 +146,8 @@ class Grammar:
         self.non_metric_spans = re.compile("|".join(f"(?:{p})" for p in vocab.non_metric_patterns), re.IGNORECASE)
         self.reference_period = re.compile(vocab.reference_period_before, re.IGNORECASE)
         self.half_context = re.compile(vocab.half_context, re.IGNORECASE)
+        self.word_number_blockers = frozenset(vocab.word_number_blockers)
+        self.one_context = re.compile(vocab.one_contexts, re.IGNORECASE)
         self.subject_leader = re.compile(rf"\b(?:{_alternation(vocab.subject_leaders)})\s+", re.IGNORECASE)
         self.stopwords = frozenset(vocab.count_stopwords)
         self.prepositions = frozenset(vocab.subject_prepositions)
@@ -466,23 +473,25 @@ def _is_not_a_measure(body: str, start: int, end: int, number_text: str, gram: G
 
 
 def _word_number_counts(before: str, after: str, word: str, gram: Grammar) -> bool:
-    """A number word measures something when it counts a noun or follows 'to/from/just/only'."""
+    """A number word measures something unless it starts a phrase like 'one of the', 'two or
+    three', 'two-year-old'; 'one' counts only after 'of whom', 'just', 'to' ... or before a
+    counted noun."""
     lowered = word.lower()
-    if re.search(r"\b(?:to|from|just|only|of|with|by|than|all|about|around|nearly|almost)\s+$", before, re.IGNORECASE):
-        if lowered == "one" and re.match(r"^\s+(?:of|another|or)\b", after):
-            return False
-        return not re.match(r"^\s*-", after)
-    if re.match(r"^\s+\(\d", after):
-        return lowered != "one"  # 'Six (46%) of the 13 cases'
-    following = re.match(r"^\s+([A-Za-z'’-]+)", after)
-    if following is None:
+    if re.match(r"^\s*-", after):
         return False
-    noun = following.group(1).lower()
-    if noun in gram.stopwords or noun in ("another", "or", "and", "to", "in", "such", "more", "less", "further"):
-        return lowered != "one" and noun in ("of",)
-    if lowered == "one" and noun in ("child", "young", "person", "family", "care", "parent", "carer", "school", "case"):
-        return True
-    return lowered != "one"
+    following = re.match(r"^\s+([A-Za-z'’-]+)", after)
+    next_word = following.group(1).lower() if following else ""
+    if lowered == "one":
+        if next_word in ("of", "another", "or", "to", "and"):
+            return False
+        if gram.one_context.search(before):
+            return True
+        return next_word in ("child", "young", "person", "family", "care", "parent", "carer", "school", "case")
+    if re.match(r"^\s+\(\d", after):
+        return True  # 'Six (46%) of the 13 cases'
+    if not following:
+        return bool(re.search(r"\b(?:was|were|is|are|to|from|just|only|of|totalled|reached)\s+$", before, re.IGNORECASE))
+    return next_word not in gram.word_number_blockers
 
 
 def _with_approx(before: str, raw: _Raw, gram: Grammar) -> _Raw:

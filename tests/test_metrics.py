@@ -67,6 +67,13 @@ def _metrics(sentence: str) -> list[Metric]:
         pytest.param("Less than 2,000 of these were referrals.", {"text": "2,000", "kind": "count", "value": 2000, "approx": "less_than"}, id="thousands-not-a-year"),
         pytest.param("Care leavers are almost twice as likely to be in work.", {"text": "twice", "kind": "other", "value": 2, "approx": "almost"}, id="multiple-twice"),
         pytest.param("Six (46%) of the 13 cases were incomplete.", {"text": "Six", "kind": "count", "value": 6}, id="word-number-before-bracket"),
+        pytest.param("Of these, three live in residential schools.", {"text": "three", "kind": "count", "value": 3}, id="word-number-before-verb"),
+        pytest.param("Ten live with parents, of whom one lives out of the area.", {"text": "one", "kind": "count", "value": 1}, id="one-after-of-whom"),
+        pytest.param(
+            "Referrals rose from 30% to a peak of 70% in this period.",
+            {"text": "70%", "value": 70, "baseline": {"value": 30}, "change": "increase"},
+            id="from-to-a-peak-of",
+        ),
     ],
 )
 def test_metric_shapes(sentence: str, expected: dict[str, Any]) -> None:
@@ -124,6 +131,10 @@ def test_from_to_is_never_averaged() -> None:
         pytest.param("They support 16-year-old boys.", id="hyphenated-age"),
         pytest.param("In the last six months, plans improved.", id="reference-period"),
         pytest.param("Please telephone 0300 123 1231 for a copy.", id="phone-number"),
+        pytest.param("Planning starts when young people are 17.", id="age-are-17"),
+        pytest.param("Until three months ago, plans were weak.", id="time-ago"),
+        pytest.param("The academy will grow over the forthcoming two years.", id="forthcoming-period"),
+        pytest.param("Improvements over the last three to six months are clear.", id="reference-period-range"),
     ],
 )
 def test_not_metrics(sentence: str) -> None:
