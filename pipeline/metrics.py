@@ -37,6 +37,7 @@ class MetricVocabulary(BaseModel):
     duration_units: dict[str, Unit]
     rate_bases: dict[str, Unit]
     approx_before: dict[str, Approx]
+    approx_after: dict[str, Approx]
     comparator_labels: list[str]
     baseline_time_phrases: list[str]
     increase_words: list[str]
@@ -105,7 +106,7 @@ class Grammar:
             rf"|(?P<fraction>\b(?P<f_one>one|1)\s+in\s+(?P<f_den>{DIGITS}|{self.word_number})\b|\b(?P<f_word>{fractions})\b)"
             rf"|(?P<num>(?<![\w.,£/])(?:{DIGITS})(?![\w/])|(?<=\bfrom)(?:{DIGITS})\b|\b(?:{self.word_number})\b(?!-year))"
             rf"(?P<after>\s?(?P<pct>%|per\s?cent\b|percent\b)"
-            rf"|\s(?P<rate>per\s(?P<base>{rate_base}))\b"
+            rf"|(?:\s[A-Za-z]+){{0,2}}\s(?P<rate>per\s(?P<base>{rate_base}))\b"
             rf"|\s(?P<dur>(?P<dur_unit>{duration}))\b)?",
             re.IGNORECASE,
         )
@@ -113,6 +114,7 @@ class Grammar:
             rf"\b(?:between\s+)?(?P<low>{number})(?:\s?(?:%|per\s?cent))?\s*(?:to|and|-|–)\s*(?P<high>{number})",
             re.IGNORECASE,
         )
+        self.approx_after = re.compile(rf"^\s*(?P<approx>{_alternation(list(vocab.approx_after))})\b", re.IGNORECASE)
         self.approx_before = re.compile(rf"\b(?P<approx>{_alternation(list(vocab.approx_before))})\s+$", re.IGNORECASE)
         self.comparator = re.compile(rf"\b(?P<label>{_alternation(vocab.comparator_labels)})\b", re.IGNORECASE)
         self.baseline_time = re.compile(rf"\b(?:{_alternation(vocab.baseline_time_phrases)})\b", re.IGNORECASE)
@@ -389,7 +391,7 @@ def _classify(body: str, match: re.Match[str], gram: Grammar) -> _Raw | None:
         if value is None:
             return None
         unit = vocab.hyphen_duration_units[match.group("h_unit").lower()]
-        return _with_approx(before, _Raw(start, end, MetricKind.DURATION, value, unit), gram)
+        return _with_approx(before, _Raw(start, end, MetricKind.DURATION, value, unit), gram, body[end:])
     if match.group("multiple"):
         value = vocab.multiples[re.sub(r"\s+", " ", match.group("multiple").lower())]
         return _with_approx(before, _Raw(start, end, MetricKind.OTHER, value, Unit.OTHER), gram)
@@ -428,7 +430,7 @@ def _classify(body: str, match: re.Match[str], gram: Grammar) -> _Raw | None:
     if value is None:
         return None
     if match.group("pct"):
-        return _with_approx(before, _Raw(start, end, MetricKind.PERCENTAGE, value, Unit.PERCENT), gram)
+        return _with_approx(before, _Raw(start, end, MetricKind.PERCENTAGE, value, Unit.PERCENT), gram, body[end:])
     if match.group("rate"):
         unit = vocab.rate_bases[re.sub(r"\s+", "", match.group("base"))]
         return _with_approx(before, _Raw(start, end, MetricKind.RATE, value, unit), gram)
@@ -440,10 +442,10 @@ def _classify(body: str, match: re.Match[str], gram: Grammar) -> _Raw | None:
         unit = vocab.duration_units[re.sub(r"\s+", " ", match.group("dur_unit").lower())]
         if unit is Unit.YEARS and re.match(r"^\s*(?:-|\s)?old\b", body[end:], re.IGNORECASE):
             return None
-        return _with_approx(before, _Raw(start, end, MetricKind.DURATION, value, unit), gram)
+        return _with_approx(before, _Raw(start, end, MetricKind.DURATION, value, unit), gram, body[end:])
     if not number_text[0].isdigit() and not _word_number_counts(before, body[number_end:], number_text, gram):
         return None
-    return _with_approx(before, _Raw(start, number_end, MetricKind.COUNT, value, Unit.COUNT), gram)
+    return _with_approx(before, _Raw(start, number_end, MetricKind.COUNT, value, Unit.COUNT), gram, body[number_end:])
 
 
 def _is_not_a_measure(body: str, start: int, end: int, number_text: str, gram: Grammar) -> bool:
@@ -494,10 +496,13 @@ def _word_number_counts(before: str, after: str, word: str, gram: Grammar) -> bo
     return next_word not in gram.word_number_blockers
 
 
-def _with_approx(before: str, raw: _Raw, gram: Grammar) -> _Raw:
+def _with_approx(before: str, raw: _Raw, gram: Grammar, after: str = "") -> _Raw:
     match = gram.approx_before.search(before)
     if match:
         raw.approx = gram.vocab.approx_before[re.sub(r"\s+", " ", match.group("approx").lower())]
+    following = gram.approx_after.match(after)
+    if following:
+        raw.approx = gram.vocab.approx_after[re.sub(r"\s+", " ", following.group("approx").lower())]
     return raw
 
 
