@@ -78,6 +78,9 @@ DATE_LEAD_RE = re.compile(
 )
 DATE_OPENING_RE = re.compile(r"^\s*(?:at|in|on|by|as\s+at|as\s+of|at\s+the\s+end\s+of|between|during)\s+", re.IGNORECASE)
 PERIOD_TAIL_RE = re.compile(r"(?:19|20)\d\d\s*[-–/]\s*$")
+ARTICLES = frozenset({"the", "a", "an"})
+#: An aside right after a figure: '174 (or 51%) live ...', '17, or 40%, of ...'.
+ASIDE_RE = re.compile(r"^\s*(?:\)\s*|\([^)]{0,40}\)\s*|,\s*or\s+[^,]{0,20},\s*)")
 WORD_RE = re.compile(r"[A-Za-z£'’-]+|\d[\d,.]*")
 
 
@@ -214,6 +217,29 @@ def metric_id(start: int, end: int, text: str) -> str:
     return f"m-{start:06d}-{end:06d}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:4]}"
 
 
+@dataclass
+class _ListContext:
+    """What a list lead-in ('At 31 March 2015, ... Of these:') passes on to the items after it:
+    its date and what its figures measure."""
+
+    section: str | None = None
+    date: tuple[str | None, str | None] = (None, None)
+    subject: str | None = None
+    open: bool = False
+
+    def enter(self, section: str | None) -> None:
+        """A new section closes any list."""
+        if section != self.section:
+            self.section, self.date, self.subject, self.open = section, (None, None), None, False
+
+    def leave(self, body: str, opening_date: str | None, subject: str | None) -> None:
+        """After a sentence: a lead-in (ending with ':') opens a list; a new date closes it."""
+        lead_in = body.rstrip().endswith(":")
+        if lead_in:
+            self.subject = subject or self.subject
+        self.open = lead_in or (self.open and opening_date is None)
+
+
 def extract_metrics(
     text: str,
     sentences: list[Sentence],
@@ -226,28 +252,27 @@ def extract_metrics(
     metrics: list[Metric] = []
     finding_spans = sorted((f.start, f.end, f.id) for f in findings)
     previous: list[Metric] = []
-    carried: tuple[str | None, str | None] = (None, None)  # date a list lead-in ('At 31 March 2015 ...:') gives its items
-    carry_open = False
-    section: str | None = None
+    context = _ListContext()
     candidates = [match.start() for match in gram.candidate.finditer(text)]
     for sentence in sentences:
+        context.enter(sentence.section)
+        body = text[sentence.start : sentence.end]
         index = bisect_left(candidates, sentence.start)
         if index >= len(candidates) or candidates[index] >= sentence.end:
-            if sentence.section != section:
-                section, carried, carry_open = sentence.section, (None, None), False
+            # No figure can start here (and so no date either).
+            context.leave(body, None, _lead_in_subject(body, gram) or _last_subject(previous))
             previous = []
-            carry_open = carry_open or text[sentence.start : sentence.end].rstrip().endswith(":")
             continue
-        body = text[sentence.start : sentence.end]
-        if sentence.section != section:
-            section, carried, carry_open = sentence.section, (None, None), False
         opening = _date_before(body, len(body), gram)
         if opening[0] is not None:
-            carried = opening
-        inherit = carried if carry_open and opening[0] is None else (None, None)
+            context.date = opening
+        inherit_date = context.date if context.open and opening[0] is None else (None, None)
+        inherit_subject = context.subject if context.open else None
         used: list[tuple[int, int]] = []
         next_baseline = gram.next_sentence.match(body)
+        change_of: str | None = None
         if next_baseline and previous:
+            change_of = f"{next_baseline.group(1).lower()} in {_last_subject(previous) or ''}".strip()
             used = _attach_next_sentence_baseline(body, next_baseline, sentence.start, previous, metrics, gram)
         raws = [raw for raw in _sentence_figures(body, gram) if all(raw.end <= a or raw.start >= b for a, b in used)]
         current: list[Metric] = []
@@ -256,33 +281,54 @@ def extract_metrics(
                 continue
             start, end = sentence.start + raw.start, sentence.start + raw.end
             figure = text[start:end]
-            metric = Metric(
-                id=metric_id(start, end, figure),
-                text=figure,
-                page=page_of(start),
-                start=start,
-                end=end,
-                sentence=sentence.id,
-                kind=raw.kind,
-                value=raw.value,
-                low=raw.low,
-                high=raw.high,
-                unit=raw.unit,
-                approx=raw.approx,
-                baseline=_shift_baseline(raw.baseline, sentence.start),
-                change=raw.change,
-                comparator=raw.comparator,
-                date=raw.date or inherit[0],
-                date_text=raw.date_text if raw.date else inherit[1],
-                subject=raw.subject,
-                finding=_finding_for(start, end, finding_spans),
+            subject = raw.subject
+            if change_of and raw.change is not None and raw.kind is MetricKind.PERCENTAGE:
+                subject = change_of  # 'This is a 41% increase from 300': an increase in the previous figure
+            elif inherit_subject and not (subject or "").lower().startswith(inherit_subject.lower()):
+                subject = f"{inherit_subject} {subject}" if subject else inherit_subject
+            current.append(
+                Metric(
+                    id=metric_id(start, end, figure),
+                    text=figure,
+                    page=page_of(start),
+                    start=start,
+                    end=end,
+                    sentence=sentence.id,
+                    kind=raw.kind,
+                    value=raw.value,
+                    low=raw.low,
+                    high=raw.high,
+                    unit=raw.unit,
+                    approx=raw.approx,
+                    baseline=_shift_baseline(raw.baseline, sentence.start),
+                    change=raw.change,
+                    comparator=raw.comparator,
+                    date=raw.date or inherit_date[0],
+                    date_text=raw.date_text if raw.date else inherit_date[1],
+                    subject=subject,
+                    finding=_finding_for(start, end, finding_spans),
+                )
             )
-            current.append(metric)
         metrics.extend(current)
+        context.leave(body, opening[0], _lead_in_subject(body, gram) or _last_subject(current) or _last_subject(previous))
         previous = current
-        carry_open = body.rstrip().endswith(":") or (carry_open and opening[0] is None)
     metrics.sort(key=lambda m: (m.start, m.end))
     return metrics
+
+
+def _last_subject(metrics: list[Metric]) -> str | None:
+    return next((m.subject for m in reversed(metrics) if m.subject), None)
+
+
+def _lead_in_subject(body: str, gram: Grammar) -> str | None:
+    """'The proportion of children entitled to free school meals:' -> the phrase after the leader."""
+    if not body.rstrip().endswith(":"):
+        return None
+    leader = _last(gram.subject_leader.finditer(body))
+    if leader is None:
+        return None
+    words = re.findall(r"[A-Za-z'’-]+", body[leader.end() :])[: gram.vocab.max_subject_words]
+    return " ".join(words) or None
 
 
 def _shift_baseline(baseline: Baseline | None, offset: int) -> Baseline | None:
@@ -702,6 +748,9 @@ def _subject(body: str, raw: _Raw, gram: Grammar) -> str | None:
         if words:
             return " ".join(words)
     after = body[raw.end :]
+    aside = ASIDE_RE.match(after)
+    if aside:
+        after = " " + after[aside.end() :]
     of = re.match(r"^\s+of\s+(?:the\s+|all\s+|their\s+|these\s+|those\s+)?", after, re.IGNORECASE)
     words = _clause_words(after[of.end() :] if of else after, gram)
     if words:
@@ -733,9 +782,7 @@ def _clause_words(text: str, gram: Grammar) -> list[str]:
         lowered = word.lower()
         if word[0].isdigit() or lowered in gram.months_set or lowered in gram.subject_stop:
             break
-        if lowered in gram.subject_skip and words:
-            continue
-        if lowered in gram.subject_skip:
+        if lowered in gram.subject_skip and (not words or lowered not in ARTICLES):
             continue
         words.append(word)
         if len(words) >= gram.vocab.max_subject_words:
