@@ -127,6 +127,13 @@ def run_many(
                 next_yield += 1
 
 
+def _default_file_mode() -> int:
+    """0666 less the process umask, as ``open()`` would create a file."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file and rename, so a file is never left half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,6 +143,7 @@ def write_atomic(path: Path, text: str) -> None:
             stream.write(text)
             if not text.endswith("\n"):
                 stream.write("\n")
+        os.chmod(temporary, _default_file_mode())  # mkstemp makes 0600; outputs are ordinary files
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

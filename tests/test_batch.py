@@ -57,3 +57,18 @@ def test_write_atomic_leaves_no_temporary_files(tmp_path: Path) -> None:
     write_atomic(target, "{}")
     assert target.read_text() == "{}\n"
     assert [item.name for item in target.parent.iterdir()] == ["a.json"]
+
+
+def test_written_files_have_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from pipeline.batch import write_atomic
+
+    mask = os.umask(0o022)
+    try:
+        target = tmp_path / "out" / "a.json"
+        write_atomic(target, "{}")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) & 0o044 == 0o044  # readable by group and others
