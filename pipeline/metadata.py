@@ -539,7 +539,8 @@ def _inspectors(text: str, body_start: int, rules: _Compiled) -> list[Inspector]
     for member in rules.team_member.finditer(text):
         name = _clean_name(member.group("name"), rules)
         if name:
-            lead = bool(member.group("lead")) and member.group("org").lower() == rules.rules.team_lead_org
+            marked = bool(member.group("lead") or member.group("lead_after"))
+            lead = marked and member.group("org").lower() == rules.rules.team_lead_org
             add(name, member.start("name"), lead)
     _signatories(text, rules, add)
     return [found[name] for name in sorted(order, key=lambda n: found[n].start)]

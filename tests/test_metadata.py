@@ -329,6 +329,13 @@ def test_judgements_by_label(text: str, expected: dict[str, str], nlp: Language)
             id="area-send-team-table",
         ),
         pytest.param(
+            "Area SEND inspection of Wigan Local Area Partnership\n\nInspection dates: 22 to 26 May 2023\n\n"
+            "Inspection team\nOfsted Care Quality Commission\nAnn Example, Ofsted HMI, lead inspector Cy Other, CQC lead "
+            "inspector Bo Sample, Ofsted HMI Di Person, CQC inspector\n",
+            [("Ann Example", True), ("Cy Other", False), ("Bo Sample", False), ("Di Person", False)],
+            id="area-send-team-role-after-comma",
+        ),
+        pytest.param(
             "Inspection of Wigan local authority children's services\n\nInspection dates: 4 to 15 March 2019\n"
             "Lead inspector: Máire O’Neill-Smith, His Majesty's Inspector\n",
             [("Máire O'Neill-Smith", True)],
