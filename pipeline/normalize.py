@@ -181,6 +181,7 @@ def normalize(doc: Ingested, rules: LayoutRules | None = None) -> Normalized:
     heights = {page.number: page.height for page in doc.pages}
     running = _running_lines(pages, heights, rules)
     body_size = _body_size(pages)
+    running |= _displaced_header_lines(pages, heights, body_size, rules)
     bullets = tuple(rules.bullet_glyphs)
     vocabulary = _vocabulary(pages)
     for items in pages:
@@ -428,6 +429,31 @@ def _zone_lines(items: list[_Item], heights: dict[int, float], rules: LayoutRule
             if (items[index].line.top or 0.0) <= top_limit or (items[index].line.top or 0.0) >= bottom_limit
         ]
     return sorted(set(filled[:2] + filled[-2:]))
+
+
+def _displaced_header_lines(
+    pages: list[list[_Item]], heights: dict[int, float], body_size: float | None, rules: LayoutRules
+) -> set[tuple[int, int]]:
+    """Small print at the top of the first page that the text layer gives after the body (a
+    letter's Ofsted address block): page furniture that would otherwise split a sentence."""
+    if body_size is None:
+        return set()
+    displaced: set[tuple[int, int]] = set()
+    for page_index, items in enumerate(pages[:1]):
+        height = heights.get(page_index + 1) or 0.0
+        if not height:
+            continue
+        limit = height * rules.running_zone_top
+        seen_body = False
+        for line_index, item in enumerate(items):
+            top, size = item.line.top, item.line.size
+            if top is None or size is None or not item.text.strip():
+                continue
+            if top > limit:
+                seen_body = True
+            elif seen_body and size < body_size:
+                displaced.add((page_index, line_index))
+    return displaced
 
 
 def _body_size(pages: list[list[_Item]]) -> float | None:

@@ -108,3 +108,22 @@ def test_corpus_sample_has_no_page_numbers_or_glued_years(corpus_dir: Path, name
     assert "\ufffe" not in norm.text
     for block in norm.blocks:
         assert norm.text[block.start : block.end] == norm.text[block.start : block.end].strip()
+
+
+def test_small_print_at_the_top_of_page_one_given_after_the_body_is_not_text() -> None:
+    """A letter's Ofsted address printed at the top but extracted last must not end a sentence."""
+    from pdf_factory import Page, build_pdf
+
+    page_one = (
+        Page()
+        .line("Dear Sam Example", 150)
+        .line("Findings", 190, bold=True)
+        .line("Children live in placements that", 220)
+        .line("meet their needs and are settled.", 235)
+        .line("Piccadilly Gate", 40, size=9)
+        .line("Store Street", 51, size=9)
+    )
+    page_two = Page().line("Plans are reviewed regularly and children are safe.", 100)
+    norm = normalize(ingest_bytes(build_pdf([page_one, page_two]), "letter.pdf"))
+    assert "Piccadilly" not in norm.text
+    assert "that meet their needs and are settled." in norm.text
