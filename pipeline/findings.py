@@ -67,6 +67,7 @@ class ModifierRule(BaseModel):
     max_scope: int = Field(default=8, ge=0)
     implies: Polarity | None = None
     hedge: bool = Field(default=False, description="Also marks the finding as hedged ('yet to', 'not yet').")
+    implied_weight: float = Field(default=1.0, ge=0, description="Weight of the implied polarity.")
 
 
 class ContrastRule(BaseModel):
@@ -527,7 +528,7 @@ def _score(clause: _Clause, cues: list[RuleMatch], modifiers: list[RuleMatch], i
         if modifier.effect == "hedge":
             clause.hedged = True
         if modifier.implies is not None and id(where) not in used:
-            score += 1 if modifier.implies is Polarity.STRENGTH else -1
+            score += modifier.implied_weight * (1 if modifier.implies is Polarity.STRENGTH else -1)
             clause.modifiers.append((modifier, where.start, where.end))
             clause.hedged |= modifier.hedge
         elif id(where) in used:
