@@ -8,11 +8,11 @@ the output with pydantic alone. Offsets are ``[start, end)`` character offsets i
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 class _Frozen(BaseModel):
@@ -222,6 +222,9 @@ class Sentence(_Frozen):
 
     id: str = Field(description="Stable id derived from position.")
     section: str | None = Field(description="Id of the section the sentence is in.")
+    block: Literal["paragraph", "bullet", "numbered", "field"] = Field(
+        default="paragraph", description="What kind of block the sentence is in (a bullet is a list item)."
+    )
     page: Page
     start: Offset
     end: Offset

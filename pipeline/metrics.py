@@ -226,17 +226,20 @@ class _ListContext:
     date: tuple[str | None, str | None] = (None, None)
     subject: str | None = None
     open: bool = False
+    items: bool = False  # list items follow the lead-in directly
 
     def enter(self, section: str | None) -> None:
         """A new section closes any list."""
         if section != self.section:
             self.section, self.date, self.subject, self.open = section, (None, None), None, False
 
-    def leave(self, body: str, opening_date: str | None, subject: str | None) -> None:
-        """After a sentence: a lead-in (ending with ':') opens a list; a new date closes it."""
+    def leave(self, body: str, opening_date: str | None, subject: str | None, bullet: bool) -> None:
+        """After a sentence: a lead-in (ending with ':') opens a list; a new date closes it.
+        Its subject passes only to the bullets that follow it directly."""
         lead_in = body.rstrip().endswith(":")
         if lead_in:
             self.subject = subject or self.subject
+        self.items = lead_in or (self.items and bullet)
         self.open = lead_in or (self.open and opening_date is None)
 
 
@@ -260,14 +263,14 @@ def extract_metrics(
         index = bisect_left(candidates, sentence.start)
         if index >= len(candidates) or candidates[index] >= sentence.end:
             # No figure can start here (and so no date either).
-            context.leave(body, None, _lead_in_subject(body, gram) or _last_subject(previous))
+            context.leave(body, None, _lead_in_subject(body, gram) or _last_subject(previous), sentence.block == "bullet")
             previous = []
             continue
         opening = _date_before(body, len(body), gram)
         if opening[0] is not None:
             context.date = opening
         inherit_date = context.date if context.open and opening[0] is None else (None, None)
-        inherit_subject = context.subject if context.open else None
+        inherit_subject = context.subject if context.items and sentence.block == "bullet" else None
         used: list[tuple[int, int]] = []
         next_baseline = gram.next_sentence.match(body)
         change_of: str | None = None
@@ -310,7 +313,12 @@ def extract_metrics(
                 )
             )
         metrics.extend(current)
-        context.leave(body, opening[0], _lead_in_subject(body, gram) or _last_subject(current) or _last_subject(previous))
+        context.leave(
+            body,
+            opening[0],
+            _lead_in_subject(body, gram) or _last_subject(current) or _last_subject(previous),
+            sentence.block == "bullet",
+        )
         previous = current
     metrics.sort(key=lambda m: (m.start, m.end))
     return metrics

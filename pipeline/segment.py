@@ -156,5 +156,14 @@ def extract_sentences(doc: Doc, norm: Normalized, sections: list[SectionInfo]) -
         while section_cursor + 1 < len(section_starts) and section_starts[section_cursor + 1] <= start:
             section_cursor += 1
         section = sections[section_cursor].section.id if section_cursor >= 0 else None
-        result.append(Sentence(id=sentence_id(start, end), section=section, page=page_of(start), start=start, end=end))
+        result.append(
+            Sentence(
+                id=sentence_id(start, end),
+                section=section,
+                block=block.kind.value,
+                page=page_of(start),
+                start=start,
+                end=end,
+            )
+        )
     return result

@@ -262,7 +262,15 @@ SENTENCES = Table(
     "sentences",
     "sentences of running text",
     ("sha256", "id"),
-    (SHA, _c("id", _STR, "sentence id"), _c("section", _STR, "id of its section"), PAGE, START, END),
+    (
+        SHA,
+        _c("id", _STR, "sentence id"),
+        _c("section", _STR, "id of its section"),
+        _c("block", _STR, "paragraph, bullet, numbered or field"),
+        PAGE,
+        START,
+        END,
+    ),
 )
 FINDINGS = Table(
     "findings",
