@@ -256,7 +256,7 @@ def evaluate_metrics(
                 unanchored += 1
                 continue
             spans.append((figure, span))
-        whole = "whole" in item.gold.header.selection.lower()
+        whole = WHOLE_SELECTION_RE.match(item.gold.header.selection) is not None
         # A partial selection is scored on the pages it names, between its first and last figure.
         first = min((span[0] for _, span in spans), default=0)
         last = max((span[1] for _, span in spans), default=0)
@@ -303,6 +303,7 @@ def evaluate_metrics(
     )
 
 
+WHOLE_SELECTION_RE = re.compile(r"^\s*(?:the\s+)?whole\s+(?:document|letter|report|body)", re.IGNORECASE)
 PAGE_RANGE_RE = re.compile(r"\bpages?\s+(\d+)(?:\s*[-–]\s*(\d+))?(?:\s*(?:,|and)\s*(\d+)(?:\s*[-–]\s*(\d+))?)*", re.IGNORECASE)
 NUMBER_RANGE_RE = re.compile(r"(\d+)(?:\s*[-–]\s*(\d+))?")
 

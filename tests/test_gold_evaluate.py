@@ -140,3 +140,17 @@ def test_spearman() -> None:
 
     assert _spearman([1, 2, 3, 4], [0.1, 0.2, 0.3, 0.4]) == pytest.approx(1.0)
     assert _spearman([1, 2, 3, 4], [0.4, 0.3, 0.2, 0.1]) == pytest.approx(-1.0)
+
+
+@pytest.mark.parametrize(
+    ("selection", "whole"),
+    [
+        ("whole document body", True),
+        ("Whole letter body, pages 1-4", True),
+        ("pages 12-19 (the whole judgement section)", False),
+    ],
+)
+def test_whole_selection(selection: str, whole: bool) -> None:
+    from pipeline.evaluate import WHOLE_SELECTION_RE
+
+    assert (WHOLE_SELECTION_RE.match(selection) is not None) == whole
