@@ -245,7 +245,7 @@ class Finding(_Frozen):
     """A strength or weakness stated in the text: a sentence, or a clause of a mixed sentence."""
 
     id: str = Field(description="Stable id derived from position and polarity.")
-    polarity: Polarity
+    polarity: Polarity = Field(description="strength or weakness.")
     text: str = Field(description="Exactly text[start:end].")
     page: Page
     start: Offset
@@ -262,39 +262,39 @@ class Finding(_Frozen):
 class Baseline(_Frozen):
     """The earlier value a metric is compared with."""
 
-    value: float | None
-    low: float | None = None
-    high: float | None = None
+    value: float | None = Field(description="The earlier value (null for a range).")
+    low: float | None = Field(default=None, description="Lower end of an earlier range.")
+    high: float | None = Field(default=None, description="Upper end of an earlier range.")
     date: str | None = Field(default=None, description="ISO date or interval of the baseline.")
     start: Offset | None = Field(default=None, description="Offset of the baseline figure.")
-    end: Offset | None = None
+    end: Offset | None = Field(default=None, description="End offset of the baseline figure.")
 
 
 class Comparator(_Frozen):
     """Another population's value a metric is compared with."""
 
-    value: float | None
+    value: float | None = Field(description="The other population's value.")
     label: str = Field(description="e.g. 'national average', 'statistical neighbours'.")
 
 
 class Metric(_Frozen):
     """A figure that measures something."""
 
-    id: str
+    id: str = Field(description="Stable id derived from position and text.")
     text: str = Field(description="Exactly text[start:end]: the figure as printed.")
     page: Page
     start: Offset
     end: Offset
     sentence: str | None = Field(description="Id of the sentence containing it.")
-    kind: MetricKind
+    kind: MetricKind = Field(description="What the figure measures.")
     value: float | None = Field(description="The value (null for a pure range).")
-    low: float | None = None
-    high: float | None = None
-    unit: Unit
-    approx: Approx = Approx.EXACT
-    baseline: Baseline | None = None
-    change: Change | None = None
-    comparator: Comparator | None = None
+    low: float | None = Field(default=None, description="Lower end of a range.")
+    high: float | None = Field(default=None, description="Upper end of a range.")
+    unit: Unit = Field(description="Unit of value, low and high.")
+    approx: Approx = Field(default=Approx.EXACT, description="How the text qualifies the value.")
+    baseline: Baseline | None = Field(default=None, description="Earlier value of the same measure.")
+    change: Change | None = Field(default=None, description="Direction from the baseline (or as the verb says).")
+    comparator: Comparator | None = Field(default=None, description="Another population's value.")
     date: str | None = Field(default=None, description="ISO date or interval of the value.")
     date_text: str | None = Field(default=None, description="The date as printed.")
     subject: str | None = Field(default=None, description="What is measured.")
@@ -304,28 +304,28 @@ class Metric(_Frozen):
 class Warning(_Frozen):  # noqa: A001 - the JSON contract names it so
     """Something the reader should know about how this document was read."""
 
-    code: str
-    message: str
-    page: Page | None = None
+    code: str = Field(description="Stable machine-readable code.")
+    message: str = Field(description="What happened, for a person.")
+    page: Page | None = Field(default=None, description="Page concerned, if any.")
 
 
 class PipelineInfo(_Frozen):
     """Which software produced the document."""
 
-    name: str
-    version: str
+    name: str = Field(description="Name of the software.")
+    version: str = Field(description="Its version.")
 
 
 class Document(_Frozen):
     """Everything ofsted-findings extracts from one input."""
 
     schema_version: str = Field(default=SCHEMA_VERSION, description="Semantic version of this schema.")
-    source: Source
+    source: Source = Field(description="The input the document came from.")
     text: str = Field(description="Normalised text that every offset points into.")
-    letter: Letter
-    sections: list[Section]
-    sentences: list[Sentence]
-    findings: list[Finding]
-    metrics: list[Metric]
-    warnings: list[Warning]
-    pipeline: PipelineInfo
+    letter: Letter = Field(description="Metadata of the inspection, visit or letter.")
+    sections: list[Section] = Field(description="Sections, sorted by start.")
+    sentences: list[Sentence] = Field(description="Sentences of running text, sorted by start.")
+    findings: list[Finding] = Field(description="Strengths and weaknesses, sorted by start.")
+    metrics: list[Metric] = Field(description="Figures, sorted by start.")
+    warnings: list[Warning] = Field(description="Things worth knowing about how the input was read.")
+    pipeline: PipelineInfo = Field(description="The software that produced this document.")
