@@ -61,6 +61,9 @@ class MetricVocabulary(BaseModel):
     half_context: str
     word_number_blockers: list[str]
     one_contexts: str
+    one_nouns: list[str]
+    word_number_at_clause_end_after: list[str]
+    baseline_change_words: list[str]
 
 
 def _alternation(phrases: list[str] | set[str]) -> str:
@@ -153,6 +156,11 @@ class Grammar:
         self.half_context = re.compile(vocab.half_context, re.IGNORECASE)
         self.word_number_blockers = frozenset(vocab.word_number_blockers)
         self.one_context = re.compile(vocab.one_contexts, re.IGNORECASE)
+        self.one_nouns = frozenset(vocab.one_nouns)
+        self.clause_end_number = re.compile(rf"\b(?:{_alternation(vocab.word_number_at_clause_end_after)})\s+$", re.IGNORECASE)
+        self.change_from = re.compile(
+            rf"\b(?:{_alternation(vocab.baseline_change_words)})\s+from\s+(?:the\s+)?$", re.IGNORECASE
+        )
         self.subject_leader = re.compile(rf"\b(?:{_alternation(vocab.subject_leaders)})\s+", re.IGNORECASE)
         self.stopwords = frozenset(vocab.count_stopwords)
         self.prepositions = frozenset(vocab.subject_prepositions)
@@ -542,11 +550,11 @@ def _word_number_counts(before: str, after: str, word: str, gram: Grammar) -> bo
             return False
         if gram.one_context.search(before):
             return True
-        return next_word in ("child", "young", "person", "family", "care", "parent", "carer", "school", "case")
+        return next_word in gram.one_nouns
     if re.match(r"^\s+\(\d", after):
         return True  # 'Six (46%) of the 13 cases'
     if not following:
-        return bool(re.search(r"\b(?:was|were|is|are|to|from|just|only|of|totalled|reached)\s+$", before, re.IGNORECASE))
+        return gram.clause_end_number.search(before) is not None
     return next_word not in gram.word_number_blockers
 
 
@@ -625,9 +633,7 @@ def _link_baselines(body: str, raws: list[_Raw], gram: Grammar) -> None:
                 continue
             # 'an increase from 355' with the new value earlier in the sentence
             earlier = next((other for other in reversed(raws[:index]) if other.role == "main" and _same_measure(other, raw)), None)
-            if earlier is not None and re.search(
-                r"\b(?:increase|rise|reduction|decrease|fall|drop|up|down)\s+from\s+(?:the\s+)?$", lead, re.IGNORECASE
-            ):
+            if earlier is not None and gram.change_from.search(lead):
                 date, _ = _date_after(body, raw.end, gram)
                 earlier.baseline = Baseline(value=raw.value, low=raw.low, high=raw.high, date=date, start=raw.start, end=raw.end)
                 if earlier.value is not None and raw.value is not None:

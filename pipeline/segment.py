@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from typing import Literal
 
 import re
 from bisect import bisect_left
 
 import numpy
 from spacy.attrs import IDX, SENT_START
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -35,6 +36,16 @@ BLOCK_STARTS_EXTENSION = "of_block_starts"
 
 
 
+SentenceBlock = Literal["paragraph", "bullet", "numbered", "field"]
+#: Block kinds that hold sentences, as the output names them.
+SENTENCE_BLOCKS: dict[BlockKind, SentenceBlock] = {
+    BlockKind.PARAGRAPH: "paragraph",
+    BlockKind.BULLET: "bullet",
+    BlockKind.NUMBERED: "numbered",
+    BlockKind.FIELD: "field",
+}
+
+
 class SegmentRules(BaseModel):
     """Tunables of sentence segmentation (``pipeline/rules/segment.json``)."""
 
@@ -44,6 +55,14 @@ class SegmentRules(BaseModel):
     closing_punctuation: list[str]
     abbreviations: list[str]
     sentence_block_kinds: list[BlockKind]
+
+    @field_validator("sentence_block_kinds")
+    @classmethod
+    def _only_text_blocks(cls, kinds: list[BlockKind]) -> list[BlockKind]:
+        unknown = [kind.value for kind in kinds if kind not in SENTENCE_BLOCKS]
+        if unknown:
+            raise ValueError(f"these blocks cannot hold sentences: {unknown}")
+        return kinds
 
 
 @cache
@@ -160,7 +179,7 @@ def extract_sentences(doc: Doc, norm: Normalized, sections: list[SectionInfo]) -
             Sentence(
                 id=sentence_id(start, end),
                 section=section,
-                block=block.kind.value,
+                block=SENTENCE_BLOCKS[block.kind],
                 page=page_of(start),
                 start=start,
                 end=end,
