@@ -82,6 +82,8 @@ DATE_LEAD_RE = re.compile(
 DATE_OPENING_RE = re.compile(r"^\s*(?:at|in|on|by|as\s+at|as\s+of|at\s+the\s+end\s+of|between|during)\s+", re.IGNORECASE)
 PERIOD_TAIL_RE = re.compile(r"(?:19|20)\d\d\s*[-–/]\s*$")
 ARTICLES = frozenset({"the", "a", "an"})
+#: What may stand between a figure and the population it describes: '28% for England'.
+COMPARATOR_LEAD_RE = re.compile(r"^[\s,)]*(?:(?:for|in|across|among|of)\s+)?", re.IGNORECASE)
 #: An aside right after a figure: '174 (or 51%) live ...', '17, or 40%, of ...'.
 ASIDE_RE = re.compile(r"^\s*(?:\)\s*|\([^)]{0,40}\)\s*|,\s*or\s+[^,]{0,20},\s*)")
 WORD_RE = re.compile(r"[A-Za-z£'’-]+|\d[\d,.]*")
@@ -678,8 +680,8 @@ def _link_comparators(body: str, raws: list[_Raw], gram: Grammar) -> None:
         if raw.role != "main" or index == 0:
             continue
         window_before = body[max(0, raw.start - 45) : raw.start]
-        window_after = body[raw.end : raw.end + 30]
-        label = gram.comparator.search(window_before) or gram.comparator.match(window_after.lstrip(" ,"))
+        window_after = COMPARATOR_LEAD_RE.sub("", body[raw.end : raw.end + 40], count=1)
+        label = gram.comparator.search(window_before) or gram.comparator.match(window_after)
         if label is None:
             continue
         earlier = next(

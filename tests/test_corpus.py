@@ -84,3 +84,21 @@ def test_focused_visits_what_needs_to_improve_and_percentages(documents: dict[st
         found = [m for m in document.metrics if m.start < span[1] and m.end > span[0]]
         assert found and found[0].kind == "percentage", figure.context
         assert (found[0].value, found[0].low, found[0].high) == (figure.value, figure.low, figure.high), figure.context
+
+
+@pytest.mark.parametrize(
+    ("name", "items", "percentages"),
+    [
+        pytest.param("monitoring-visit_invented.pdf", 4, [19.0, 91.0, 89.0], id="monitoring-visit"),
+        pytest.param("focused-visit_invented.pdf", 4, [96.0, 94.0], id="focused-visit"),
+    ],
+)
+def test_sample_letters(samples_dir: Path, name: str, items: int, percentages: list[float]) -> None:
+    """The shipped samples: 'What needs to improve' items are weaknesses, percentages have their values."""
+    document = extract(samples_dir / name)
+    sections = {s.id: s for s in document.sections}
+    wnti = [s for s in document.sentences if sections[s.section or ""].category == "what_needs_to_improve"]
+    assert len(wnti) == items
+    weaknesses = {(f.start, f.end) for f in document.findings if f.polarity == "weakness"}
+    assert all((s.start, s.end) in weaknesses for s in wnti)
+    assert [m.value for m in document.metrics if m.kind == "percentage"] == percentages

@@ -40,6 +40,9 @@ def _label(sentence: str) -> tuple[str, Document]:
         pytest.param("Learning from audits is yet to lead to better plans.", "weakness", id="hedge-yet-to"),
         pytest.param("The new model has not yet had an impact.", "weakness", id="hedge-not-yet"),
         pytest.param("Managers are beginning to use supervision effectively.", "strength", id="hedge-beginning-to"),
+        pytest.param("Managers are starting to use audits well.", "strength", id="hedge-starting-to"),
+        pytest.param("There are early signs that planning is improving.", "strength", id="hedge-early-signs"),
+        pytest.param("Leaders have only recently introduced effective audits.", "strength", id="hedge-only-recently"),
         pytest.param("No children were found to be unsafe.", "strength", id="double-negative-no-unsafe"),
         pytest.param("Inspectors did not see any children whose plans were out of date.", "strength", id="double-negative-did-not-see"),
         pytest.param("Leaders were not only ambitious but also realistic.", "strength", id="pseudo-not-only"),
@@ -98,10 +101,21 @@ def test_negation_is_flagged() -> None:
     assert finding.negated and finding.polarity == "strength"
 
 
-def test_hedge_is_flagged() -> None:
-    _, document = _label("Managers are beginning to use supervision effectively.")
+@pytest.mark.parametrize(
+    ("sentence", "rule"),
+    [
+        pytest.param("Managers are beginning to use supervision effectively.", "hedge.beginning_to", id="beginning-to"),
+        pytest.param("Managers are starting to use audits well.", "hedge.starting_to", id="starting-to"),
+        pytest.param("There are early signs that planning is improving.", "hedge.early_signs", id="early-signs"),
+        pytest.param("Leaders have only recently introduced effective audits.", "hedge.only_recently", id="only-recently"),
+        pytest.param("Learning from audits is yet to lead to better plans.", "part.yet_to", id="yet-to"),
+        pytest.param("The new model has not yet had an impact.", "part.not_yet", id="not-yet"),
+    ],
+)
+def test_hedge_is_flagged(sentence: str, rule: str) -> None:
+    _, document = _label(sentence)
     (finding,) = document.findings
-    assert finding.hedged
+    assert finding.hedged and rule in finding.modifiers
 
 
 def test_what_needs_to_improve_items_are_weaknesses() -> None:

@@ -27,6 +27,29 @@ def _metrics(sentence: str) -> list[Metric]:
         pytest.param("The council made savings of more than £4m this year.", {"text": "£4m", "kind": "money", "value": 4_000_000, "unit": "GBP", "approx": "more_than"}, id="money-m"),
         pytest.param("It invested £1.2 million in early help.", {"text": "£1.2 million", "value": 1_200_000, "unit": "GBP"}, id="money-million"),
         pytest.param("Each visit costs 50p in travel.", {"text": "50p", "kind": "money", "value": 0.5}, id="money-pence"),
+        pytest.param("The service cost £250k this year.", {"text": "£250k", "kind": "money", "value": 250_000}, id="money-k"),
+        pytest.param("The council spends £1.5bn a year.", {"text": "£1.5bn", "kind": "money", "value": 1_500_000_000}, id="money-bn"),
+        pytest.param("A hundred children were seen.", {"text": "A hundred", "kind": "count", "value": 100}, id="count-a-hundred"),
+        pytest.param(
+            "Caseloads are 18, down from 24 last year.",
+            {"text": "18", "value": 18, "baseline": {"value": 24}, "change": "decrease"},
+            id="down-from",
+        ),
+        pytest.param(
+            "Re-referrals are 21%, up from 17% in 2019.",
+            {"text": "21%", "value": 21, "baseline": {"value": 17, "date": "2019"}, "change": "increase"},
+            id="up-from",
+        ),
+        pytest.param(
+            "The rate is 40% (statistical neighbours 35%).",
+            {"text": "40%", "comparator": {"value": 35, "label": "statistical neighbours"}},
+            id="comparator-statistical-neighbours",
+        ),
+        pytest.param(
+            "It is 30%, compared with 28% for England.",
+            {"text": "30%", "baseline": None, "comparator": {"value": 28, "label": "england"}},
+            id="comparator-england",
+        ),
         pytest.param("There are 1,271 children in care.", {"text": "1,271", "kind": "count", "value": 1271, "subject": "children in care"}, id="count-separator"),
         pytest.param("Inspectors sampled nine children's records.", {"text": "nine", "kind": "count", "value": 9}, id="count-word"),
         pytest.param("There were twenty-two referrals in a week.", {"text": "twenty-two", "value": 22}, id="count-hyphenated-word"),
@@ -85,12 +108,20 @@ def test_metric_shapes(sentence: str, expected: dict[str, Any]) -> None:
     assert metric is not None, [m.text for m in metrics]
     for key, value in expected.items():
         got = getattr(metric, key)
-        if isinstance(value, dict):
+        if value is None:
+            assert got is None, key
+        elif isinstance(value, dict):
             assert got is not None, key
             for inner_key, inner_value in value.items():
                 assert getattr(got, inner_key) == inner_value, (key, inner_key)
         else:
             assert got == value, key
+
+
+def test_duration_inside_a_percentage_is_its_own_metric() -> None:
+    metrics = _metrics("Of all visits, 88% were completed within ten working days.")
+    assert [(m.text, m.kind) for m in metrics] == [("88%", "percentage"), ("ten working days", "duration")]
+    assert metrics[0].subject is not None and "ten working days" in metrics[0].subject
 
 
 def test_next_sentence_baseline() -> None:
