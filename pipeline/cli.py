@@ -9,13 +9,16 @@ import sys
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from models import Document
 from pipeline.batch import Outcome, discover, output_names, run_many, write_atomic
 from pipeline.ingest import DEFAULT_MAX_PAGES
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 logger = logging.getLogger(__name__)
 
@@ -387,6 +390,7 @@ def compare(
         raise typer.Exit(2) from exc
     with con:
         outputs: list[tuple[list[Any], type[Any], str, tuple[str, ...]]] = []
+        rows: list[Any]
         if question is CompareQuestion.JUDGEMENTS:
             rows = queries.judgement_history(con, filters, area or [])
             outputs.append((rows, queries.JudgementRow, "Judgement history", ("file_path",)))
@@ -544,8 +548,8 @@ class _Progress:
     def __init__(self, total: int, *, enabled: bool) -> None:
         self.total = total
         self.enabled = enabled
-        self._progress = None
-        self._task = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> _Progress:
         if self.enabled:

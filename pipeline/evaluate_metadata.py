@@ -360,21 +360,21 @@ def evaluate(
             continue
         peer_row = reference_rows.get(file)
         peer = peer_values(peer_row or {}, expected)
-        for field, value in peer.items():
+        for field, peer_value in peer.items():
             if field not in expected:
                 continue
             want = expected[field]
             if field == "framework" and not want:
                 continue
-            score = _score(field, want, value)
-            bucket = peer_counts.setdefault(field, [0, 0, 0, 0])
-            for index, count in enumerate(score):
-                bucket[index] += count
-            if want != value:
-                peer_mismatches.append(Mismatch(file=file, field=field, expected=want, got=value))
+            peer_score = _score(field, want, peer_value)
+            peer_bucket = peer_counts.setdefault(field, [0, 0, 0, 0])
+            for index, count in enumerate(peer_score):
+                peer_bucket[index] += count
+            if want != peer_value:
+                peer_mismatches.append(Mismatch(file=file, field=field, expected=want, got=peer_value))
     scores = []
     for field, (n, covered, correct, extra) in counts.items():
-        peer = peer_counts.get(field)
+        peer_count = peer_counts.get(field)
         scores.append(
             FieldScore(
                 field=field,
@@ -382,10 +382,10 @@ def evaluate(
                 covered=covered,
                 correct=correct,
                 extra=extra,
-                peer_expected=peer[0] if peer else None,
-                peer_covered=peer[1] if peer else None,
-                peer_correct=peer[2] if peer else None,
-                peer_extra=peer[3] if peer else None,
+                peer_expected=peer_count[0] if peer_count else None,
+                peer_covered=peer_count[1] if peer_count else None,
+                peer_correct=peer_count[2] if peer_count else None,
+                peer_extra=peer_count[3] if peer_count else None,
             )
         )
     return Evaluation(

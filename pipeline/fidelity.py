@@ -417,7 +417,7 @@ def page_break_defects(ingested: Ingested, norm: Normalized) -> list[Defect]:
     """Blocks cut at a page break: no final punctuation, next block on a later page in lower case."""
     defects: list[Defect] = []
     flow = [block for block in norm.blocks if block.kind in _FLOW_KINDS]
-    for block, following in zip(flow, flow[1:]):
+    for block, following in zip(flow, flow[1:], strict=False):
         if following.kind is not BlockKind.PARAGRAPH:
             continue
         end_page = norm.page_at(max(block.end - 1, block.start))
@@ -460,7 +460,7 @@ def hyphen_joins(ingested: Ingested, norm: Normalized) -> list[HyphenJoin]:
     for page in ingested.pages:
         lines = [line for line in page.lines if line.text.strip()]
         pairs: list[tuple[str, str]] = []
-        for line, following in zip(lines, lines[1:]):
+        for line, following in zip(lines, lines[1:], strict=False):
             end = LINE_END_HYPHEN_RE.search(line.text.rstrip().translate(table))
             start = LINE_START_WORD_RE.match(following.text.strip().translate(table))
             if end and start:

@@ -648,7 +648,7 @@ def _graded_labels(
         if len(block) > 1:
             grades = _grade_block(text, block[-1][1], len(block), rules)
             if grades is not None:
-                found.extend((label[0], g_start, g_end, label[2]) for label, (g_start, g_end) in zip(block, grades))
+                found.extend((label[0], g_start, g_end, label[2]) for label, (g_start, g_end) in zip(block, grades, strict=True))
                 index += len(block)
                 continue
         limit = labels[index + 1][0] if index + 1 < len(labels) else len(text)

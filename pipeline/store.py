@@ -21,7 +21,7 @@ from enum import Enum
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -583,11 +583,12 @@ def _link(
     previous = _first(con, "SELECT sha256 FROM files WHERE file_path = ?", [path])
     _sql(con, "DELETE FROM files WHERE file_path = ?", [path])
     _sql(con, "INSERT INTO files VALUES (?, ?, ?, ?, ?)", [path, sha, fingerprint, status, error])
-    if previous and previous[0] != sha:
-        others = _first(con, "SELECT count(*) FROM files WHERE sha256 = ?", [previous[0]])
+    old = str(previous[0]) if previous else None
+    if old is not None and old != sha:
+        others = _first(con, "SELECT count(*) FROM files WHERE sha256 = ?", [old])
         if others and others[0] == 0:
-            logger.info("%s changed: dropping the rows of its previous content %s", path, previous[0][:12])
-            _delete_document(con, previous[0])
+            logger.info("%s changed: dropping the rows of its previous content %s", path, old[:12])
+            _delete_document(con, old)
 
 
 def store_document(con: duckdb.DuckDBPyConnection, document: Document, file_path: str, fingerprint: str) -> bool:
@@ -776,7 +777,7 @@ def resolve(con: duckdb.DuckDBPyConnection, key: str) -> str:
     raise KeyError(f"{key}: no stored document has this path or sha256")
 
 
-def _records(con: duckdb.DuckDBPyConnection, table: Table, sha: str) -> list[dict[str, object]]:
+def _records(con: duckdb.DuckDBPyConnection, table: Table, sha: str) -> list[dict[str, Any]]:
     order = ", ".join(f'"{name}"' for name in table.key)
     return (
         con.sql(f"SELECT * FROM {table.name} WHERE sha256 = ? ORDER BY {order}", params=[sha])
@@ -838,7 +839,7 @@ def _position(item: Section | Sentence | Finding | Metric) -> tuple[int, int, st
     return (item.start, item.end, item.id)
 
 
-def _strip(record: dict[str, object]) -> dict[str, object]:
+def _strip(record: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in record.items() if key != "sha256"}
 
 
