@@ -82,6 +82,11 @@ DATE_LEAD_RE = re.compile(
 DATE_OPENING_RE = re.compile(r"^\s*(?:at|in|on|by|as\s+at|as\s+of|at\s+the\s+end\s+of|between|during)\s+", re.IGNORECASE)
 PERIOD_TAIL_RE = re.compile(r"(?:19|20)\d\d\s*[-–/]\s*$")
 ARTICLES = frozenset({"the", "a", "an"})
+#: A period a statement is dated by: 'In the last 12 months'.
+REFERENCE_PERIOD_RE = re.compile(
+    r"\b(?:in|over|during)\s+the\s+(?:last|past|previous)\s+(?:[\w-]+\s+){0,2}?(?:months?|years?|weeks?|days?)\b",
+    re.IGNORECASE,
+)
 #: What may stand between a figure and the population it describes: '28% for England'.
 COMPARATOR_LEAD_RE = re.compile(r"^[\s,)]*(?:(?:for|in|across|among|of)\s+)?", re.IGNORECASE)
 #: An aside right after a figure: '174 (or 51%) live ...', '17, or 40%, of ...'.
@@ -244,9 +249,14 @@ class _ListContext:
             self.section, self.date, self.subject, self.open = section, (None, None), None, False
 
     def leave(self, body: str, opening_date: str | None, subject: str | None, bullet: bool) -> None:
-        """After a sentence: a lead-in (ending with ':') opens a list; a new date closes it.
-        Its subject passes only to the bullets that follow it directly."""
-        lead_in = body.rstrip().endswith(":")
+        """After a sentence: a lead-in (with a colon) opens a list; a new date closes it.
+        Its subject passes only to the bullets that follow it directly; a lead-in that names a
+        reference period ('In the last 12 months:') gives its items that period instead of a date."""
+        lead_in = ":" in body
+        if lead_in and opening_date is None:
+            period = REFERENCE_PERIOD_RE.search(body)
+            if period is not None:
+                self.date = (None, period.group(0))
         if lead_in:
             self.subject = subject or self.subject
         self.items = lead_in or (self.items and bullet)
@@ -280,6 +290,7 @@ def extract_metrics(
         if opening[0] is not None:
             context.date = opening
         inherit_date = context.date if context.open and opening[0] is None else (None, None)
+        colon = body.find(":")
         inherit_subject = context.subject if context.items and sentence.block == "bullet" else None
         used: list[tuple[int, int]] = []
         next_baseline = gram.next_sentence.match(body)
@@ -294,6 +305,8 @@ def extract_metrics(
                 continue
             start, end = sentence.start + raw.start, sentence.start + raw.end
             figure = text[start:end]
+            # A figure after a colon is a list item of what precedes it ('Of this number: 174 ...').
+            item_date = context.date if 0 <= colon < raw.start and inherit_date == (None, None) else inherit_date
             subject = raw.subject
             if change_of and raw.change is not None and raw.kind is MetricKind.PERCENTAGE:
                 subject = change_of  # 'This is a 41% increase from 300': an increase in the previous figure
@@ -316,8 +329,8 @@ def extract_metrics(
                     baseline=_shift_baseline(raw.baseline, sentence.start),
                     change=raw.change,
                     comparator=raw.comparator,
-                    date=raw.date or inherit_date[0],
-                    date_text=raw.date_text if raw.date else inherit_date[1],
+                    date=raw.date or item_date[0],
+                    date_text=raw.date_text if raw.date else item_date[1],
                     subject=subject,
                     finding=_finding_for(start, end, finding_spans),
                 )

@@ -188,3 +188,18 @@ def test_metric_inside_finding_links_to_it() -> None:
     (metric,) = document.metrics
     finding = next(f for f in document.findings if f.id == metric.finding)
     assert finding.polarity == "strength"
+
+
+def test_list_items_take_their_lead_in_date_or_period() -> None:
+    document = extract(
+        "Information about this local authority area\n\n"
+        "• At 31 March 2015, 354 children are being looked after by the local authority.\n"
+        "• Of this number: 174 (or 51%) live outside the local authority area;\n"
+        "• 20 live in residential children's homes;\n"
+        "• In the last 12 months:\n"
+        "• there have been 32 adoptions\n"
+    )
+    dated = {m.text: (m.date, m.date_text) for m in document.metrics}
+    assert dated["354"] == ("2015-03-31", "31 March 2015")
+    assert dated["174"][0] == "2015-03-31" and dated["20"][0] == "2015-03-31"
+    assert dated["32"] == (None, "In the last 12 months")
