@@ -295,9 +295,13 @@ def extract_metrics(
         used: list[tuple[int, int]] = []
         next_baseline = gram.next_sentence.match(body)
         change_of: str | None = None
+        change_period: str | None = None
         if next_baseline and previous:
             change_of = f"{next_baseline.group(1).lower()} in {_last_subject(previous) or ''}".strip()
             used = _attach_next_sentence_baseline(body, next_baseline, sentence.start, previous, metrics, gram)
+            changed = next((m for m in reversed(previous) if m.baseline is not None and m.baseline.date and m.date), None)
+            if changed is not None and changed.baseline is not None:
+                change_period = f"{changed.baseline.date}/{changed.date}"  # 'a 41% increase' spans both dates
         raws = [raw for raw in _sentence_figures(body, gram) if all(raw.end <= a or raw.start >= b for a, b in used)]
         current: list[Metric] = []
         for raw in raws:
@@ -310,6 +314,8 @@ def extract_metrics(
             subject = raw.subject
             if change_of and raw.change is not None and raw.kind is MetricKind.PERCENTAGE:
                 subject = change_of  # 'This is a 41% increase from 300': an increase in the previous figure
+                if change_period and raw.date is None:
+                    item_date = (change_period, None)
             elif inherit_subject and not (subject or "").lower().startswith(inherit_subject.lower()):
                 subject = f"{inherit_subject} {subject}" if subject else inherit_subject
             current.append(

@@ -145,6 +145,13 @@ def test_next_sentence_baseline_with_rate_in_brackets() -> None:
     assert all(m.baseline is not None and m.baseline.date == "2014-03-31" for m in metrics)
 
 
+def test_percentage_change_in_next_sentence_spans_both_dates() -> None:
+    metrics = _metrics("At 30 September 2014, 423 children were the subject of a plan. This is a 41% increase from 300 at 31 March 2013.")
+    change = next(m for m in metrics if m.text == "41%")
+    assert change.change == "increase" and change.date == "2013-03-31/2014-09-30"
+    assert change.subject is not None and change.subject.startswith("increase in")
+
+
 def test_from_to_is_never_averaged() -> None:
     metrics = _metrics("The share fell from 30% to 13%.")
     assert [(m.value, m.baseline.value if m.baseline else None) for m in metrics] == [(13, 30)]
