@@ -78,6 +78,12 @@ LINE_START_WORD_RE = re.compile(r"^([a-z]+)")
 PDFIUM_HYPHEN_RE = re.compile(r"([A-Za-z]+)\ufffe([a-z]+)")
 MID_WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 SENTENCE_END_RE = re.compile(r"[.!?:;][\"'’”)\]]*$")
+#: Lower-case blocks that are not the rest of a sentence: a judgement grade, a web or mail address.
+NOT_PROSE_RE = re.compile(
+    r"^(?:(?:requires?\s+improvement(?:\s+to\s+be\s+good)?|good|outstanding|inadequate|adequate|not\s+judged)\.?$"
+    r"|www\.|https?://|\S+@\S+)",
+    re.IGNORECASE,
+)
 LEFTOVER_HYPHEN_CHARS = ("\ufffe", "\u00ad")
 
 
@@ -88,6 +94,7 @@ class DefectClass(str, Enum):
     GLUED_MARKER = "glued_marker"
     BROKEN_WORD = "broken_word"
     PAGE_BREAK_SPLIT = "page_break_split"
+    PARAGRAPH_SPLIT = "paragraph_split"
 
 
 class Defect(BaseModel):
@@ -148,7 +155,7 @@ def check_file(path: Path) -> FileCheck:
     except OSError as exc:
         return FileCheck(file=name, error=f"{name}: {exc}")
     norm = normalize(ingested)
-    defects = running_line_defects(ingested, norm) + page_break_defects(ingested, norm) + text_defects(name, norm)
+    defects = running_line_defects(ingested, norm) + split_defects(ingested, norm) + text_defects(name, norm)
     if ingested.media_type == PDF_MEDIA_TYPE:
         defects += marker_defects(data, ingested, norm)
     return FileCheck(
@@ -413,22 +420,26 @@ def text_defects(name: str, norm: Normalized) -> list[Defect]:
 _FLOW_KINDS = (BlockKind.PARAGRAPH, BlockKind.BULLET, BlockKind.NUMBERED, BlockKind.HEADING)
 
 
-def page_break_defects(ingested: Ingested, norm: Normalized) -> list[Defect]:
-    """Blocks cut at a page break: no final punctuation, next block on a later page in lower case."""
+def split_defects(ingested: Ingested, norm: Normalized) -> list[Defect]:
+    """Sentences cut in two: a block with no final punctuation followed by a paragraph that
+    starts in lower case, at a page break (page_break_split) or within a page (paragraph_split)."""
     defects: list[Defect] = []
     flow = [block for block in norm.blocks if block.kind in _FLOW_KINDS]
     for block, following in zip(flow, flow[1:], strict=False):
         if following.kind is not BlockKind.PARAGRAPH:
             continue
         end_page = norm.page_at(max(block.end - 1, block.start))
-        if following.page <= end_page:
+        across = following.page > end_page
+        if not across and block.kind is BlockKind.HEADING:
             continue
         tail = norm.text[block.start : block.end].rstrip()
         head = norm.text[following.start : following.end]
+        if NOT_PROSE_RE.match(head):
+            continue  # a grade beside its label, or a web address in a signature table
         if tail and head[:1].islower() and not SENTENCE_END_RE.search(tail):
             defects.append(
                 Defect(
-                    kind=DefectClass.PAGE_BREAK_SPLIT,
+                    kind=DefectClass.PAGE_BREAK_SPLIT if across else DefectClass.PARAGRAPH_SPLIT,
                     file=ingested.name,
                     page=end_page,
                     detail=f"…{tail[-EXCERPT_CHARS:]} | {head[:EXCERPT_CHARS]}…",

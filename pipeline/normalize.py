@@ -230,6 +230,8 @@ def normalize(doc: Ingested, rules: LayoutRules | None = None) -> Normalized:
                     current.add_line(text, line.page, joiner=_joiner(current.last_text(), text, vocabulary, rules))
                     continue
                 if not text:
+                    if line.markers and previous_line is not None:
+                        previous_line = line  # the rest of the printed line may follow, to the right of the marker
                     continue
             if not text:
                 if line_index < last_body.get(page_index, -1):
@@ -578,7 +580,12 @@ def _continues(
         return True
     gap = line.top - previous.top
     size = previous.size or body_size or 12.0
-    if gap <= 0 or gap > size * rules.paragraph_gap_ratio:
+    if previous.markers and abs(gap) <= size * 0.5 and (line.x0 or 0.0) > (previous.x0 or 0.0):
+        return True  # PDFium ended the printed line at a footnote marker; the rest follows on the right
+    # PDFium gives a line that ends in a hyphen together with the next one (marked U+FFFE):
+    # such a line spans two printed lines, so the gap to the next is twice as large.
+    printed_lines = 1 + previous.text.count("\ufffe")
+    if gap <= 0 or gap > size * rules.paragraph_gap_ratio * printed_lines:
         return False
     if block.kind is BlockKind.HEADING and (line.bold != previous.bold or line.size != previous.size):
         return False

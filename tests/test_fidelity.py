@@ -12,7 +12,7 @@ from pipeline.cli import app
 from pipeline.fidelity import DefectClass, FileCheck, HyphenJoin, check_file, check_paths, hyphen_defects, summarise
 from pipeline.ingest import ingest_bytes
 from pipeline.normalize import BlockKind, Block, Normalized, PageRun, normalize
-from pipeline.fidelity import page_break_defects, running_line_defects, text_defects
+from pipeline.fidelity import running_line_defects, split_defects, text_defects
 
 
 def test_clean_letter_has_no_defects(tmp_path: Path) -> None:
@@ -54,19 +54,31 @@ def _norm(pieces: list[tuple[BlockKind, str, int]]) -> Normalized:
     ("pieces", "expected"),
     [
         pytest.param(
-            [(BlockKind.PARAGRAPH, "Plans are improving for", 1), (BlockKind.PARAGRAPH, "children in care.", 2)], 1, id="split"
+            [(BlockKind.PARAGRAPH, "Plans are improving for", 1), (BlockKind.PARAGRAPH, "children in care.", 2)],
+            [DefectClass.PAGE_BREAK_SPLIT],
+            id="split-at-page-break",
         ),
         pytest.param(
-            [(BlockKind.PARAGRAPH, "Plans are improving.", 1), (BlockKind.PARAGRAPH, "children in care.", 2)], 0, id="ended"
+            [(BlockKind.PARAGRAPH, "Plans are improving for", 1), (BlockKind.PARAGRAPH, "children in care.", 1)],
+            [DefectClass.PARAGRAPH_SPLIT],
+            id="split-within-page",
         ),
         pytest.param(
-            [(BlockKind.PARAGRAPH, "Plans are improving for", 1), (BlockKind.PARAGRAPH, "Children in care.", 2)], 0, id="capital"
+            [(BlockKind.HEADING, "Experiences of care leavers", 1), (BlockKind.PARAGRAPH, "requires improvement", 1)],
+            [],
+            id="heading-then-grade",
+        ),
+        pytest.param(
+            [(BlockKind.PARAGRAPH, "Plans are improving.", 1), (BlockKind.PARAGRAPH, "children in care.", 2)], [], id="ended"
+        ),
+        pytest.param(
+            [(BlockKind.PARAGRAPH, "Plans are improving for", 1), (BlockKind.PARAGRAPH, "Children in care.", 2)], [], id="capital"
         ),
     ],
 )
-def test_page_break_splits(pieces: list[tuple[BlockKind, str, int]], expected: int) -> None:
+def test_sentence_splits(pieces: list[tuple[BlockKind, str, int]], expected: list[DefectClass]) -> None:
     doc = ingest_bytes(b"x", "a.txt")
-    assert len(page_break_defects(doc, _norm(pieces))) == expected
+    assert [d.kind for d in split_defects(doc, _norm(pieces))] == expected
 
 
 def test_leftover_page_number_is_a_running_line() -> None:
