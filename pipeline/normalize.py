@@ -240,6 +240,14 @@ def normalize(doc: Ingested, rules: LayoutRules | None = None) -> Normalized:
                     previous_line = None
                 continue
             kind, body = _classify(text, line, bullets, body_size, rules)
+            if (
+                kind is BlockKind.FIELD
+                and current is not None
+                and current.kind in (BlockKind.PARAGRAPH, BlockKind.BULLET, BlockKind.NUMBERED)
+                and not TERMINAL_RE.search(current.last_text())
+                and _continues(current, line, previous_line, body_size, heights, rules)
+            ):
+                kind = None  # 'Label: value' inside a wrapped sentence ('... The use of SGOs in / Essex is high: ...')
             continues = (
                 current is not None
                 and kind is None

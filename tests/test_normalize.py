@@ -127,3 +127,13 @@ def test_small_print_at_the_top_of_page_one_given_after_the_body_is_not_text() -
     norm = normalize(ingest_bytes(build_pdf([page_one, page_two]), "letter.pdf"))
     assert "Piccadilly" not in norm.text
     assert "that meet their needs and are settled." in norm.text
+
+
+def test_label_colon_inside_a_wrapped_sentence_does_not_start_a_block() -> None:
+    from pipeline.ingest import ingest_bytes as ingest
+
+    text = "Findings\n\nThe use of special guardianship in\nEssex is high: in 2013, 12% of children left care this way.\n"
+    norm = normalize(ingest(text.encode(), "letter.txt"))
+    assert "The use of special guardianship in Essex is high: in 2013" in norm.text
+    fields = [b for b in norm.blocks if b.kind is BlockKind.FIELD]
+    assert fields == []
