@@ -91,6 +91,11 @@ REFERENCE_PERIOD_RE = re.compile(
 COMPARATOR_LEAD_RE = re.compile(r"^[\s,)]*(?:(?:for|in|across|among|of)\s+)?", re.IGNORECASE)
 #: An aside right after a figure: '174 (or 51%) live ...', '17, or 40%, of ...'.
 ASIDE_RE = re.compile(r"^\s*(?:\)\s*|\([^)]{0,40}\)\s*|,\s*or\s+[^,]{0,20},\s*)")
+SPACE_RUN_RE = re.compile(r"\s+")
+SUBJECT_WORD_RE = re.compile(r"[A-Za-z'’-]+")
+CLAUSE_END_RE = re.compile(r"[.,;:()]")
+#: 'rose to 91%', 'fell by 4%': the verb's direction is the figure's change.
+TO_OR_BY_BEFORE_RE = re.compile(r"\b(?:to|by)\s+(?:\w+\s+)?$", re.IGNORECASE)
 WORD_RE = re.compile(r"[A-Za-z£'’-]+|\d[\d,.]*")
 
 
@@ -148,7 +153,7 @@ class Grammar:
         )
         self.increase = re.compile(rf"\b(?:{_alternation(vocab.increase_words)})\b", re.IGNORECASE)
         self.decrease = re.compile(rf"\b(?:{_alternation(vocab.decrease_words)})\b", re.IGNORECASE)
-        self.from_to = re.compile(r"\bfrom\s*$", re.IGNORECASE)
+        self.from_to = re.compile(r"\bfrom\s*(?:the\s+)?$", re.IGNORECASE)
         self.to_before = re.compile(
             r"\bto\s+(?:(?:just|only|around|about|almost|nearly|over)\s+|a\s+(?:peak|high|low|total|maximum|minimum)\s+of\s+)?$",
             re.IGNORECASE,
@@ -205,6 +210,11 @@ class _Raw:
     date_text: str | None = None
     subject: str | None = None
     role: str = "main"  # main, baseline, comparator
+
+
+def _key(text: str) -> str:
+    """Lower case with single spaces: how vocabulary entries are looked up."""
+    return SPACE_RUN_RE.sub(" ", text.lower())
 
 
 def parse_number(text: str, gram: Grammar | None = None) -> float | None:
@@ -361,11 +371,7 @@ def _lead_in_subject(body: str, gram: Grammar) -> str | None:
     """'The proportion of children entitled to free school meals:' -> the phrase after the leader."""
     if not body.rstrip().endswith(":"):
         return None
-    leader = _last(gram.subject_leader.finditer(body))
-    if leader is None:
-        return None
-    words = re.findall(r"[A-Za-z'’-]+", body[leader.end() :])[: gram.vocab.max_subject_words]
-    return " ".join(words) or None
+    return _after_leader(body, gram)
 
 
 def _shift_baseline(baseline: Baseline | None, offset: int) -> Baseline | None:
@@ -476,7 +482,7 @@ def _classify(body: str, match: re.Match[str], gram: Grammar) -> _Raw | None:
         unit = vocab.hyphen_duration_units[match.group("h_unit").lower()]
         return _with_approx(before, _Raw(start, end, MetricKind.DURATION, value, unit), gram, body[end:])
     if match.group("multiple"):
-        value = vocab.multiples[re.sub(r"\s+", " ", match.group("multiple").lower())]
+        value = vocab.multiples[_key(match.group("multiple"))]
         return _with_approx(before, _Raw(start, end, MetricKind.OTHER, value, Unit.OTHER), gram)
     if match.group("money"):
         value = parse_number(match.group("m_num"), gram)
@@ -522,7 +528,7 @@ def _classify(body: str, match: re.Match[str], gram: Grammar) -> _Raw | None:
     if match.group("dur"):
         if gram.reference_period.search(before):
             return None  # 'in the last 12 months' dates a statement; it measures nothing
-        unit = vocab.duration_units[re.sub(r"\s+", " ", match.group("dur_unit").lower())]
+        unit = vocab.duration_units[_key(match.group("dur_unit"))]
         if unit is Unit.YEARS and re.match(r"^\s*(?:-|\s)?old\b", body[end:], re.IGNORECASE):
             return None
         return _with_approx(before, _Raw(start, end, MetricKind.DURATION, value, unit), gram, body[end:])
@@ -582,10 +588,10 @@ def _word_number_counts(before: str, after: str, word: str, gram: Grammar) -> bo
 def _with_approx(before: str, raw: _Raw, gram: Grammar, after: str = "") -> _Raw:
     match = gram.approx_before.search(before)
     if match:
-        raw.approx = gram.vocab.approx_before[re.sub(r"\s+", " ", match.group("approx").lower())]
+        raw.approx = gram.vocab.approx_before[_key(match.group("approx"))]
     following = gram.approx_after.match(after)
     if following:
-        raw.approx = gram.vocab.approx_after[re.sub(r"\s+", " ", following.group("approx").lower())]
+        raw.approx = gram.vocab.approx_after[_key(following.group("approx"))]
     return raw
 
 
@@ -602,7 +608,7 @@ def _merge_ranges(body: str, raws: list[_Raw], gram: Grammar) -> list[_Raw]:
             is_range_gap = re.fullmatch(r"\s*(?:to|and|-|–)\s*", gap, re.IGNORECASE) is not None
             between_match = re.search(r"\bbetween\s+$", lead, re.IGNORECASE)
             between = between_match is not None
-            from_word = re.search(r"\bfrom\s*$", lead, re.IGNORECASE) is not None
+            from_word = gram.from_to.search(lead) is not None
             compatible = raw.kind == following.kind or (raw.kind is MetricKind.COUNT and following.kind is not MetricKind.COUNT)
             if is_range_gap and compatible and not from_word and (between or gap.strip() in ("-", "–", "to")):
                 if between or following.kind is not MetricKind.COUNT or raw.kind is MetricKind.COUNT:
@@ -631,7 +637,7 @@ def _link_baselines(body: str, raws: list[_Raw], gram: Grammar) -> None:
         if raw.role != "main":
             continue
         lead = body[: raw.start]
-        if gram.from_to.search(lead) or re.search(r"\bfrom\s+the\s+$", lead, re.IGNORECASE):
+        if gram.from_to.search(lead):
             target = next(
                 (
                     other
@@ -683,9 +689,10 @@ def _link_baselines(body: str, raws: list[_Raw], gram: Grammar) -> None:
                 raw.change = Change.DECREASE
                 continue
             window = body[max(0, raw.start - 40) : raw.start]
-            if gram.increase.search(window) and re.search(r"\b(?:to|by)\s+(?:\w+\s+)?$", window):
+            to_or_by = TO_OR_BY_BEFORE_RE.search(window) is not None
+            if to_or_by and gram.increase.search(window):
                 raw.change = Change.INCREASE
-            elif gram.decrease.search(window) and re.search(r"\b(?:to|by)\s+(?:\w+\s+)?$", window):
+            elif to_or_by and gram.decrease.search(window):
                 raw.change = Change.DECREASE
 
 
@@ -709,7 +716,7 @@ def _link_comparators(body: str, raws: list[_Raw], gram: Grammar) -> None:
         )
         if earlier is None or earlier.comparator is not None:
             continue
-        earlier.comparator = Comparator(value=raw.value, label=re.sub(r"\s+", " ", label.group("label").lower()))
+        earlier.comparator = Comparator(value=raw.value, label=_key(label.group("label")))
         raw.role = "comparator"
 
 
@@ -775,13 +782,9 @@ def _subject(body: str, raw: _Raw, gram: Grammar) -> str | None:
     otherwise the rest of the clause after the figure ('412 children were the subject of a
     plan', '89% of <subject>'); otherwise the words before the figure in its clause."""
     lead = body[: raw.start]
-    leader = _last(gram.subject_leader.finditer(lead))
-    if leader is not None:
-        words = re.findall(r"[A-Za-z'’-]+", lead[leader.end() :])[: gram.vocab.max_subject_words]
-        while words and words[-1].lower() in gram.subject_trailing:
-            words.pop()
-        if words:
-            return " ".join(words)
+    led = _after_leader(lead, gram)
+    if led:
+        return led
     after = body[raw.end :]
     aside = ASIDE_RE.match(after)
     if aside:
@@ -791,12 +794,23 @@ def _subject(body: str, raw: _Raw, gram: Grammar) -> str | None:
     if words:
         return " ".join(words)
     clause_start = max(lead.rfind(","), lead.rfind(";"), lead.rfind("("), lead.rfind(":"))
-    tail = re.findall(r"[A-Za-z'’-]+", lead[clause_start + 1 :])[-gram.vocab.max_subject_words :]
+    tail = SUBJECT_WORD_RE.findall(lead[clause_start + 1 :])[-gram.vocab.max_subject_words :]
     while tail and tail[-1].lower() in gram.subject_trailing:
         tail.pop()
     while tail and (tail[0].lower() in gram.stopwords or tail[0].lower() in gram.subject_skip):
         tail.pop(0)
     return " ".join(tail) or None
+
+
+def _after_leader(text: str, gram: Grammar) -> str | None:
+    """The words after the last 'the proportion/number/rate of' in ``text``, trailing verbs dropped."""
+    leader = _last(gram.subject_leader.finditer(text))
+    if leader is None:
+        return None
+    words = SUBJECT_WORD_RE.findall(text[leader.end() :])[: gram.vocab.max_subject_words]
+    while words and words[-1].lower() in gram.subject_trailing:
+        words.pop()
+    return " ".join(words) or None
 
 
 def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
@@ -810,9 +824,9 @@ def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
 def _clause_words(text: str, gram: Grammar) -> list[str]:
     """Words from the start of ``text`` to the end of its clause, without auxiliaries."""
     words: list[str] = []
-    for match in WORD_RE.finditer(text):
-        if re.search(r"[.,;:()]", text[: match.start()]):
-            break
+    stop = CLAUSE_END_RE.search(text)
+    clause = text[: stop.start()] if stop else text
+    for match in WORD_RE.finditer(clause):
         word = match.group(0)
         lowered = word.lower()
         if word[0].isdigit() or lowered in gram.months_set or lowered in gram.subject_stop:
