@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -205,15 +206,18 @@ def evaluate(
 ) -> None:
     """Score findings and metrics against the gold annotations, beside lexicon/quantity baselines."""
     from pipeline.evaluate import evaluate_findings, evaluate_metrics
+    from pipeline.extract import extract as extract_document
     from pipeline.reporting import findings_table, metrics_table
 
     _configure_logging(quiet, verbose)
+    # A document in both gold families is extracted once.
+    extractor = functools.cache(extract_document)
     reports: list[str] = []
     if what in (EvaluateWhat.FINDINGS, EvaluateWhat.ALL):
-        findings_report = evaluate_findings(gold, corpus, split.value, baseline=baseline)
+        findings_report = evaluate_findings(gold, corpus, split.value, baseline=baseline, extractor=extractor)
         reports.append(findings_report.model_dump_json(indent=2) if as_json else findings_table(findings_report))
     if what in (EvaluateWhat.METRICS, EvaluateWhat.ALL):
-        metrics_report = evaluate_metrics(gold, corpus, split.value, baseline=baseline)
+        metrics_report = evaluate_metrics(gold, corpus, split.value, baseline=baseline, extractor=extractor)
         reports.append(metrics_report.model_dump_json(indent=2) if as_json else metrics_table(metrics_report))
     typer.echo("\n".join(reports))
 
