@@ -1,6 +1,6 @@
 """Output models of ofsted-findings (pydantic only; no spaCy import)."""
 
-from models.document import (
+from ofsted_findings.models.document import (
     SCHEMA_VERSION,
     Approx,
     Authority,

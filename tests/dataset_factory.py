@@ -1,7 +1,7 @@
 """Invented datasets for the store, compare and HTML tests.
 
 Variants of the invented focused-visit sample, each given its own sha256, authority, kind,
-dates and judgements, stored with :func:`pipeline.store.store_document`.
+dates and judgements, stored with :func:`ofsted_findings.dataset.store.store_document`.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from models import Authority, Document, Judgement
-from pipeline import store
+from ofsted_findings.models import Authority, Document, Judgement
+from ofsted_findings.dataset import store
 
 #: (authority, kind, last day on site, overall effectiveness grade or None)
 VARIANTS: tuple[tuple[str, str, str, str | None], ...] = (

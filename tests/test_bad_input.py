@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pdf_factory import encrypted_pdf, image_only_pdf, simple_pdf
-from pipeline.cli import app
-from pipeline.errors import ErrorCode
+from ofsted_findings.cli.app import app
+from ofsted_findings.errors import ErrorCode
 
 PASSWORD = "s3cret"
 GOOD_TEXT = "Inspection of Testshire children's services.\n\nChildren are safe and well supported.\n"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import discover, output_names, run_many, write_atomic
-from pipeline.errors import ErrorCode
+from ofsted_findings.batch.runner import discover, output_names, run_many, write_atomic
+from ofsted_findings.errors import ErrorCode
 
 GOOD = "Inspection of Testshire children's services.\n\nChildren are safe.\n"
 
@@ -63,7 +63,7 @@ def test_written_files_have_ordinary_permissions(tmp_path: Path) -> None:
     import os
     import stat
 
-    from pipeline.batch import write_atomic
+    from ofsted_findings.batch.runner import write_atomic
 
     mask = os.umask(0o022)
     try:

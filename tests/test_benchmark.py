@@ -6,9 +6,9 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from pipeline.benchmark import _Clock, format_benchmark, run_benchmark, timed_document
-from pipeline.extract import process, to_json
-from pipeline.ingest import ingest_path
+from ofsted_findings.diagnostics.benchmark import _Clock, format_benchmark, run_benchmark, timed_document
+from ofsted_findings.api import process, to_json
+from ofsted_findings.ingest.reader import ingest_path
 
 
 def test_timed_document_matches_process_and_times_every_stage(samples_dir: Path, nlp: Language) -> None:

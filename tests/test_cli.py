@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from ofsted_findings.cli.app import app
 
 runner = CliRunner()
 

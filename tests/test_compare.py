@@ -13,10 +13,11 @@ from dataset_factory import VARIANTS, build_dataset
 from spacy.language import Language
 from typer.testing import CliRunner
 
-from models import Document
-from pipeline import compare, store
-from pipeline.cli import app
-from pipeline.extract import extract
+from ofsted_findings.models import Document
+from ofsted_findings.dataset import queries as compare
+from ofsted_findings.dataset import store
+from ofsted_findings.cli.app import app
+from ofsted_findings.api import extract
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from models import Document
-from pipeline.extract import extract, to_json
-from pipeline.gold import Anchor, anchor_figure, load_gold
+from ofsted_findings.models import Document
+from ofsted_findings.api import extract, to_json
+from ofsted_findings.evaluation.gold import Anchor, anchor_figure, load_gold
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.dates import parse_date, parse_span
+from ofsted_findings.metadata.dates import parse_date, parse_span
 
 D = dt.date
 

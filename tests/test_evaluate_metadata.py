@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from models import Authority, Inspector, Judgement, Letter
-from pipeline.cli import app
-from pipeline.evaluate_metadata import evaluate, expected_values, peer_values
+from ofsted_findings.models import Authority, Inspector, Judgement, Letter
+from ofsted_findings.cli.app import app
+from ofsted_findings.evaluation.metadata import evaluate, expected_values, peer_values
 
 runner = CliRunner()
 

@@ -8,11 +8,11 @@ import pytest
 from typer.testing import CliRunner
 
 from pdf_factory import Page, build_pdf, letter_pdf
-from pipeline.cli import app
-from pipeline.fidelity import DefectClass, FileCheck, HyphenJoin, check_file, check_paths, hyphen_defects, summarise
-from pipeline.ingest import ingest_bytes
-from pipeline.normalize import BlockKind, Block, Normalized, PageRun, normalize
-from pipeline.fidelity import running_line_defects, split_defects, text_defects
+from ofsted_findings.cli.app import app
+from ofsted_findings.diagnostics.fidelity import DefectClass, FileCheck, HyphenJoin, check_file, check_paths, hyphen_defects, summarise
+from ofsted_findings.ingest.reader import ingest_bytes
+from ofsted_findings.layout.normalize import BlockKind, Block, Normalized, PageRun, normalize
+from ofsted_findings.diagnostics.fidelity import running_line_defects, split_defects, text_defects
 
 
 def test_clean_letter_has_no_defects(tmp_path: Path) -> None:
@@ -101,7 +101,7 @@ def test_hyphenation_judged_by_vocabulary(join: HyphenJoin, vocabulary: set[str]
 
 
 def test_glued_marker_found_by_font_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.ingest as ingest
+    import ofsted_findings.ingest.reader as ingest
 
     # Disable marker removal in ingestion: the checker must then see the small digit.
     monkeypatch.setattr(ingest, "SUPERSCRIPT_SIZE_RATIO", 0.0)

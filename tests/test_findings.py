@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from models import Document
-from pipeline.extract import extract
-from pipeline.findings import finding_rules
+from ofsted_findings.models import Document
+from ofsted_findings.api import extract
+from ofsted_findings.findings.classify import finding_rules
 
 HEADING = "Findings\n\n"
 
@@ -156,8 +156,8 @@ def test_rules_round_trip_through_nlp_to_disk(tmp_path) -> None:  # noqa: ANN001
     """A pipeline saved with its rules (including an added cue) loads back and behaves the same."""
     import spacy
 
-    from pipeline.extract import build_nlp
-    from pipeline.findings import CueRule
+    from ofsted_findings.api import build_nlp
+    from ofsted_findings.findings.classify import CueRule
 
     nlp = build_nlp()
     matcher = nlp.get_pipe("ofsted_findings")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from models import Finding
-from pipeline.evaluate import (
+from ofsted_findings.models import Finding
+from ofsted_findings.evaluation.scoring import (
     evaluate_findings,
     evaluate_metrics,
     judgement_validity,
@@ -17,7 +17,7 @@ from pipeline.evaluate import (
     selection_pages,
     token_f1,
 )
-from pipeline.gold import Anchor, GoldFigure, anchor_figure, load_gold
+from ofsted_findings.evaluation.gold import Anchor, GoldFigure, anchor_figure, load_gold
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "corpus" / "gold"
@@ -124,7 +124,7 @@ def _ilacs(grade: str, sentences: str) -> str:
 
 
 def test_validity_weakness_share_rises_as_grades_fall() -> None:
-    from pipeline.extract import extract
+    from ofsted_findings.api import extract
 
     good = extract(_ilacs("Good", "Plans are clear and timely. Visits are regular and purposeful. Some reviews are delayed."))
     inadequate = extract(_ilacs("Inadequate", "Plans are weak. Visits are not timely. Managers are skilled."))
@@ -136,7 +136,7 @@ def test_validity_weakness_share_rises_as_grades_fall() -> None:
 
 
 def test_spearman() -> None:
-    from pipeline.evaluate import _spearman
+    from ofsted_findings.evaluation.scoring import _spearman
 
     assert _spearman([1, 2, 3, 4], [0.1, 0.2, 0.3, 0.4]) == pytest.approx(1.0)
     assert _spearman([1, 2, 3, 4], [0.4, 0.3, 0.2, 0.1]) == pytest.approx(-1.0)
@@ -151,6 +151,6 @@ def test_spearman() -> None:
     ],
 )
 def test_whole_selection(selection: str, whole: bool) -> None:
-    from pipeline.evaluate import WHOLE_SELECTION_RE
+    from ofsted_findings.evaluation.scoring import WHOLE_SELECTION_RE
 
     assert (WHOLE_SELECTION_RE.match(selection) is not None) == whole

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pdf_factory import Page, build_pdf, letter_pdf
-from pipeline.ingest import PDF_MEDIA_TYPE, TEXT_MEDIA_TYPE, Ingested, ingest_bytes, ingest_path, sniff_media_type
+from ofsted_findings.ingest.reader import PDF_MEDIA_TYPE, TEXT_MEDIA_TYPE, Ingested, ingest_bytes, ingest_path, sniff_media_type
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from spacy.language import Language
 
-from models import Document, Letter
-from pipeline.extract import extract
-from pipeline.metadata import resolve_authority
+from ofsted_findings.models import Document, Letter
+from ofsted_findings.api import extract
+from ofsted_findings.metadata.letter import resolve_authority
 
 ILACS_2019 = """Inspection of Wigan local authority children's services
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from models import Metric
-from pipeline.extract import extract
-from pipeline.metrics import parse_number
+from ofsted_findings.models import Metric
+from ofsted_findings.api import extract
+from ofsted_findings.metrics.extractor import parse_number
 
 
 def _metrics(sentence: str) -> list[Metric]:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pdf_factory import letter_pdf
-from pipeline.ingest import ingest_bytes, ingest_path
-from pipeline.normalize import BlockKind, Normalized, PageMap, normalize
+from ofsted_findings.ingest.reader import ingest_bytes, ingest_path
+from ofsted_findings.layout.normalize import BlockKind, Normalized, PageMap, normalize
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +130,7 @@ def test_small_print_at_the_top_of_page_one_given_after_the_body_is_not_text() -
 
 
 def test_label_colon_inside_a_wrapped_sentence_does_not_start_a_block() -> None:
-    from pipeline.ingest import ingest_bytes as ingest
+    from ofsted_findings.ingest.reader import ingest_bytes as ingest
 
     text = "Findings\n\nThe use of special guardianship in\nEssex is high: in 2013, 12% of children left care this way.\n"
     norm = normalize(ingest(text.encode(), "letter.txt"))

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline.cli import schema_text
+from ofsted_findings.cli.app import schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,7 +18,7 @@ def test_checked_in_schema_is_current() -> None:
 
 
 def test_models_do_not_import_spacy() -> None:
-    code = "import sys, models; assert 'spacy' not in sys.modules, 'models imported spaCy'"
+    code = "import sys, ofsted_findings.models; assert 'spacy' not in sys.modules, 'models imported spaCy'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract import extract
-from pipeline.sections import classify_heading, section_rules
+from ofsted_findings.api import extract
+from ofsted_findings.nlp.sections import classify_heading, section_rules
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from pipeline.extract import extract
+from ofsted_findings.api import extract
 
 
 def _sentences(text: str) -> list[str]:

@@ -10,9 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import store
-from pipeline.cli import app
-from pipeline.extract import extract
+from ofsted_findings.dataset import store
+from ofsted_findings.cli.app import app
+from ofsted_findings.api import extract
 
 SAMPLE_TXT = "monitoring-visit_invented.txt"
 

@@ -33,9 +33,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from models import Document, Letter
-from pipeline.batch import discover, run_many
-from pipeline.metadata import resolve_authority
+from ofsted_findings.models import Document, Letter
+from ofsted_findings.batch.runner import discover, run_many
+from ofsted_findings.metadata.letter import resolve_authority
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ class RuleFileError(ValueError):
 @cache
 def read_text(folder: str, name: str) -> str:
     """Text of ``pipeline/<folder>/<name>``."""
-    return resources.files("pipeline").joinpath(folder, name).read_text(encoding="utf-8")
+    return resources.files("ofsted_findings").joinpath(folder, name).read_text(encoding="utf-8")
 
 
 def load_json(folder: str, name: str) -> Any:

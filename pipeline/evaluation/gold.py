@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.normalize import layout_rules
+from ofsted_findings.layout.normalize import layout_rules
 
 logger = logging.getLogger(__name__)
 

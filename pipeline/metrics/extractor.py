@@ -18,9 +18,9 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
-from models import Approx, Baseline, Change, Comparator, Finding, Metric, MetricKind, Sentence, Unit
-from pipeline.normalize import PageMap
-from pipeline.resources import load_json
+from ofsted_findings.models import Approx, Baseline, Change, Comparator, Finding, Metric, MetricKind, Sentence, Unit
+from ofsted_findings.layout.normalize import PageMap
+from ofsted_findings.ruleset.loading import load_json
 
 logger = logging.getLogger(__name__)
 

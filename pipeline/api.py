@@ -12,17 +12,17 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from models import Document, PipelineInfo, Source, Warning
-from pipeline.doctext import TEXT_KEY
-from pipeline.findings import classify
-from pipeline.findings import register_extensions as register_finding_extensions
-from pipeline.ingest import DEFAULT_MAX_PAGES, Ingested, ingest_bytes, ingest_path
-from pipeline.metadata import extract_letter
-from pipeline.metrics import extract_metrics
-from pipeline.normalize import PageMap, normalize
-from pipeline.sections import build_sections
-from pipeline.segment import BLOCK_STARTS_EXTENSION, extract_sentences
-from pipeline.segment import register_extensions as register_segment_extensions
+from ofsted_findings.models import Document, PipelineInfo, Source, Warning
+from ofsted_findings.nlp.doctext import TEXT_KEY
+from ofsted_findings.findings.classify import classify
+from ofsted_findings.findings.classify import register_extensions as register_finding_extensions
+from ofsted_findings.ingest.reader import DEFAULT_MAX_PAGES, Ingested, ingest_bytes, ingest_path
+from ofsted_findings.metadata.letter import extract_letter
+from ofsted_findings.metrics.extractor import extract_metrics
+from ofsted_findings.layout.normalize import PageMap, normalize
+from ofsted_findings.nlp.sections import build_sections
+from ofsted_findings.nlp.sentences import BLOCK_STARTS_EXTENSION, extract_sentences
+from ofsted_findings.nlp.sentences import register_extensions as register_segment_extensions
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def extract(
     ``source`` is a path (``Path`` or a ``str`` naming an existing file), the bytes of a
     PDF or text file, or the text itself (any other ``str``). ``name`` overrides the
     source name recorded in the output (default: the file name, ``bytes`` or ``text``).
-    Raises :class:`pipeline.errors.InputError` for input that cannot be read.
+    Raises :class:`ofsted_findings.errors.InputError` for input that cannot be read.
     """
     if isinstance(source, bytes):
         ingested = ingest_bytes(source, name or "bytes", password=password, max_pages=max_pages)

@@ -20,8 +20,8 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.ingest import Ingested, Line
-from pipeline.resources import load_json
+from ofsted_findings.ingest.reader import Ingested, Line
+from ofsted_findings.ruleset.loading import load_json
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from models import Document
-from pipeline.batch import Outcome, discover, output_names, run_many, write_atomic
-from pipeline.ingest import DEFAULT_MAX_PAGES
+from ofsted_findings.models import Document
+from ofsted_findings.batch.runner import Outcome, discover, output_names, run_many, write_atomic
+from ofsted_findings.ingest.reader import DEFAULT_MAX_PAGES
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -142,7 +142,7 @@ def evaluate_metadata(
     Only the rows of the CSV whose file was extracted (or found in --outputs) are scored.
     Exit status 0 when every scored value matches, 1 otherwise, 2 for usage errors.
     """
-    from pipeline import evaluate_metadata as evaluation
+    from ofsted_findings.evaluation import metadata as evaluation
 
     _configure_logging(quiet, verbose)
     if (outputs is None) == (not paths):
@@ -205,9 +205,9 @@ def evaluate(
     verbose: VerboseOption = False,
 ) -> None:
     """Score findings and metrics against the gold annotations, beside lexicon/quantity baselines."""
-    from pipeline.evaluate import evaluate_findings, evaluate_metrics
-    from pipeline.extract import extract as extract_document
-    from pipeline.reporting import findings_table, metrics_table
+    from ofsted_findings.evaluation.scoring import evaluate_findings, evaluate_metrics
+    from ofsted_findings.api import extract as extract_document
+    from ofsted_findings.evaluation.report import findings_table, metrics_table
 
     _configure_logging(quiet, verbose)
     # A document in both gold families is extracted once.
@@ -229,8 +229,8 @@ def validity(
     verbose: VerboseOption = False,
 ) -> None:
     """Weakness share of findings per judged area of ILACS reports, by the area's grade."""
-    from pipeline.evaluate import judgement_validity
-    from pipeline.reporting import validity_table
+    from ofsted_findings.evaluation.scoring import judgement_validity
+    from ofsted_findings.evaluation.report import validity_table
 
     _configure_logging(quiet, verbose)
     files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*.json")))
@@ -246,8 +246,8 @@ def gold_anchor(
     verbose: VerboseOption = False,
 ) -> None:
     """Fill `start`/`end` in the gold files from their quotes, against the current normalised text."""
-    from pipeline.extract import extract as extract_document
-    from pipeline.gold import load_gold, write_anchored
+    from ofsted_findings.api import extract as extract_document
+    from ofsted_findings.evaluation.gold import load_gold, write_anchored
 
     _configure_logging(quiet, verbose)
     texts: dict[str, str] = {}
@@ -308,8 +308,8 @@ def build(
     file or a new pipeline replaces that document's rows in one transaction. Exit status 1
     when any input failed (one line each on stderr), 2 for usage errors.
     """
-    from pipeline.store import ExportFormat
-    from pipeline.store import build as build_store
+    from ofsted_findings.dataset.store import ExportFormat
+    from ofsted_findings.dataset.store import build as build_store
 
     _configure_logging(quiet, verbose)
     target = None
@@ -382,8 +382,8 @@ def compare(
     --subject, the figures about that subject across documents; without, the subjects
     measured in most documents.
     """
-    from pipeline import compare as queries
-    from pipeline.store import connect
+    from ofsted_findings.dataset import queries as queries
+    from ofsted_findings.dataset.store import connect
 
     _configure_logging(quiet, verbose)
     filters = queries.Filters(authorities=authority or [], kinds=kind or [], since=since.date() if since else None)
@@ -431,7 +431,7 @@ def fidelity(
 
     Exit status: 0 when no defect is found, 1 when any is (unreadable files are listed, not counted).
     """
-    from pipeline.fidelity import check_paths, format_report
+    from ofsted_findings.diagnostics.fidelity import check_paths, format_report
 
     _configure_logging(quiet, verbose)
     report = check_paths(paths, workers=workers or os.cpu_count() or 1)
@@ -454,7 +454,7 @@ def benchmark(
     Prints pages per second for each, the ratios ingest/pypdfium2 and pipeline/pypdfium2,
     and the time spent in each stage of the pipeline.
     """
-    from pipeline.benchmark import format_benchmark, run_benchmark
+    from ofsted_findings.diagnostics.benchmark import format_benchmark, run_benchmark
 
     _configure_logging(quiet, verbose)
     try:
@@ -483,10 +483,10 @@ def show(
     verbose: VerboseOption = False,
 ) -> None:
     """Write one document as a readable HTML page: highlighted findings and figures, rules on hover."""
-    from pipeline.errors import InputError
-    from pipeline.extract import extract as extract_document
-    from pipeline.html import document_page
-    from pipeline.store import connect, load_document, resolve
+    from ofsted_findings.errors import InputError
+    from ofsted_findings.api import extract as extract_document
+    from ofsted_findings.views.html import document_page
+    from ofsted_findings.dataset.store import connect, load_document, resolve
 
     _configure_logging(quiet, verbose)
     try:
@@ -522,9 +522,9 @@ def report(
     verbose: VerboseOption = False,
 ) -> None:
     """Write the comparison views of a database as an HTML page with charts (works offline)."""
-    from pipeline.compare import Filters
-    from pipeline.html import ReportOptions, report_page
-    from pipeline.store import connect
+    from ofsted_findings.dataset.queries import Filters
+    from ofsted_findings.views.html import ReportOptions, report_page
+    from ofsted_findings.dataset.store import connect
 
     _configure_logging(quiet, verbose)
     filters = Filters(authorities=authority or [], kinds=kind or [], since=since.date() if since else None)

@@ -24,11 +24,11 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from models import Sentence
-from pipeline.doctext import doc_text
-from pipeline.normalize import BlockKind, Normalized, PageMap
-from pipeline.resources import load_json
-from pipeline.sections import SectionInfo
+from ofsted_findings.models import Sentence
+from ofsted_findings.nlp.doctext import doc_text
+from ofsted_findings.layout.normalize import BlockKind, Normalized, PageMap
+from ofsted_findings.ruleset.loading import load_json
+from ofsted_findings.nlp.sections import SectionInfo
 
 logger = logging.getLogger(__name__)
 

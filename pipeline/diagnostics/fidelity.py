@@ -1,6 +1,6 @@
 """Fidelity checker: counts the ingestion and normalisation defects it can detect.
 
-It re-reads each PDF independently of :mod:`pipeline.ingest` where that matters (the size
+It re-reads each PDF independently of :mod:`ofsted_findings.ingest.reader` where that matters (the size
 and rise of every digit glued to a word) and compares with the normalised text:
 
 ``running_line``
@@ -39,10 +39,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.batch import discover
-from pipeline.errors import InputError
-from pipeline.ingest import LINE_BREAK_RE, PDF_MEDIA_TYPE, Ingested, Line, ingest_bytes
-from pipeline.normalize import BlockKind, Normalized, layout_rules, normalize
+from ofsted_findings.batch.runner import discover
+from ofsted_findings.errors import InputError
+from ofsted_findings.ingest.reader import LINE_BREAK_RE, PDF_MEDIA_TYPE, Ingested, Line, ingest_bytes
+from ofsted_findings.layout.normalize import BlockKind, Normalized, layout_rules, normalize
 
 logger = logging.getLogger(__name__)
 

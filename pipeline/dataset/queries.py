@@ -1,4 +1,4 @@
-"""Questions researchers ask of a dataset built by :mod:`pipeline.store`.
+"""Questions researchers ask of a dataset built by :mod:`ofsted_findings.dataset.store`.
 
 * judgement history per authority, each grade with its era and its position on the
   four-point scale that every era used;
@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.store import subject_tokens
+from ofsted_findings.dataset.store import subject_tokens
 
 logger = logging.getLogger(__name__)
 

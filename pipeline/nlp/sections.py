@@ -15,9 +15,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models import Section
-from pipeline.normalize import BlockKind, Normalized, PageMap
-from pipeline.resources import load_jsonl
+from ofsted_findings.models import Section
+from ofsted_findings.layout.normalize import BlockKind, Normalized, PageMap
+from ofsted_findings.ruleset.loading import load_jsonl
 
 logger = logging.getLogger(__name__)
 

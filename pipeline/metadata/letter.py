@@ -19,10 +19,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models import Authority, DocumentKind, Grade, Inspector, Judgement, JudgementArea, Letter, Visit
-from pipeline.dates import DATE_RE, parse_date, parse_span
-from pipeline.normalize import BlockKind, Normalized, PageMap
-from pipeline.resources import load_json, load_jsonl
+from ofsted_findings.models import Authority, DocumentKind, Grade, Inspector, Judgement, JudgementArea, Letter, Visit
+from ofsted_findings.metadata.dates import DATE_RE, parse_date, parse_span
+from ofsted_findings.layout.normalize import BlockKind, Normalized, PageMap
+from ofsted_findings.ruleset.loading import load_json, load_jsonl
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +207,7 @@ def _compiled() -> _Compiled:
     return _Compiled(
         MetadataRules.model_validate(load_json("rules", "metadata.json")),
         load_jsonl("rules", "judgements.jsonl", JudgementRule),
-        AuthorityTable.model_validate(load_json("data", "authorities.json")),
+        AuthorityTable.model_validate(load_json("rules", "authorities.json")),
     )
 
 

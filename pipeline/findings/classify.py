@@ -27,11 +27,11 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from models import Cue, Finding, Polarity, Sentence
-from pipeline.doctext import doc_text
-from pipeline.normalize import PageMap
-from pipeline.resources import load_jsonl, parse_jsonl
-from pipeline.sections import SectionInfo
+from ofsted_findings.models import Cue, Finding, Polarity, Sentence
+from ofsted_findings.nlp.doctext import doc_text
+from ofsted_findings.layout.normalize import PageMap
+from ofsted_findings.ruleset.loading import load_jsonl, parse_jsonl
+from ofsted_findings.nlp.sections import SectionInfo
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.errors import ErrorCode, InputError
+from ofsted_findings.errors import ErrorCode, InputError
 
 logger = logging.getLogger(__name__)
 

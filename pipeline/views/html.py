@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable, Sequence
 import duckdb
 from pydantic import BaseModel, ConfigDict
 
-from models import Document, Finding, Metric
-from pipeline import compare
+from ofsted_findings.models import Document, Finding, Metric
+from ofsted_findings.dataset import queries as compare
 
 logger = logging.getLogger(__name__)
 

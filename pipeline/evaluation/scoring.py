@@ -20,9 +20,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models import Document, Finding, Metric
-from pipeline.extract import extract
-from pipeline.gold import Anchor, GoldFigure, GoldFile, anchor_figure, load_gold
+from ofsted_findings.models import Document, Finding, Metric
+from ofsted_findings.api import extract
+from ofsted_findings.evaluation.gold import Anchor, GoldFigure, GoldFile, anchor_figure, load_gold
 
 logger = logging.getLogger(__name__)
 

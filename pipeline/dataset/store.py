@@ -29,7 +29,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict
 
-from models import (
+from ofsted_findings.models import (
     Authority,
     Baseline,
     Comparator,
@@ -47,9 +47,9 @@ from models import (
     Visit,
     Warning,
 )
-from pipeline.batch import Outcome, discover, run_many
-from pipeline.extract import pipeline_version
-from pipeline.ingest import DEFAULT_MAX_PAGES
+from ofsted_findings.batch.runner import Outcome, discover, run_many
+from ofsted_findings.api import pipeline_version
+from ofsted_findings.ingest.reader import DEFAULT_MAX_PAGES
 
 logger = logging.getLogger(__name__)
 
@@ -407,7 +407,7 @@ def pipeline_fingerprint() -> str:
     Rules are tuned without a version bump, so the version alone would keep stale rows.
     """
     digest = hashlib.sha256()
-    for package in ("models", "pipeline"):
+    for package in ("ofsted_findings",):
         for name, item in _walk(resources.files(package), package):
             digest.update(name.encode("utf-8") + b"\0" + item.read_bytes() + b"\0")
     digest.update(f"store-revision-{STORE_REVISION}".encode())

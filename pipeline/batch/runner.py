@@ -12,9 +12,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.errors import ErrorCode, InputError
-from pipeline.extract import extract, process, to_json
-from pipeline.ingest import DEFAULT_MAX_PAGES, ingest_bytes
+from ofsted_findings.errors import ErrorCode, InputError
+from ofsted_findings.api import extract, process, to_json
+from ofsted_findings.ingest.reader import DEFAULT_MAX_PAGES, ingest_bytes
 
 logger = logging.getLogger(__name__)
 

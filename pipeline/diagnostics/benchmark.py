@@ -1,9 +1,9 @@
 """Benchmark: bare PDFium text extraction vs our ingest stage vs the whole pipeline.
 
 All three run in one process over the same files, read into memory first so disk speed
-does not count: (a) PDFium's plain text of every page, (b) :func:`pipeline.ingest.ingest_bytes`,
+does not count: (a) PDFium's plain text of every page, (b) :func:`ofsted_findings.ingest.reader.ingest_bytes`,
 (c) ingest plus every later stage to JSON. The whole-pipeline pass is timed stage by stage
-(the same steps as :func:`pipeline.extract.process`, in the same order); optionally
+(the same steps as :func:`ofsted_findings.api.process`, in the same order); optionally
 pdfplumber's ``extract_text`` is timed per page on a sample for comparison.
 """
 
@@ -18,10 +18,10 @@ import pypdfium2 as pdfium
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.language import Language
 
-from pipeline.batch import discover
-from pipeline.errors import InputError
-from pipeline.extract import default_nlp, process, to_json
-from pipeline.ingest import PDF_MEDIA_TYPE, Ingested, ingest_bytes, sniff_media_type
+from ofsted_findings.batch.runner import discover
+from ofsted_findings.errors import InputError
+from ofsted_findings.api import default_nlp, process, to_json
+from ofsted_findings.ingest.reader import PDF_MEDIA_TYPE, Ingested, ingest_bytes, sniff_media_type
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +164,7 @@ class _Clock:
         self._last = now
 
     def tick(self, stage: str) -> None:
-        """Stage hook for :func:`pipeline.extract.process`."""
+        """Stage hook for :func:`ofsted_findings.api.process`."""
         if stage.startswith("component:"):
             self.component(stage.removeprefix("component:"))
         else:
@@ -178,7 +178,7 @@ class _Clock:
 
 
 def timed_document(ingested: Ingested, nlp: Language, clock: _Clock) -> str:
-    """The JSON of one document from :func:`pipeline.extract.process`, timed stage by stage."""
+    """The JSON of one document from :func:`ofsted_findings.api.process`, timed stage by stage."""
     text = to_json(process(ingested, nlp=nlp, timer=clock.tick))
     clock.lap("json")
     return text
