@@ -68,6 +68,64 @@ class Polarity(str, Enum):
     WEAKNESS = "weakness"
 
 
+class SectionCategory(str, Enum):
+    """What a section of the document is about (from the heading rules)."""
+
+    LETTERHEAD = "letterhead"
+    INTRODUCTION = "introduction"
+    FOOTNOTES = "footnotes"
+    OTHER = "other"
+    TITLE = "title"
+    CONTENTS = "contents"
+    SUMMARY = "summary"
+    JUDGEMENTS = "judgements"
+    JUDGEMENT_DEFINITIONS = "judgement_definitions"
+    WHAT_NEEDS_TO_IMPROVE = "what_needs_to_improve"
+    STRENGTHS = "strengths"
+    FINDINGS = "findings"
+    AREAS_COVERED = "areas_covered"
+    ABOUT_INSPECTION = "about_inspection"
+    LOCAL_CONTEXT = "local_context"
+    LOCAL_AUTHORITY = "local_authority"
+    HELP_AND_PROTECTION = "help_and_protection"
+    CHILDREN_IN_CARE = "children_in_care"
+    ADOPTION = "adoption"
+    CARE_LEAVERS = "care_leavers"
+    LEADERSHIP = "leadership"
+    LSCB = "lscb"
+    NEXT_STEPS = "next_steps"
+
+
+class Theme(str, Enum):
+    """A theme of the annotation guide."""
+
+    HELP_AND_PROTECTION = "help_and_protection"
+    CHILDREN_IN_CARE = "children_in_care"
+    CARE_LEAVERS = "care_leavers"
+    LEADERSHIP = "leadership"
+    EARLY_HELP = "early_help"
+    FRONT_DOOR = "front_door"
+    ASSESSMENT = "assessment"
+    CHILD_PROTECTION = "child_protection"
+    EXPLOITATION_MISSING = "exploitation_missing"
+    DISABLED_CHILDREN = "disabled_children"
+    PRIVATE_FOSTERING = "private_fostering"
+    HOMELESSNESS_16_17 = "homelessness_16_17"
+    PLO_COURT = "plo_court"
+    PERMANENCE_ADOPTION = "permanence_adoption"
+    PLACEMENTS_SUFFICIENCY = "placements_sufficiency"
+    EDUCATION = "education"
+    HEALTH = "health"
+    WORKFORCE_CASELOADS = "workforce_caseloads"
+    SUPERVISION_OVERSIGHT = "supervision_oversight"
+    QUALITY_ASSURANCE = "quality_assurance"
+    RECORDING = "recording"
+    VOICE_OF_CHILD = "voice_of_child"
+    PARTNERSHIP = "partnership"
+    CORPORATE_PARENTING = "corporate_parenting"
+    OTHER = "other"
+
+
 class MetricKind(str, Enum):
     """What a figure measures (see the annotation guide)."""
 

@@ -11,16 +11,29 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ofsted_findings.api import extract, to_json
+    from ofsted_findings.api import Pipeline, extract, to_json
+    from ofsted_findings.ruleset import RuleSet
 
-__all__ = ["extract", "to_json"]
+__all__ = ["Pipeline", "RuleSet", "__version__", "extract", "to_json"]
 
 #: Public names and the module that defines each.
-_LAZY = {"extract": "ofsted_findings.api", "to_json": "ofsted_findings.api"}
+_LAZY = {
+    "extract": "ofsted_findings.api",
+    "to_json": "ofsted_findings.api",
+    "Pipeline": "ofsted_findings.api",
+    "RuleSet": "ofsted_findings.ruleset",
+}
 
 
 def __getattr__(name: str) -> Any:
     """Import a public name's module on first use."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("ofsted-findings")
+        except PackageNotFoundError:
+            return "0+unknown"
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'ofsted_findings' has no attribute {name!r}")

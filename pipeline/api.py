@@ -1,28 +1,37 @@
-"""The whole pipeline: input -> :class:`models.Document`, and its JSON."""
+"""The Python API: a :class:`Pipeline` (a rule set and its spaCy pipeline) and :func:`extract`.
+
+>>> from ofsted_findings import Pipeline
+>>> pipeline = Pipeline()                      # the packaged rules; or Pipeline(RuleSet.from_dir("my-rules"))
+>>> document = pipeline.extract("letter.pdf")  # -> ofsted_findings.models.Document
+
+The PDF path (ingestion and normalisation) runs outside spaCy and hands the normalised
+text, its blocks and its pages to the same ``nlp`` that ``nlp(text)`` runs on plain text.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 from collections.abc import Callable
-from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import spacy
-from spacy.language import Language
-
+from ofsted_findings.ingest.reader import (
+    DEFAULT_MAX_PAGES,
+    Ingested,
+    ingest_bytes,
+    ingest_path,
+)
+from ofsted_findings.layout.normalize import normalize
 from ofsted_findings.models import Document, PipelineInfo, Source, Warning
+from ofsted_findings.nlp import extensions as ext
+from ofsted_findings.nlp.convert import doc_to_document
 from ofsted_findings.nlp.doctext import TEXT_KEY
-from ofsted_findings.findings.classify import classify
-from ofsted_findings.findings.classify import register_extensions as register_finding_extensions
-from ofsted_findings.ingest.reader import DEFAULT_MAX_PAGES, Ingested, ingest_bytes, ingest_path
-from ofsted_findings.metadata.letter import extract_letter
-from ofsted_findings.metrics.extractor import extract_metrics
-from ofsted_findings.layout.normalize import PageMap, normalize
-from ofsted_findings.nlp.sections import build_sections
-from ofsted_findings.nlp.sentences import BLOCK_STARTS_EXTENSION, extract_sentences
-from ofsted_findings.nlp.sentences import register_extensions as register_segment_extensions
+from ofsted_findings.nlp.language import build_nlp, rules_of
+from ofsted_findings.nlp.records import set_layout
+from ofsted_findings.ruleset import RuleSet
+from spacy.language import Language
+from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
 
@@ -39,20 +48,95 @@ def pipeline_version() -> str:
         return "0+unknown"
 
 
-def build_nlp() -> Language:
-    """``spacy.blank("en")`` with our sentence and rule components; nothing is downloaded."""
-    register_segment_extensions()
-    register_finding_extensions()
-    nlp = spacy.blank("en")
-    nlp.add_pipe("ofsted_sentences")
-    nlp.add_pipe("ofsted_findings")
-    return nlp
+def _no_timer(stage: str) -> None:
+    """Default stage hook: does nothing."""
 
 
-@cache
-def default_nlp() -> Language:
-    """One shared pipeline per process (building it compiles every rule)."""
-    return build_nlp()
+class Pipeline:
+    """A rule set and the spaCy pipeline built from it: build one, extract many documents."""
+
+    def __init__(self, rules: RuleSet | None = None, *, nlp: Language | None = None) -> None:
+        """``rules``: the rule set (default: packaged); or ``nlp``: a pipeline to use as it is
+        (from :func:`~ofsted_findings.nlp.language.build_nlp` or ``spacy.load``)."""
+        if rules is not None and nlp is not None:
+            raise ValueError("give rules or nlp, not both (the rules of an nlp are its ofsted_rules component's)")
+        self.nlp = nlp if nlp is not None else build_nlp(rules)
+        self.info = PipelineInfo(name=PIPELINE_NAME, version=pipeline_version())
+
+    @property
+    def rules(self) -> RuleSet:
+        """The rule set every stage reads."""
+        return rules_of(self.nlp)
+
+    def extract(
+        self,
+        source: str | bytes | os.PathLike[str],
+        *,
+        name: str | None = None,
+        password: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
+    ) -> Document:
+        """Extract a document.
+
+        ``source`` is a path (``Path`` or a ``str`` naming an existing file), the bytes of a
+        PDF or text file, or the text itself (any other ``str``). ``name`` overrides the
+        source name recorded in the output (default: the file name, ``bytes`` or ``text``).
+        Raises :class:`ofsted_findings.errors.InputError` for input that cannot be read.
+        """
+        if isinstance(source, bytes):
+            ingested = ingest_bytes(source, name or "bytes", password=password, max_pages=max_pages)
+        elif isinstance(source, os.PathLike) or (
+            isinstance(source, str) and len(source) < MAX_PATH_LENGTH and "\n" not in source and Path(source).is_file()
+        ):
+            ingested = ingest_path(Path(source), password=password, max_pages=max_pages)
+            if name:
+                ingested = ingested.model_copy(update={"name": name})
+        else:
+            ingested = ingest_bytes(str(source).encode("utf-8"), name or "text.txt", password=password, max_pages=max_pages)
+        return self.process(ingested)
+
+    def doc(self, ingested: Ingested, *, timer: Callable[[str], None] = _no_timer) -> Doc:
+        """Normalise an ingested document and run the spaCy pipeline on its text.
+
+        ``timer`` is called with each stage's name as it finishes ("normalize", "tokenize",
+        "component:<name>"): the benchmark uses it to time the real pipeline."""
+        norm = normalize(ingested, self.rules.layout)
+        timer("normalize")
+        doc = self.nlp.make_doc(norm.text)
+        doc.user_data[TEXT_KEY] = norm.text
+        set_layout(doc, norm.blocks, norm.page_runs)
+        doc._.set(
+            ext.SOURCE,
+            Source(
+                name=Path(ingested.name).name,
+                sha256=ingested.sha256,
+                media_type=ingested.media_type,
+                pages=len(ingested.pages),
+            ).model_dump(mode="json"),
+        )
+        warnings: list[Warning] = []
+        if norm.markers_removed:
+            warnings.append(
+                Warning(
+                    code="footnote_markers_removed",
+                    message=f"{norm.markers_removed} superscript footnote marker(s) removed from the text",
+                )
+            )
+        doc._.set(ext.WARNINGS, [warning.model_dump(mode="json") for warning in warnings])
+        timer("tokenize")
+        if timer is _no_timer:
+            return self.nlp(doc)
+        for name, component in self.nlp.pipeline:
+            doc = component(doc)
+            timer(f"component:{name}")
+        return doc
+
+    def process(self, ingested: Ingested, *, timer: Callable[[str], None] = _no_timer) -> Document:
+        """Every stage after ingestion: the Document of an ingested input."""
+        doc = self.doc(ingested, timer=timer)
+        document = doc_to_document(doc, self.info, validate=False)
+        timer("document")
+        return document
 
 
 def extract(
@@ -61,85 +145,16 @@ def extract(
     name: str | None = None,
     password: str | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
+    rules: RuleSet | None = None,
     nlp: Language | None = None,
 ) -> Document:
-    """Extract a document.
+    """Extract one document with a new :class:`Pipeline` (build one yourself to extract many).
 
-    ``source`` is a path (``Path`` or a ``str`` naming an existing file), the bytes of a
-    PDF or text file, or the text itself (any other ``str``). ``name`` overrides the
-    source name recorded in the output (default: the file name, ``bytes`` or ``text``).
-    Raises :class:`ofsted_findings.errors.InputError` for input that cannot be read.
+    See :meth:`Pipeline.extract` for ``source``, ``name``, ``password`` and ``max_pages``;
+    ``rules`` is a :class:`~ofsted_findings.ruleset.RuleSet` (``RuleSet.from_dir(DIR)``)
+    and ``nlp`` a pipeline to use as it is.
     """
-    if isinstance(source, bytes):
-        ingested = ingest_bytes(source, name or "bytes", password=password, max_pages=max_pages)
-    elif isinstance(source, os.PathLike) or (
-        isinstance(source, str) and len(source) < MAX_PATH_LENGTH and "\n" not in source and Path(source).is_file()
-    ):
-        path = Path(source)
-        ingested = ingest_path(path, password=password, max_pages=max_pages)
-        if name:
-            ingested = ingested.model_copy(update={"name": name})
-    else:
-        ingested = ingest_bytes(str(source).encode("utf-8"), name or "text.txt", password=password, max_pages=max_pages)
-    return process(ingested, nlp=nlp)
-
-
-def _no_timer(stage: str) -> None:
-    """Default stage hook: does nothing."""
-
-
-def process(ingested: Ingested, nlp: Language | None = None, *, timer: Callable[[str], None] = _no_timer) -> Document:
-    """Run every stage after ingestion.
-
-    ``timer`` is called with each stage's name as it finishes ("normalize", "sections",
-    "tokenize", "component:<name>", "sentences", "findings", "metrics", "metadata"): the
-    benchmark uses it to time the real pipeline rather than a copy of it."""
-    nlp = nlp or default_nlp()
-    norm = normalize(ingested)
-    timer("normalize")
-    page_of = PageMap(norm.page_runs)
-    sections = build_sections(norm)
-    timer("sections")
-    doc = nlp.make_doc(norm.text)
-    doc.user_data[TEXT_KEY] = norm.text
-    doc._.set(BLOCK_STARTS_EXTENSION, [block.start for block in norm.blocks])
-    timer("tokenize")
-    for name, component in nlp.pipeline:
-        doc = component(doc)
-        timer(f"component:{name}")
-    sentences = extract_sentences(doc, norm, sections)
-    timer("sentences")
-    matcher = nlp.get_pipe("ofsted_findings") if "ofsted_findings" in nlp.pipe_names else None
-    findings = classify(doc, sentences, sections, page_of, rules=getattr(matcher, "rules", None))
-    timer("findings")
-    metrics = extract_metrics(norm.text, sentences, findings, page_of)
-    timer("metrics")
-    letter = extract_letter(norm, ingested.name)
-    timer("metadata")
-    warnings: list[Warning] = []
-    if norm.markers_removed:
-        warnings.append(
-            Warning(
-                code="footnote_markers_removed",
-                message=f"{norm.markers_removed} superscript footnote marker(s) removed from the text",
-            )
-        )
-    return Document(
-        source=Source(
-            name=Path(ingested.name).name,
-            sha256=ingested.sha256,
-            media_type=ingested.media_type,
-            pages=len(ingested.pages),
-        ),
-        text=norm.text,
-        letter=letter,
-        sections=[info.section for info in sections],
-        sentences=sentences,
-        findings=findings,
-        metrics=metrics,
-        warnings=warnings,
-        pipeline=PipelineInfo(name=PIPELINE_NAME, version=pipeline_version()),
-    )
+    return Pipeline(rules, nlp=nlp).extract(source, name=name, password=password, max_pages=max_pages)
 
 
 def to_json(document: Document, *, indent: int | None = 2) -> str:

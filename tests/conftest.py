@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ofsted_findings.api import Pipeline
 from spacy.language import Language
-
-from ofsted_findings.api import build_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "corpus" / "samples"
@@ -15,9 +14,9 @@ SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 @pytest.fixture(scope="session")
-def nlp() -> Language:
+def pipeline() -> Pipeline:
     """One pipeline for the session (tests that change it build their own)."""
-    return build_nlp()
+    return Pipeline()
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +31,9 @@ def corpus_dir() -> Path:
 def samples_dir() -> Path:
     """The invented sample letters shipped in corpus/samples."""
     return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def nlp(pipeline: Pipeline) -> Language:
+    """The session pipeline's spaCy ``Language``."""
+    return pipeline.nlp

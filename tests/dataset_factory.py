@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ofsted_findings.models import Authority, Document, Judgement
 from ofsted_findings.dataset import store
+from ofsted_findings.models import Authority, Document, Judgement
 
 #: (authority, kind, last day on site, overall effectiveness grade or None)
 VARIANTS: tuple[tuple[str, str, str, str | None], ...] = (

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from ofsted_findings.batch.runner import discover, output_names, run_many, write_atomic
+from ofsted_findings.batch.files import discover, output_names, write_atomic
+from ofsted_findings.batch.runner import run_many
 from ofsted_findings.errors import ErrorCode
+from ofsted_findings.ruleset import RuleSet
 
 GOOD = "Inspection of Testshire children's services.\n\nChildren are safe.\n"
 
@@ -44,7 +45,7 @@ def test_parallel_run_keeps_input_order_and_isolates_failures(tmp_path: Path) ->
     inputs.insert(2, str(bad))
     seen: list[str] = []
     outcomes = list(
-        run_many(inputs, workers=2, password=None, indent=None, on_done=lambda outcome: seen.append(outcome.input))
+        run_many(inputs, RuleSet.default(), workers=2, password=None, indent=None, on_done=lambda outcome: seen.append(outcome.input))
     )
     assert [outcome.input for outcome in outcomes] == inputs
     assert sorted(seen) == sorted(inputs)
@@ -62,8 +63,6 @@ def test_write_atomic_leaves_no_temporary_files(tmp_path: Path) -> None:
 def test_written_files_have_ordinary_permissions(tmp_path: Path) -> None:
     import os
     import stat
-
-    from ofsted_findings.batch.runner import write_atomic
 
     mask = os.umask(0o022)
     try:

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spacy.language import Language
-
-from ofsted_findings.diagnostics.benchmark import _Clock, format_benchmark, run_benchmark, timed_document
-from ofsted_findings.api import process, to_json
+from ofsted_findings.api import Pipeline, to_json
+from ofsted_findings.diagnostics.benchmark import (
+    STAGES,
+    _Clock,
+    format_benchmark,
+    run_benchmark,
+    timed_document,
+)
 from ofsted_findings.ingest.reader import ingest_path
 
 
-def test_timed_document_matches_process_and_times_every_stage(samples_dir: Path, nlp: Language) -> None:
+def test_timed_document_matches_process_and_times_every_stage(samples_dir: Path, pipeline: Pipeline) -> None:
     for path in sorted(samples_dir.glob("*.pdf")):
         ingested = ingest_path(path)
         clock = _Clock()
-        assert timed_document(ingested, nlp, clock) == to_json(process(ingested, nlp=nlp))
+        assert timed_document(ingested, pipeline, clock) == to_json(pipeline.process(ingested))
         timed = {stage for stage, seconds in clock.stages.items() if seconds > 0}
-        assert {"normalize", "sections", "tokenize", "components", "sentences", "findings", "metrics", "metadata", "json"} <= timed
-        assert set(clock.components) == set(nlp.pipe_names)
+        assert set(STAGES) - {"ingest"} <= timed
+        assert set(clock.components) == set(pipeline.nlp.pipe_names)
 
 
 def test_benchmark_reports_ratios(samples_dir: Path) -> None:

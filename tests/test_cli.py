@@ -7,9 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from ofsted_findings.cli.app import app
+from typer.testing import CliRunner
 
 runner = CliRunner()
 

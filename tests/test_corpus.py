@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from ofsted_findings.models import Document
 from ofsted_findings.api import extract, to_json
 from ofsted_findings.evaluation.gold import Anchor, anchor_figure, load_gold
+from ofsted_findings.models import Document
+from ofsted_findings.ruleset import RuleSet
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,7 +75,7 @@ def test_focused_visits_what_needs_to_improve_and_percentages(documents: dict[st
     assert all((s.start, s.end) in weaknesses for s in wnti)
     # every percentage in the gold for this letter comes out with its value
     (gold,) = [g for g in load_gold(ROOT / "corpus" / "gold", "metrics") if g.header.file == name]
-    anchor = Anchor(document.text)
+    anchor = Anchor(document.text, RuleSet.default().layout)
     for figure in gold.figures:
         if figure.kind != "percentage":
             continue

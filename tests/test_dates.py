@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from ofsted_findings.metadata.dates import parse_date, parse_span
 
 D = dt.date

@@ -6,11 +6,14 @@ import csv
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from ofsted_findings.models import Authority, Inspector, Judgement, Letter
 from ofsted_findings.cli.app import app
 from ofsted_findings.evaluation.metadata import evaluate, expected_values, peer_values
+from ofsted_findings.metadata.letter import MetadataReader
+from ofsted_findings.models import Authority, Inspector, Judgement, Letter
+from ofsted_findings.ruleset import RuleSet
+from typer.testing import CliRunner
+
+READER = MetadataReader(RuleSet.default())
 
 runner = CliRunner()
 
@@ -65,7 +68,7 @@ def _letter(**changes: object) -> Letter:
 
 
 def test_a_perfect_letter_scores_everything() -> None:
-    result = evaluate([REPORT_ROW], {REPORT_ROW["file"]: _letter()})
+    result = evaluate([REPORT_ROW], {REPORT_ROW["file"]: _letter()}, READER)
     assert result.mismatches == []
     scores = {score.field: score for score in result.fields}
     assert scores["judgement.overall_effectiveness"].accuracy == 1.0
@@ -83,13 +86,13 @@ def test_a_perfect_letter_scores_everything() -> None:
     ],
 )
 def test_mismatches_are_listed(changes: dict[str, object], field: str, got: str) -> None:
-    result = evaluate([REPORT_ROW], {REPORT_ROW["file"]: _letter(**changes)})
+    result = evaluate([REPORT_ROW], {REPORT_ROW["file"]: _letter(**changes)}, READER)
     assert any(m.field == field and m.got == got for m in result.mismatches)
 
 
 def test_an_unexpected_grade_counts_as_extra() -> None:
     letter = _letter(judgements=[*_letter().judgements, _judgement("lscb", "good", 50)])
-    scores = {score.field: score for score in evaluate([REPORT_ROW], {REPORT_ROW["file"]: letter}).fields}
+    scores = {score.field: score for score in evaluate([REPORT_ROW], {REPORT_ROW["file"]: letter}, READER).fields}
     assert (scores["judgement.lscb"].extra, scores["judgement.lscb"].accuracy) == (1, 0.0)
 
 
@@ -105,7 +108,7 @@ def test_an_unexpected_grade_counts_as_extra() -> None:
     ],
 )
 def test_peer_values(column: str, raw: str, field: str, value: str) -> None:
-    assert peer_values({column: raw}, expected_values(REPORT_ROW))[field] == value
+    assert peer_values({column: raw}, expected_values(REPORT_ROW, READER))[field] == value
 
 
 def _sample(source: Path, files: list[str], target: Path) -> Path:

@@ -5,20 +5,38 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ofsted_findings.cli.app import app
+from ofsted_findings.diagnostics.fidelity import (
+    DefectClass,
+    FileCheck,
+    HyphenJoin,
+    check_file,
+    check_paths,
+    hyphen_defects,
+    running_line_defects,
+    split_defects,
+    summarise,
+    text_defects,
+)
+from ofsted_findings.ingest.reader import ingest_bytes
+from ofsted_findings.layout.normalize import (
+    Block,
+    BlockKind,
+    Normalized,
+    PageRun,
+    normalize,
+)
+from ofsted_findings.ruleset import RuleSet
+from pdf_factory import Page, build_pdf, letter_pdf
 from typer.testing import CliRunner
 
-from pdf_factory import Page, build_pdf, letter_pdf
-from ofsted_findings.cli.app import app
-from ofsted_findings.diagnostics.fidelity import DefectClass, FileCheck, HyphenJoin, check_file, check_paths, hyphen_defects, summarise
-from ofsted_findings.ingest.reader import ingest_bytes
-from ofsted_findings.layout.normalize import BlockKind, Block, Normalized, PageRun, normalize
-from ofsted_findings.diagnostics.fidelity import running_line_defects, split_defects, text_defects
+LAYOUT = RuleSet.default().layout
 
 
 def test_clean_letter_has_no_defects(tmp_path: Path) -> None:
     path = tmp_path / "letter.pdf"
     path.write_bytes(letter_pdf())
-    report = summarise([check_file(path)])
+    report = summarise([check_file(path, LAYOUT)])
     assert report.counts == dict.fromkeys(DefectClass, 0)
     assert report.pages == 2
 
@@ -33,7 +51,7 @@ def test_clean_letter_has_no_defects(tmp_path: Path) -> None:
     ],
 )
 def test_text_shapes_of_glued_markers(text: str, expected: int) -> None:
-    norm = normalize(ingest_bytes(text.encode(), "a.txt"))
+    norm = normalize(ingest_bytes(text.encode(), "a.txt"), LAYOUT)
     found = [d for d in text_defects("a.txt", norm) if d.kind is DefectClass.GLUED_MARKER]
     assert len(found) == expected
 
@@ -108,7 +126,7 @@ def test_glued_marker_found_by_font_size(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(ingest, "SUPERSCRIPT_RISE_RATIO", 100.0)
     path = tmp_path / "glued.pdf"
     path.write_bytes(build_pdf([Page().line("Visits were late in the area", 100, marker="3", after_marker=" last year.")]))
-    report = summarise([check_file(path)])
+    report = summarise([check_file(path, LAYOUT)])
     assert report.counts[DefectClass.GLUED_MARKER] == 1
 
 
@@ -123,5 +141,5 @@ def test_cli_fidelity_counts(tmp_path: Path) -> None:
 @pytest.mark.corpus
 def test_corpus_sample_is_clean(corpus_dir: Path) -> None:
     names = ["letters/bracknell-forest_jtai_2019-03-08.pdf", "reports/oldham_2015-08-03.pdf", "reports/peterborough_2015-09-18.pdf"]
-    report = check_paths([str(corpus_dir / name) for name in names])
+    report = check_paths([str(corpus_dir / name) for name in names], LAYOUT)
     assert report.counts == dict.fromkeys(DefectClass, 0), report.defects

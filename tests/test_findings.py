@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from ofsted_findings.models import Document
+import pytest
 from ofsted_findings.api import extract
-from ofsted_findings.findings.classify import finding_rules
+from ofsted_findings.models import Document
+from ofsted_findings.ruleset import RuleSet
+from ofsted_findings.ruleset.schema import CueRule
 
 HEADING = "Findings\n\n"
 
@@ -131,7 +133,7 @@ def test_what_needs_to_improve_items_are_weaknesses() -> None:
 def test_every_finding_names_the_rules_that_fired() -> None:
     _, document = _label("Assessments are thorough and timely.")
     rules = {cue.rule for f in document.findings for cue in f.cues}
-    known = {r.id for r in finding_rules().cues}
+    known = {r.id for r in RuleSet.default().cues}
     assert rules and rules <= known
 
 
@@ -152,22 +154,20 @@ def test_themes(text: str, expected: list[str]) -> None:
     assert finding.themes == expected
 
 
-def test_rules_round_trip_through_nlp_to_disk(tmp_path) -> None:  # noqa: ANN001
+def test_rules_round_trip_through_nlp_to_disk(tmp_path: Path) -> None:
     """A pipeline saved with its rules (including an added cue) loads back and behaves the same."""
     import spacy
+    from ofsted_findings.api import Pipeline
 
-    from ofsted_findings.api import build_nlp
-    from ofsted_findings.findings.classify import CueRule
-
-    nlp = build_nlp()
-    matcher = nlp.get_pipe("ofsted_findings")
+    rules = RuleSet.default()
     extra = CueRule(id="wk.test_only_phrase", polarity="weakness", pattern="zigzag planning", weight=1.0)
-    matcher.set_rules(matcher.rules.model_copy(update={"cues": [*matcher.rules.cues, extra]}))
-    nlp.to_disk(tmp_path / "pipeline")
-    assert (tmp_path / "pipeline" / "ofsted_findings" / "cues.jsonl").is_file()
-    loaded = spacy.load(tmp_path / "pipeline")
-    assert loaded.pipe_names == nlp.pipe_names
-    rules = {rule.id for rule in loaded.get_pipe("ofsted_findings").rules.cues}
-    assert "wk.test_only_phrase" in rules and len(rules) == len(matcher.rules.cues)
-    document = extract("Findings\n\nThere is zigzag planning.", nlp=loaded)
+    pipeline = Pipeline(rules.replace(cues=[*rules.cues, extra]))
+    pipeline.nlp.to_disk(tmp_path / "pipeline")
+    assert (tmp_path / "pipeline" / "ofsted_rules" / "cues.jsonl").is_file()
+    loaded = Pipeline(nlp=spacy.load(tmp_path / "pipeline"))
+    assert loaded.nlp.pipe_names == pipeline.nlp.pipe_names
+    assert "wk.test_only_phrase" in {rule.id for rule in loaded.rules.cues}
+    assert len(loaded.rules.cues) == len(rules.cues) + 1
+    assert loaded.rules.fingerprint == pipeline.rules.fingerprint
+    document = loaded.extract("Findings\n\nThere is zigzag planning.")
     assert [f.polarity for f in document.findings] == ["weakness"]

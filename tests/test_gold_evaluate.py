@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from ofsted_findings.models import Finding
+from ofsted_findings.evaluation.gold import Anchor, GoldFigure, anchor_figure, load_gold
 from ofsted_findings.evaluation.scoring import (
     evaluate_findings,
     evaluate_metrics,
@@ -17,7 +16,8 @@ from ofsted_findings.evaluation.scoring import (
     selection_pages,
     token_f1,
 )
-from ofsted_findings.evaluation.gold import Anchor, GoldFigure, anchor_figure, load_gold
+from ofsted_findings.models import Finding
+from ofsted_findings.ruleset import RuleSet
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "corpus" / "gold"
@@ -25,13 +25,13 @@ GOLD = ROOT / "corpus" / "gold"
 
 def test_anchor_folds_quotes_case_and_spaces() -> None:
     text = "Intro.\nChildren\u2019s plans are  reviewed\nregularly, and they are clear."
-    anchor = Anchor(text)
+    anchor = Anchor(text, RuleSet.default().layout)
     span = anchor.find_sentence("children's plans are … and they are clear.", 8)
     assert span is not None and text[span[0] : span[1]] == text[7:]
 
 
 def test_anchor_figure_uses_context() -> None:
-    anchor = Anchor("There were 12 cases. Later, 12 children were seen.")
+    anchor = Anchor("There were 12 cases. Later, 12 children were seen.", RuleSet.default().layout)
     figure = GoldFigure(
         file="x.pdf", sha256="0", split="test", page=1, figure="12", context="Later, 12 children", kind="count", value=12, unit="count"
     )
@@ -103,11 +103,15 @@ def test_sampled_evaluation_on_real_gold(corpus_dir: Path, tmp_path: Path) -> No
         (sample / family).mkdir(parents=True)
         for name in names:
             (sample / family / name).write_text((GOLD / family / name).read_text(encoding="utf-8"), encoding="utf-8")
-    findings = evaluate_findings(sample, corpus_dir, "all", baseline=False)
+    from ofsted_findings.api import Pipeline
+    from ofsted_findings.evaluation.scoring import Extractor
+
+    extractor = Extractor(Pipeline())
+    findings = evaluate_findings(sample, corpus_dir, "all", baseline=False, extractor=extractor)
     assert findings.sentences >= 150 and findings.unanchored <= 5
     assert findings.polarity["strength"].f1 >= 0.75
     assert findings.polarity["weakness"].f1 >= 0.6
-    metrics = evaluate_metrics(sample, corpus_dir, "all", baseline=False)
+    metrics = evaluate_metrics(sample, corpus_dir, "all", baseline=False, extractor=extractor)
     assert metrics.detection.recall >= 0.8
     assert metrics.fields["value"].accuracy >= 0.95
 

@@ -11,14 +11,13 @@ from typing import ClassVar
 
 import pytest
 from dataset_factory import VARIANTS, build_dataset
-from spacy.language import Language
-from typer.testing import CliRunner
-
+from ofsted_findings.api import extract
+from ofsted_findings.cli.app import app
+from ofsted_findings.dataset import store
 from ofsted_findings.models import Document
 from ofsted_findings.views import html as pages
-from ofsted_findings.dataset import store
-from ofsted_findings.cli.app import app
-from ofsted_findings.api import extract
+from spacy.language import Language
+from typer.testing import CliRunner
 
 BROWSER_NAMES = ("chromium", "chromium-browser")
 BROWSER_FLAGS = (

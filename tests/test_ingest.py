@@ -5,9 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
+from ofsted_findings.ingest.reader import (
+    PDF_MEDIA_TYPE,
+    TEXT_MEDIA_TYPE,
+    Ingested,
+    ingest_bytes,
+    ingest_path,
+    sniff_media_type,
+)
 from pdf_factory import Page, build_pdf, letter_pdf
-from ofsted_findings.ingest.reader import PDF_MEDIA_TYPE, TEXT_MEDIA_TYPE, Ingested, ingest_bytes, ingest_path, sniff_media_type
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from spacy.language import Language
-
-from ofsted_findings.models import Document, Letter
 from ofsted_findings.api import extract
-from ofsted_findings.metadata.letter import resolve_authority
+from ofsted_findings.metadata.letter import MetadataReader, resolve_authority
+from ofsted_findings.models import Document, Letter
+from ofsted_findings.ruleset import RuleSet
+from spacy.language import Language
 
 ILACS_2019 = """Inspection of Wigan local authority children's services
 
@@ -391,7 +391,7 @@ def test_focus_points_into_the_text(nlp: Language) -> None:
     ],
 )
 def test_authority_by_date(name: str, when: str, expected: tuple[str, str]) -> None:
-    record = resolve_authority(name, dt.date.fromisoformat(when))
+    record = resolve_authority(name, MetadataReader(RuleSet.default()), dt.date.fromisoformat(when))
     assert record is not None and (record.name, record.ons_code) == expected
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from ofsted_findings.models import Metric
 from ofsted_findings.api import extract
-from ofsted_findings.metrics.extractor import parse_number
+from ofsted_findings.metrics.extractor import Grammar, parse_number
+from ofsted_findings.models import Metric
+from ofsted_findings.ruleset import RuleSet
+
+GRAMMAR = Grammar(RuleSet.default().metrics)
 
 
 def _metrics(sentence: str) -> list[Metric]:
@@ -187,7 +189,7 @@ def test_not_metrics(sentence: str) -> None:
     [("1,271", 1271), ("nine", 9), ("twenty-two", 22), ("a hundred", 100), ("3.5", 3.5)],
 )
 def test_parse_number(text: str, value: float) -> None:
-    assert parse_number(text) == value
+    assert parse_number(text, GRAMMAR) == value
 
 
 def test_metric_inside_finding_links_to_it() -> None:

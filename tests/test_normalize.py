@@ -5,15 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from pdf_factory import letter_pdf
 from ofsted_findings.ingest.reader import ingest_bytes, ingest_path
 from ofsted_findings.layout.normalize import BlockKind, Normalized, PageMap, normalize
+from ofsted_findings.ruleset import RuleSet
+from pdf_factory import letter_pdf
+
+LAYOUT = RuleSet.default().layout
 
 
 @pytest.fixture(scope="module")
 def norm() -> Normalized:
-    return normalize(ingest_bytes(letter_pdf(), "letter.pdf"))
+    return normalize(ingest_bytes(letter_pdf(), "letter.pdf"), LAYOUT)
 
 
 def _block_with(norm: Normalized, needle: str):
@@ -98,7 +100,7 @@ def test_judgement_grade_is_the_block_after_its_label(norm: Normalized) -> None:
     ],
 )
 def test_corpus_sample_has_no_page_numbers_or_glued_years(corpus_dir: Path, name: str) -> None:
-    norm = normalize(ingest_path(corpus_dir / name))
+    norm = normalize(ingest_path(corpus_dir / name), LAYOUT)
     lone_numbers = [
         norm.text[block.start : block.end]
         for block in norm.blocks
@@ -124,7 +126,7 @@ def test_small_print_at_the_top_of_page_one_given_after_the_body_is_not_text() -
         .line("Store Street", 51, size=9)
     )
     page_two = Page().line("Plans are reviewed regularly and children are safe.", 100)
-    norm = normalize(ingest_bytes(build_pdf([page_one, page_two]), "letter.pdf"))
+    norm = normalize(ingest_bytes(build_pdf([page_one, page_two]), "letter.pdf"), LAYOUT)
     assert "Piccadilly" not in norm.text
     assert "that meet their needs and are settled." in norm.text
 
@@ -133,7 +135,7 @@ def test_label_colon_inside_a_wrapped_sentence_does_not_start_a_block() -> None:
     from ofsted_findings.ingest.reader import ingest_bytes as ingest
 
     text = "Findings\n\nThe use of special guardianship in\nEssex is high: in 2013, 12% of children left care this way.\n"
-    norm = normalize(ingest(text.encode(), "letter.txt"))
+    norm = normalize(ingest(text.encode(), "letter.txt"), LAYOUT)
     assert "The use of special guardianship in Essex is high: in 2013" in norm.text
     fields = [b for b in norm.blocks if b.kind is BlockKind.FIELD]
     assert fields == []

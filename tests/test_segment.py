@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from spacy.language import Language
-
 from ofsted_findings.api import extract
+from spacy.language import Language
 
 
 def _sentences(text: str) -> list[str]:
@@ -69,5 +68,7 @@ def test_sentence_continued_on_next_page_is_one_sentence() -> None:
     assert document.sentences[0].page == 1
 
 
-def test_component_is_registered(nlp: Language) -> None:
-    assert nlp.pipe_names == ["ofsted_sentences", "ofsted_findings"]
+def test_components_are_registered(nlp: Language) -> None:
+    from ofsted_findings.nlp.components import PIPE_NAMES
+
+    assert tuple(nlp.pipe_names) == PIPE_NAMES

@@ -8,11 +8,10 @@ from pathlib import Path
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
-from typer.testing import CliRunner
-
-from ofsted_findings.dataset import store
-from ofsted_findings.cli.app import app
 from ofsted_findings.api import extract
+from ofsted_findings.cli.app import app
+from ofsted_findings.dataset import store
+from typer.testing import CliRunner
 
 SAMPLE_TXT = "monitoring-visit_invented.txt"
 
@@ -121,18 +120,26 @@ def test_changed_file_replaces_its_rows(tmp_path: Path, samples_dir: Path) -> No
     assert all(rows == [(new_sha,)] for name, rows in shas.items() if name != "judgements"), old_sha
 
 
-def test_new_pipeline_replaces_rows_in_place(
-    tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_new_rule_set_replaces_rows_in_place(tmp_path: Path, samples_dir: Path) -> None:
+    """The rule set's content keys the rebuild: new rules re-extract, the same rules in another folder do not."""
+    from ofsted_findings.ruleset import RuleSet
+    from ofsted_findings.ruleset.schema import CueRule
+
     db_path = tmp_path / "version.duckdb"
-    store.build([samples_dir / SAMPLE_TXT], db_path, workers=1)
+    rules = RuleSet.default()
+    store.build([samples_dir / SAMPLE_TXT], db_path, workers=1, rules=rules)
     before = _counts(db_path)
-    monkeypatch.setattr(store, "pipeline_fingerprint", lambda: "9.9.9+different")
-    report = store.build([samples_dir / SAMPLE_TXT], db_path, workers=1)
+    copy = tmp_path / "same-rules"
+    rules.export(copy)
+    again = store.build([samples_dir / SAMPLE_TXT], db_path, workers=1, rules=RuleSet.from_dir(copy))
+    assert (again.stored, again.skipped) == (0, 1)
+    tuned = rules.replace(cues=[*rules.cues, CueRule(id="wk.never_printed", polarity="weakness", pattern="zqx qzx")])
+    report = store.build([samples_dir / SAMPLE_TXT], db_path, workers=1, rules=tuned)
     assert (report.stored, report.replaced) == (1, 1)
     assert _counts(db_path) == before
     with store.connect(db_path, read_only=True) as con:
-        assert con.execute("SELECT pipeline_fingerprint FROM documents").fetchall() == [("9.9.9+different",)]
+        (fingerprint,) = con.execute("SELECT pipeline_fingerprint FROM documents").fetchone()
+    assert fingerprint == store.pipeline_fingerprint(tuned) != store.pipeline_fingerprint(rules)
 
 
 def test_interrupted_build_keeps_whole_documents_and_resumes(

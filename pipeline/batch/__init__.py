@@ -1,0 +1,1 @@
+"""Batches: finding inputs, running them in worker processes, writing outputs safely."""

@@ -1,27 +1,37 @@
-"""Running the pipeline over many inputs: discovery, parallel workers, safe writes."""
+"""Running the pipeline over many inputs: discovery, worker processes, outcomes in input order.
+
+Each worker process builds one :class:`~ofsted_findings.api.Pipeline` from the rule set
+it is given and keeps it for every input it is sent (a local of the worker's loop, not a
+module global). The parent hands out one input at a time, so a slow document never holds
+back the others, and yields the outcomes in input order.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import logging
-import os
+import multiprocessing
+import signal
 import sys
-import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
-
 from ofsted_findings.errors import ErrorCode, InputError
-from ofsted_findings.api import extract, process, to_json
 from ofsted_findings.ingest.reader import DEFAULT_MAX_PAGES, ingest_bytes
+from ofsted_findings.ruleset import RuleSet
+from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger(__name__)
 
-SUFFIXES = (".pdf", ".txt")
 STDIN = "-"
-#: Worker processes are replaced after this many documents, which bounds their memory.
-TASKS_PER_WORKER = 64
+#: Results held back (waiting for an earlier input to finish) per worker, at most.
+WINDOW_PER_WORKER = 4
+#: Linux prctl option: a signal the process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
 
 
 class Outcome(BaseModel):
@@ -35,116 +45,196 @@ class Outcome(BaseModel):
     code: ErrorCode | None = None
 
 
-def discover(paths: list[str]) -> list[str]:
-    """Expand directories (recursively, ``.pdf`` and ``.txt``, sorted); keep files and '-' as given."""
-    found: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if raw != STDIN and path.is_dir():
-            found.extend(
-                str(item) for item in sorted(path.rglob("*")) if item.is_file() and item.suffix.lower() in SUFFIXES
-            )
-        else:
-            found.append(raw)
-    return found
+class Options(BaseModel):
+    """What every input is extracted with."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    password: str | None = None
+    max_pages: int = DEFAULT_MAX_PAGES
+    indent: int | None = 2
 
 
-def output_names(inputs: list[str]) -> dict[str, str]:
-    """``<stem>.json`` per input; inputs that share a stem keep their extension (``a.pdf.json``)."""
-    stems: dict[str, int] = {}
-    for item in inputs:
-        stem = "stdin" if item == STDIN else Path(item).stem
-        stems[stem] = stems.get(stem, 0) + 1
-    names: dict[str, str] = {}
-    for item in inputs:
-        if item == STDIN:
-            names[item] = "stdin.json"
-            continue
-        path = Path(item)
-        names[item] = f"{path.name}.json" if stems[path.stem] > 1 else f"{path.stem}.json"
-    return names
+def label(item: str) -> str:
+    """How an input is named in messages."""
+    return "stdin" if item == STDIN else item
 
 
-def run_one(item: str, password: str | None, max_pages: int, indent: int | None, stdin_data: bytes | None = None) -> Outcome:
-    """Extract one input; never raises for bad input."""
-    label = "stdin" if item == STDIN else item
+def run_one(pipeline: object, item: str, options: Options, stdin_data: bytes | None = None) -> Outcome:
+    """Extract one input with ``pipeline`` (an :class:`~ofsted_findings.api.Pipeline`); never raises for bad input."""
+    from ofsted_findings.api import Pipeline, to_json
+
+    assert isinstance(pipeline, Pipeline)
     try:
         if item == STDIN:
-            document = process(ingest_bytes(stdin_data or b"", "stdin", password=password, max_pages=max_pages))
+            ingested = ingest_bytes(stdin_data or b"", "stdin", password=options.password, max_pages=options.max_pages)
+            document = pipeline.process(ingested)
         else:
-            document = extract(Path(item), password=password, max_pages=max_pages)
-        return Outcome(input=item, json_text=to_json(document, indent=indent))
+            document = pipeline.extract(Path(item), password=options.password, max_pages=options.max_pages)
+        return Outcome(input=item, json_text=to_json(document, indent=options.indent))
     except InputError as exc:
-        return Outcome(input=item, error=exc.line(label), code=exc.code)
+        return Outcome(input=item, error=exc.line(label(item)), code=exc.code)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
-        logger.debug("unexpected failure on %s", label, exc_info=True)
+        logger.debug("unexpected failure on %s", label(item), exc_info=True)
+        error = InputError(ErrorCode.INTERNAL, f"unexpected {type(exc).__name__}: {exc}", "Please report this with the file")
+        return Outcome(input=item, error=error.line(label(item)), code=error.code)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when its parent ends (no orphaned workers)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except OSError:
+            logger.debug("prctl is not available")
+
+
+def _worker_main(connection: Connection, rules_data: bytes, options: Options) -> None:
+    """A worker's loop: build the pipeline once, then extract each input it is sent."""
+    from ofsted_findings.api import Pipeline
+
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    pipeline = Pipeline(RuleSet.from_bytes(rules_data))
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, item, data = task
+        connection.send((index, run_one(pipeline, item, options, data)))
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    connection: Connection
+    task: tuple[int, str] | None = None
+
+
+class _Pool:
+    """Worker processes, each given one input at a time."""
+
+    def __init__(self, size: int, rules: RuleSet, options: Options) -> None:
+        self.context = multiprocessing.get_context("forkserver")
+        self.context.set_forkserver_preload(["ofsted_findings.api"])
+        self.rules_data = rules.to_bytes()
+        self.options = options
+        self.workers = [self._start() for _ in range(size)]
+
+    def _start(self) -> _Worker:
+        parent_end, child_end = self.context.Pipe()
+        process = self.context.Process(
+            target=_worker_main, args=(child_end, self.rules_data, self.options), daemon=True, name="ofsted-worker"
+        )
+        process.start()
+        child_end.close()
+        return _Worker(process=process, connection=parent_end)
+
+    def idle(self) -> list[_Worker]:
+        return [worker for worker in self.workers if worker.task is None]
+
+    def send(self, worker: _Worker, index: int, item: str, data: bytes | None) -> None:
+        worker.task = (index, item)
+        worker.connection.send((index, item, data))
+
+    def results(self) -> Iterator[tuple[int, Outcome]]:
+        """Wait for at least one busy worker to finish (or die) and give what came back."""
+        busy = [worker for worker in self.workers if worker.task is not None]
+        waitables: list[object] = [worker.connection for worker in busy] + [worker.process.sentinel for worker in busy]
+        ready = set(wait(waitables))  # type: ignore[arg-type]
+        for position, worker in enumerate(self.workers):
+            if worker.task is None:
+                continue
+            if worker.connection in ready:
+                try:
+                    index, outcome = worker.connection.recv()
+                except (EOFError, OSError):
+                    index, outcome = worker.task[0], self._lost(worker)
+                    self.workers[position] = self._replace(worker)
+                else:
+                    worker.task = None
+                yield index, outcome
+            elif worker.process.sentinel in ready:
+                index, outcome = worker.task[0], self._lost(worker)
+                self.workers[position] = self._replace(worker)
+                yield index, outcome
+
+    def _lost(self, worker: _Worker) -> Outcome:
+        assert worker.task is not None
+        item = worker.task[1]
+        worker.process.join(1)
         error = InputError(
             ErrorCode.INTERNAL,
-            f"unexpected {type(exc).__name__}: {exc}",
+            f"the worker process ended while reading it (exit status {worker.process.exitcode})",
             "Please report this with the file",
         )
-        return Outcome(input=item, error=error.line(label), code=error.code)
+        return Outcome(input=item, error=error.line(label(item)), code=error.code)
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.connection.close()
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        return self._start()
+
+    def close(self) -> None:
+        for worker in self.workers:
+            try:
+                worker.connection.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        for worker in self.workers:
+            worker.process.join(2)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(2)
+            worker.connection.close()
 
 
 def run_many(
     inputs: list[str],
+    rules: RuleSet,
     *,
     workers: int,
-    password: str | None,
+    password: str | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
-    indent: int | None,
+    indent: int | None = 2,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> Iterator[Outcome]:
     """Outcomes in input order; ``on_done`` is called as each finishes (for progress)."""
+    from ofsted_findings.api import Pipeline
+
+    options = Options(password=password, max_pages=max_pages, indent=indent)
     stdin_data = sys.stdin.buffer.read() if STDIN in inputs else None
     if workers <= 1 or len(inputs) <= 1:
+        pipeline = Pipeline(rules)
         for item in inputs:
-            outcome = run_one(item, password, max_pages, indent, stdin_data)
+            outcome = run_one(pipeline, item, options, stdin_data if item == STDIN else None)
             if on_done:
                 on_done(outcome)
             yield outcome
         return
-    window = workers * 4  # bounded number of pending results held in memory
-    with ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=TASKS_PER_WORKER) as pool:
-        pending: dict[int, Future[Outcome]] = {}
+    pool = _Pool(min(workers, len(inputs)), rules, options)
+    try:
+        todo = deque(enumerate(inputs))
         ready: dict[int, Outcome] = {}
-        next_submit = 0
         next_yield = 0
+        window = len(pool.workers) * WINDOW_PER_WORKER
         while next_yield < len(inputs):
-            while next_submit < len(inputs) and len(pending) + len(ready) < window:
-                item = inputs[next_submit]
-                data = stdin_data if item == STDIN else None
-                pending[next_submit] = pool.submit(run_one, item, password, max_pages, indent, data)
-                next_submit += 1
-            done, _ = wait(pending.values(), return_when=FIRST_COMPLETED)
-            for index in [i for i, future in pending.items() if future in done]:
-                outcome = pending.pop(index).result()
+            for worker in pool.idle():
+                if not todo or todo[0][0] >= next_yield + window:
+                    break
+                index, item = todo.popleft()
+                pool.send(worker, index, item, stdin_data if item == STDIN else None)
+            for index, outcome in pool.results():
                 if on_done:
                     on_done(outcome)
                 ready[index] = outcome
             while next_yield in ready:
                 yield ready.pop(next_yield)
                 next_yield += 1
-
-
-def _default_file_mode() -> int:
-    """0666 less the process umask, as ``open()`` would create a file."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a file is never left half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            if not text.endswith("\n"):
-                stream.write("\n")
-        os.chmod(temporary, _default_file_mode())  # mkstemp makes 0600; outputs are ordinary files
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    finally:
+        pool.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
@@ -13,10 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-
-from ofsted_findings.models import Document
-from ofsted_findings.batch.runner import Outcome, discover, output_names, run_many, write_atomic
+from ofsted_findings.batch.files import discover, output_names, write_atomic
+from ofsted_findings.batch.runner import Outcome, run_many
 from ofsted_findings.ingest.reader import DEFAULT_MAX_PAGES
+from ofsted_findings.models import Document
+from ofsted_findings.ruleset import RuleSet, RuleSetError
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -48,6 +48,20 @@ def _configure_logging(quiet: bool, verbose: bool) -> None:
 
 
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors.")]
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", file_okay=False, help="Rule folder to use instead of the packaged rules (see `rules export`)."),
+]
+
+
+def _rules(folder: Path | None) -> RuleSet:
+    """The rule set of ``--rules``, or the packaged one; bad rule files end the command with exit 2."""
+    try:
+        return RuleSet.from_dir(folder) if folder is not None else RuleSet.default()
+    except RuleSetError as exc:
+        for problem in exc.problems:
+            typer.echo(f"ofsted-findings: {problem}", err=True)
+        raise typer.Exit(2) from exc
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print debugging detail on stderr.")]
 
 
@@ -65,6 +79,7 @@ def extract(
     workers: Annotated[int, typer.Option("--workers", "-w", min=0, help="Parallel worker processes (0, the default: one per CPU).")] = 0,
     password: Annotated[str | None, typer.Option("--password", help="Password for encrypted PDFs.")] = None,
     max_pages: Annotated[int, typer.Option("--max-pages", min=1, help="Refuse documents with more pages.")] = DEFAULT_MAX_PAGES,
+    rules_dir: RulesOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -74,6 +89,7 @@ def extract(
     on stderr: file, error code, cause, what to do), 2 for usage errors.
     """
     _configure_logging(quiet, verbose)
+    rules = _rules(rules_dir)
     inputs = discover(paths)
     if not inputs:
         typer.echo("ofsted-findings: no .pdf or .txt files found in the given paths", err=True)
@@ -87,7 +103,7 @@ def extract(
     failures = 0
     with _Progress(len(inputs), enabled=not quiet and len(inputs) > PROGRESS_THRESHOLD and sys.stderr.isatty()) as progress:
         for outcome in run_many(
-            inputs, workers=worker_count, password=password, max_pages=max_pages, indent=indent, on_done=progress.advance
+            inputs, rules, workers=worker_count, password=password, max_pages=max_pages, indent=indent, on_done=progress.advance
         ):
             if outcome.error is not None:
                 failures += 1
@@ -147,14 +163,17 @@ def evaluate_metadata(
     _configure_logging(quiet, verbose)
     if (outputs is None) == (not paths):
         raise typer.BadParameter("give either --outputs DIR or the PATHS to extract")
+    from ofsted_findings.metadata.letter import MetadataReader
+
+    rules = RuleSet.default()
     rows = evaluation.read_csv(expected)
     if outputs is not None:
         letters = evaluation.load_outputs(outputs)
         evaluation.mark_refused(letters, rows)
     else:
-        letters = evaluation.extract_letters(paths or [], workers=workers or os.cpu_count() or 1)
+        letters = evaluation.extract_letters(paths or [], rules, workers=workers or os.cpu_count() or 1)
     peer = evaluation.read_reference(reference) if reference is not None else None
-    result = evaluation.evaluate(rows, letters, peer)
+    result = evaluation.evaluate(rows, letters, MetadataReader(rules), peer)
     typer.echo(f"{result.documents} documents scored against {expected.name}")
     for line in evaluation.table_lines(result, with_peer=peer is not None):
         typer.echo(line)
@@ -201,17 +220,21 @@ def evaluate(
     split: Annotated[SplitOption, typer.Option("--split", help="Held-out 'test' part, 'tune' part, or 'all'.")] = SplitOption.TEST,
     baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also run VADER / quantulum3 (dev extra).")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
+    rules_dir: RulesOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Score findings and metrics against the gold annotations, beside lexicon/quantity baselines."""
-    from ofsted_findings.evaluation.scoring import evaluate_findings, evaluate_metrics
-    from ofsted_findings.api import extract as extract_document
+    from ofsted_findings.api import Pipeline
     from ofsted_findings.evaluation.report import findings_table, metrics_table
+    from ofsted_findings.evaluation.scoring import (
+        Extractor,
+        evaluate_findings,
+        evaluate_metrics,
+    )
 
     _configure_logging(quiet, verbose)
-    # A document in both gold families is extracted once.
-    extractor = functools.cache(extract_document)
+    extractor = Extractor(Pipeline(_rules(rules_dir)))
     reports: list[str] = []
     if what in (EvaluateWhat.FINDINGS, EvaluateWhat.ALL):
         findings_report = evaluate_findings(gold, corpus, split.value, baseline=baseline, extractor=extractor)
@@ -229,8 +252,8 @@ def validity(
     verbose: VerboseOption = False,
 ) -> None:
     """Weakness share of findings per judged area of ILACS reports, by the area's grade."""
-    from ofsted_findings.evaluation.scoring import judgement_validity
     from ofsted_findings.evaluation.report import validity_table
+    from ofsted_findings.evaluation.scoring import judgement_validity
 
     _configure_logging(quiet, verbose)
     files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*.json")))
@@ -246,17 +269,18 @@ def gold_anchor(
     verbose: VerboseOption = False,
 ) -> None:
     """Fill `start`/`end` in the gold files from their quotes, against the current normalised text."""
-    from ofsted_findings.api import extract as extract_document
+    from ofsted_findings.api import Pipeline
     from ofsted_findings.evaluation.gold import load_gold, write_anchored
 
     _configure_logging(quiet, verbose)
+    pipeline = Pipeline()
     texts: dict[str, str] = {}
     for family in ("findings", "metrics"):
         for gold_file in load_gold(gold, family):  # type: ignore[arg-type]
             if gold_file.header.sha256 not in texts and (corpus / gold_file.header.file).is_file():
-                texts[gold_file.header.sha256] = extract_document(corpus / gold_file.header.file).text
+                texts[gold_file.header.sha256] = pipeline.extract(corpus / gold_file.header.file).text
     for family in ("findings", "metrics"):
-        anchored, missed = write_anchored(gold, family, texts)  # type: ignore[arg-type]
+        anchored, missed = write_anchored(gold, family, texts, pipeline.rules.layout)  # type: ignore[arg-type]
         typer.echo(f"{family}: {anchored} anchored, {missed} not found")
 
 
@@ -299,6 +323,7 @@ def build(
         typer.Option("--export", metavar="parquet|csv DIR", help="Also write every table to DIR as Parquet or CSV files."),
     ] = None,
     password: Annotated[str | None, typer.Option("--password", help="Password for encrypted PDFs.")] = None,
+    rules_dir: RulesOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -320,7 +345,9 @@ def build(
             raise typer.BadParameter("--export takes 'parquet' or 'csv' and a folder") from exc
     reporter = _BuildProgress(quiet)
     try:
-        report = build_store(dirs, db, workers or os.cpu_count() or 1, target, password=password, reporter=reporter)
+        report = build_store(
+            dirs, db, workers or os.cpu_count() or 1, target, password=password, reporter=reporter, rules=_rules(rules_dir)
+        )
     finally:
         reporter.close()
     if not quiet:
@@ -434,7 +461,7 @@ def fidelity(
     from ofsted_findings.diagnostics.fidelity import check_paths, format_report
 
     _configure_logging(quiet, verbose)
-    report = check_paths(paths, workers=workers or os.cpu_count() or 1)
+    report = check_paths(paths, RuleSet.default().layout, workers=workers or os.cpu_count() or 1)
     typer.echo(report.model_dump_json(indent=2) if as_json else format_report(report, examples=examples))
     raise typer.Exit(1 if any(report.counts.values()) else 0)
 
@@ -479,14 +506,15 @@ def show(
     db: Annotated[
         Path | None, typer.Option("--db", dir_okay=False, help="Read the document from this database instead.")
     ] = None,
+    rules_dir: RulesOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Write one document as a readable HTML page: highlighted findings and figures, rules on hover."""
-    from ofsted_findings.errors import InputError
-    from ofsted_findings.api import extract as extract_document
-    from ofsted_findings.views.html import document_page
+    from ofsted_findings.api import Pipeline
     from ofsted_findings.dataset.store import connect, load_document, resolve
+    from ofsted_findings.errors import InputError
+    from ofsted_findings.views.html import document_page
 
     _configure_logging(quiet, verbose)
     try:
@@ -496,7 +524,7 @@ def show(
         elif file.lower().endswith(".json"):
             document = Document.model_validate_json(Path(file).read_text(encoding="utf-8"))
         else:
-            document = extract_document(Path(file))
+            document = Pipeline(_rules(rules_dir)).extract(Path(file))
     except InputError as exc:
         typer.echo(exc.line(file), err=True)
         raise typer.Exit(1) from exc
@@ -523,8 +551,8 @@ def report(
 ) -> None:
     """Write the comparison views of a database as an HTML page with charts (works offline)."""
     from ofsted_findings.dataset.queries import Filters
-    from ofsted_findings.views.html import ReportOptions, report_page
     from ofsted_findings.dataset.store import connect
+    from ofsted_findings.views.html import ReportOptions, report_page
 
     _configure_logging(quiet, verbose)
     filters = Filters(authorities=authority or [], kinds=kind or [], since=since.date() if since else None)
@@ -539,6 +567,59 @@ def report(
     write_atomic(html_out, page)
     if not quiet:
         typer.echo(f"ofsted-findings: wrote {html_out}", err=True)
+
+
+rules_app = typer.Typer(help="Export, check and document the rule files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("export")
+def rules_export(
+    folder: Annotated[Path, typer.Argument(file_okay=False, help="Folder to write the rule files into.")],
+    rules_dir: RulesOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Copy the rule files (the packaged ones, or those of --rules) into FOLDER, to edit them."""
+    _configure_logging(quiet, verbose)
+    rules = _rules(rules_dir)
+    if folder.exists() and any(folder.iterdir()):
+        typer.echo(f"ofsted-findings: {folder} is not empty; give a new or empty folder", err=True)
+        raise typer.Exit(2)
+    written = rules.export(folder)
+    if not quiet:
+        typer.echo(f"ofsted-findings: wrote {len(written)} files to {folder}", err=True)
+
+
+@rules_app.command("check")
+def rules_check(
+    folder: Annotated[Path, typer.Argument(file_okay=False, help="A rule folder (from `rules export`).")],
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Validate a rule folder: rules per file, or every problem as file:line (exit 1)."""
+    _configure_logging(quiet, verbose)
+    try:
+        rules = RuleSet.from_dir(folder)
+    except RuleSetError as exc:
+        for problem in exc.problems:
+            typer.echo(problem)
+        raise typer.Exit(1) from exc
+    for name, count in rules.counts().items():
+        typer.echo(f"{name}\t{count}")
+    typer.echo(f"fingerprint\t{rules.fingerprint[:12]}")
+
+
+@rules_app.command("readme")
+def rules_readme_command(
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Print the rule folder's README (generated from the rule models' field descriptions)."""
+    from ofsted_findings.ruleset.docs import rules_readme
+
+    _configure_logging(quiet, verbose)
+    typer.echo(rules_readme(), nl=False)
 
 
 def schema_text() -> str:
@@ -558,7 +639,13 @@ class _Progress:
     def __enter__(self) -> _Progress:
         if self.enabled:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             self._progress = Progress(
                 TextColumn("extracting"),

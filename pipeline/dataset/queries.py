@@ -18,11 +18,10 @@ import logging
 from typing import Literal
 
 import duckdb
+from ofsted_findings.dataset.store import subject_tokens
 from pydantic import BaseModel, ConfigDict, Field
 from rich.console import Console
 from rich.table import Table
-
-from ofsted_findings.dataset.store import subject_tokens
 
 logger = logging.getLogger(__name__)
 

@@ -27,8 +27,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
-from pydantic import BaseModel, ConfigDict
-
+from ofsted_findings.api import pipeline_version
+from ofsted_findings.batch.files import discover
+from ofsted_findings.batch.runner import Outcome, run_many
+from ofsted_findings.ingest.reader import DEFAULT_MAX_PAGES
 from ofsted_findings.models import (
     Authority,
     Baseline,
@@ -47,20 +49,17 @@ from ofsted_findings.models import (
     Visit,
     Warning,
 )
-from ofsted_findings.batch.runner import Outcome, discover, run_many
-from ofsted_findings.api import pipeline_version
-from ofsted_findings.ingest.reader import DEFAULT_MAX_PAGES
+from ofsted_findings.ruleset import RuleSet
+from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger(__name__)
 
 #: Revision of the table layout and derived columns; part of the fingerprint, so a change
 #: to either rebuilds every document's rows.
 STORE_REVISION = 1
-#: Modules whose code does not change what extraction produces (left out of the fingerprint).
-NOT_EXTRACTION = frozenset(
-    {"cli.py", "store.py", "compare.py", "html.py", "evaluate.py", "evaluate_metadata.py", "reporting.py", "gold.py"}
-)
-FINGERPRINT_SUFFIXES = (".py", ".json", ".jsonl")
+#: Subpackages whose code does not change what extraction produces (left out of the fingerprint).
+NOT_EXTRACTION = frozenset({"cli", "dataset", "views", "evaluation", "diagnostics", "rules", "__pycache__"})
+FINGERPRINT_SUFFIXES = (".py",)
 #: Words left out of a metric subject's tokens.
 SUBJECT_STOPWORDS = frozenset(
     [
@@ -395,23 +394,26 @@ def _walk(node: Traversable, prefix: str) -> Iterable[tuple[str, Traversable]]:
     for child in sorted(node.iterdir(), key=lambda item: item.name):
         name = f"{prefix}/{child.name}"
         if child.is_dir():
-            if child.name != "__pycache__":
+            if child.name not in NOT_EXTRACTION:
                 yield from _walk(child, name)
-        elif child.name.endswith(FINGERPRINT_SUFFIXES) and child.name not in NOT_EXTRACTION:
+        elif child.name.endswith(FINGERPRINT_SUFFIXES):
             yield name, child
 
 
-def pipeline_fingerprint() -> str:
-    """Package version plus a hash of the code, rules and data that extraction uses.
-
-    Rules are tuned without a version bump, so the version alone would keep stale rows.
-    """
+def code_fingerprint() -> str:
+    """A hash of the extraction code (not the rule files: the rule set has its own fingerprint)."""
     digest = hashlib.sha256()
-    for package in ("ofsted_findings",):
-        for name, item in _walk(resources.files(package), package):
-            digest.update(name.encode("utf-8") + b"\0" + item.read_bytes() + b"\0")
+    for name, item in _walk(resources.files("ofsted_findings"), "ofsted_findings"):
+        digest.update(name.encode("utf-8") + b"\0" + item.read_bytes() + b"\0")
     digest.update(f"store-revision-{STORE_REVISION}".encode())
-    return f"{pipeline_version()}+{digest.hexdigest()[:12]}"
+    return digest.hexdigest()
+
+
+def pipeline_fingerprint(rules: RuleSet) -> str:
+    """What decides whether a stored document must be extracted again: the package version,
+    the extraction code and the rule set's content (so a tuned rule folder rebuilds the rows
+    even when the version number has not moved, and a copy of the same rules does not)."""
+    return f"{pipeline_version()}+{code_fingerprint()[:12]}+{rules.fingerprint[:12]}"
 
 
 def subject_tokens(subject: str | None) -> list[str]:
@@ -641,6 +643,7 @@ def build(
     password: str | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
     reporter: BuildReporter | None = None,
+    rules: RuleSet | None = None,
 ) -> BuildReport:
     """Extract every ``.pdf``/``.txt`` under ``dirs`` into the DuckDB file ``db_path``.
 
@@ -650,8 +653,9 @@ def build(
     documents only and the next build carries on where it stopped.
     """
     reporter = reporter or _Silent()
+    rules = rules or RuleSet.default()
     inputs = discover([str(item) for item in dirs])
-    fingerprint = pipeline_fingerprint()
+    fingerprint = pipeline_fingerprint(rules)
     con = connect(db_path)
     try:
         todo: list[str] = []
@@ -686,7 +690,7 @@ def build(
         reporter.start(len(todo))
         stored = replaced = 0
         for outcome in run_many(
-            todo, workers=workers, password=password, max_pages=max_pages, indent=None, on_done=reporter.advance
+            todo, rules, workers=workers, password=password, max_pages=max_pages, indent=None, on_done=reporter.advance
         ):
             if outcome.error is not None or outcome.json_text is None:
                 line = outcome.error or f"{outcome.input}: error internal_error: no output"

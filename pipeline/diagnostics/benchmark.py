@@ -15,29 +15,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from pydantic import BaseModel, ConfigDict, Field
-from spacy.language import Language
-
-from ofsted_findings.batch.runner import discover
+from ofsted_findings.api import Pipeline, to_json
+from ofsted_findings.batch.files import discover
 from ofsted_findings.errors import InputError
-from ofsted_findings.api import default_nlp, process, to_json
-from ofsted_findings.ingest.reader import PDF_MEDIA_TYPE, Ingested, ingest_bytes, sniff_media_type
+from ofsted_findings.ingest.reader import (
+    PDF_MEDIA_TYPE,
+    Ingested,
+    ingest_bytes,
+    sniff_media_type,
+)
+from ofsted_findings.ruleset import RuleSet
+from pydantic import BaseModel, ConfigDict, Field
 
 logger = logging.getLogger(__name__)
 
 #: Stages of the whole-pipeline pass, in order.
-STAGES = (
-    "ingest",
-    "normalize",
-    "sections",
-    "tokenize",
-    "components",
-    "sentences",
-    "findings",
-    "metrics",
-    "metadata",
-    "json",
-)
+STAGES = ("ingest", "normalize", "tokenize", "components", "document", "json")
 
 
 class EngineTime(BaseModel):
@@ -177,14 +170,14 @@ class _Clock:
         self._last = now
 
 
-def timed_document(ingested: Ingested, nlp: Language, clock: _Clock) -> str:
-    """The JSON of one document from :func:`ofsted_findings.api.process`, timed stage by stage."""
-    text = to_json(process(ingested, nlp=nlp, timer=clock.tick))
+def timed_document(ingested: Ingested, pipeline: Pipeline, clock: _Clock) -> str:
+    """The JSON of one document from :meth:`ofsted_findings.api.Pipeline.process`, timed stage by stage."""
+    text = to_json(pipeline.process(ingested, timer=clock.tick))
     clock.lap("json")
     return text
 
 
-def time_pipeline(files: list[tuple[str, bytes]], nlp: Language) -> tuple[EngineTime, _Clock]:
+def time_pipeline(files: list[tuple[str, bytes]], pipeline: Pipeline) -> tuple[EngineTime, _Clock]:
     """(c) the whole pipeline from bytes to JSON, with a per-stage clock."""
     clock = _Clock()
     pages = 0
@@ -197,7 +190,7 @@ def time_pipeline(files: list[tuple[str, bytes]], nlp: Language) -> tuple[Engine
         except InputError:
             continue
         clock.lap("ingest")
-        timed_document(ingested, nlp, clock)
+        timed_document(ingested, pipeline, clock)
         pages += len(ingested.pages)
         done += 1
     return EngineTime(seconds=time.perf_counter() - start, pages=pages, files=done), clock
@@ -209,19 +202,20 @@ def run_benchmark(
     limit: int | None = None,
     pdfplumber_files: int = 0,
     on_step: Callable[[str], None] | None = None,
+    rules: RuleSet | None = None,
 ) -> BenchmarkResult:
     """Time (a), (b) and (c) on the same files in this process; optionally pdfplumber on a sample."""
     step = on_step or (lambda _message: None)
     files = load_pdfs(paths, limit)
     if not files:
         raise ValueError("no PDF files found in the given paths")
-    nlp = default_nlp()  # built before timing: compiling the rules is a one-off cost
+    pipeline = Pipeline(rules)  # built before timing: compiling the rules is a one-off cost
     step(f"(a) PDFium text on {len(files)} files")
     bare = time_pdfium(files)
     step("(b) ingest")
     ingest, _ = time_ingest(files)
     step("(c) whole pipeline")
-    whole, clock = time_pipeline(files, nlp)
+    whole, clock = time_pipeline(files, pipeline)
     plumber: EngineTime | None = None
     pdfium_sample: EngineTime | None = None
     if pdfplumber_files:

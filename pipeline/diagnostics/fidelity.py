@@ -32,17 +32,24 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from enum import Enum
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pydantic import BaseModel, ConfigDict, Field
-
-from ofsted_findings.batch.runner import discover
+from ofsted_findings.batch.files import discover
 from ofsted_findings.errors import InputError
-from ofsted_findings.ingest.reader import LINE_BREAK_RE, PDF_MEDIA_TYPE, Ingested, Line, ingest_bytes
-from ofsted_findings.layout.normalize import BlockKind, Normalized, layout_rules, normalize
+from ofsted_findings.ingest.reader import (
+    LINE_BREAK_RE,
+    PDF_MEDIA_TYPE,
+    Ingested,
+    Line,
+    ingest_bytes,
+)
+from ofsted_findings.layout.normalize import BlockKind, Normalized, normalize
+from ofsted_findings.ruleset.schema import LayoutRules
+from pydantic import BaseModel, ConfigDict, Field
 
 logger = logging.getLogger(__name__)
 
@@ -144,8 +151,8 @@ class FidelityReport(BaseModel):
     defects: list[Defect]
 
 
-def check_file(path: Path) -> FileCheck:
-    """Check one file (PDF or text); never raises for bad input."""
+def check_file(path: Path, layout: LayoutRules) -> FileCheck:
+    """Check one file (PDF or text) normalised with ``layout``; never raises for bad input."""
     name = path.name
     try:
         data = path.read_bytes()
@@ -154,7 +161,7 @@ def check_file(path: Path) -> FileCheck:
         return FileCheck(file=name, error=exc.line(name))
     except OSError as exc:
         return FileCheck(file=name, error=f"{name}: {exc}")
-    norm = normalize(ingested)
+    norm = normalize(ingested, layout)
     defects = running_line_defects(ingested, norm) + split_defects(ingested, norm) + text_defects(name, norm)
     if ingested.media_type == PDF_MEDIA_TYPE:
         defects += marker_defects(data, ingested, norm)
@@ -162,25 +169,29 @@ def check_file(path: Path) -> FileCheck:
         file=name,
         pages=len(ingested.pages),
         defects=defects,
-        joins=hyphen_joins(ingested, norm),
+        joins=hyphen_joins(ingested, norm, layout),
         vocabulary=sorted(mid_line_vocabulary(ingested)),
     )
 
 
 def check_paths(
-    paths: Iterable[str], *, workers: int = 1, on_done: Callable[[FileCheck], None] | None = None
+    paths: Iterable[str],
+    layout: LayoutRules,
+    *,
+    workers: int = 1,
+    on_done: Callable[[FileCheck], None] | None = None,
 ) -> FidelityReport:
     """Check every ``.pdf``/``.txt`` under ``paths`` and count defects per class."""
     files = [Path(item) for item in discover(list(paths)) if item != "-"]
     checks: list[FileCheck] = []
     if workers <= 1:
         for path in files:
-            checks.append(check_file(path))
+            checks.append(check_file(path, layout))
             if on_done:
                 on_done(checks[-1])
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            for check in pool.map(check_file, files, chunksize=CHUNK_SIZE):
+            for check in pool.map(partial(check_file, layout=layout), files, chunksize=CHUNK_SIZE):
                 checks.append(check)
                 if on_done:
                     on_done(check)
@@ -463,9 +474,9 @@ def mid_line_vocabulary(ingested: Ingested) -> set[str]:
     return words
 
 
-def hyphen_joins(ingested: Ingested, norm: Normalized) -> list[HyphenJoin]:
+def hyphen_joins(ingested: Ingested, norm: Normalized, layout: LayoutRules) -> list[HyphenJoin]:
     """Every line-end hyphen followed by a lower-case word, and the form it has in the text."""
-    table = str.maketrans(layout_rules().ligatures)
+    table = str.maketrans(layout.ligatures)
     joins: list[HyphenJoin] = []
     lowered_text = norm.text.lower()
     for page in ingested.pages:

@@ -14,9 +14,8 @@ from bisect import bisect_left
 from pathlib import Path
 from typing import Literal
 
+from ofsted_findings.ruleset.schema import LayoutRules
 from pydantic import BaseModel, ConfigDict, Field
-
-from ofsted_findings.layout.normalize import layout_rules
 
 logger = logging.getLogger(__name__)
 
@@ -137,10 +136,11 @@ def load_gold(folder: Path, family: Literal["findings", "metrics"]) -> list[Gold
 class Anchor:
     """Finds gold quotes in a document's text despite whitespace, quote and case differences."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, layout: LayoutRules) -> None:
+        """``layout``: the character and ligature mappings that normalisation applied to ``text``."""
         self.text = text
-        table = {ord(k): v for k, v in layout_rules().characters.items()}
-        table.update({ord(k): v for k, v in layout_rules().ligatures.items()})
+        table = {ord(k): v for k, v in layout.characters.items()}
+        table.update({ord(k): v for k, v in layout.ligatures.items()})
         table[0xFFFE] = "-"
         self._table = table
         folded: list[str] = []
@@ -208,14 +208,16 @@ class Anchor:
         return bisect_left(self.positions, offset)
 
 
-def write_anchored(folder: Path, family: Literal["findings", "metrics"], texts: dict[str, str]) -> tuple[int, int]:
+def write_anchored(
+    folder: Path, family: Literal["findings", "metrics"], texts: dict[str, str], layout: LayoutRules
+) -> tuple[int, int]:
     """Fill ``start``/``end`` in the gold files from their quotes; returns (anchored, missed)."""
     anchored = missed = 0
     for gold in load_gold(folder, family):
         text = texts.get(gold.header.sha256)
         if text is None:
             continue
-        anchor = Anchor(text)
+        anchor = Anchor(text, layout)
         lines = [json.dumps(gold.header.model_dump(), ensure_ascii=False)]
         cursor = 0
         if family == "findings":

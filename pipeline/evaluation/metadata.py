@@ -31,11 +31,12 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
-
+from ofsted_findings.batch.files import discover
+from ofsted_findings.batch.runner import run_many
+from ofsted_findings.metadata.letter import MetadataReader, resolve_authority
 from ofsted_findings.models import Document, Letter
-from ofsted_findings.batch.runner import discover, run_many
-from ofsted_findings.metadata.letter import resolve_authority
+from ofsted_findings.ruleset import RuleSet
+from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger(__name__)
 
@@ -201,18 +202,18 @@ def _file_date(file: str) -> dt.date | None:
     return dt.date.fromisoformat(match.group(1)) if match else None
 
 
-def _authority_key(name: str, when: dt.date | None) -> str:
+def _authority_key(name: str, when: dt.date | None, reader: MetadataReader) -> str:
     """An authority name (any printed form) -> its canonical name at that date."""
     if not name.strip():
         return ""
-    record = resolve_authority(name, when)
+    record = resolve_authority(name, reader, when)
     return f"{record.name} {record.ons_code}" if record is not None else f"? {_text(name)}"
 
 
 # --- expected, observed and peer values ----------------------------------------------
 
 
-def expected_values(row: Mapping[str, str]) -> dict[str, str]:
+def expected_values(row: Mapping[str, str], reader: MetadataReader) -> dict[str, str]:
     """Field -> expected value for one CSV row (either layout); empty means none expected."""
     file = row["file"]
     if "framework_detail" in row:
@@ -220,7 +221,7 @@ def expected_values(row: Mapping[str, str]) -> dict[str, str]:
         values = {
             "kind": row["kind"],
             "framework": _framework(row["framework_detail"]),
-            "authority": _authority_key(row["local_authority"], when),
+            "authority": _authority_key(row["local_authority"], when, reader),
             "visit_start": row["start_date"],
             "visit_end": row["end_date"],
             "published": row["published_date"],
@@ -232,7 +233,7 @@ def expected_values(row: Mapping[str, str]) -> dict[str, str]:
     when = _date_or_none(row.get("visit_end")) or _file_date(file)
     return {
         "kind": row["kind"],
-        "authority": _authority_key(row["authority"], when),
+        "authority": _authority_key(row["authority"], when, reader),
         "letter_date": row["letter_date"],
         "visit_start": row["visit_start"],
         "visit_end": row["visit_end"],
@@ -334,9 +335,11 @@ def _score(field: str, expected: str, got: str) -> tuple[int, int, int, int]:
 def evaluate(
     expected_rows: list[dict[str, str]],
     letters: Mapping[str, Letter | None],
+    reader: MetadataReader,
     reference_rows: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Evaluation:
-    """Score ``letters`` (file name -> our letter, None when extraction refused the file)."""
+    """Score ``letters`` (file name -> our letter, None when extraction refused the file);
+    ``reader`` resolves authority names as the pipeline does."""
     counts: dict[str, list[int]] = {}
     peer_counts: dict[str, list[int]] = {}
     mismatches: list[Mismatch] = []
@@ -344,7 +347,7 @@ def evaluate(
     missing: list[str] = []
     for row in sorted(expected_rows, key=lambda r: r["file"]):
         file = row["file"]
-        expected = expected_values(row)
+        expected = expected_values(row, reader)
         if file not in letters:
             missing.append(file)
             continue
@@ -424,10 +427,10 @@ def load_outputs(directory: Path) -> dict[str, Letter | None]:
     return letters
 
 
-def extract_letters(paths: list[str], *, workers: int = 1) -> dict[str, Letter | None]:
+def extract_letters(paths: list[str], rules: RuleSet, *, workers: int = 1) -> dict[str, Letter | None]:
     """Run the pipeline on files or directories; files refused as input map to None."""
     letters: dict[str, Letter | None] = {}
-    for outcome in run_many(discover(paths), workers=workers, password=None, indent=None):
+    for outcome in run_many(discover(paths), rules, workers=workers, password=None, indent=None):
         name = Path(outcome.input).name
         if outcome.json_text is None:
             logger.info("%s", outcome.error)

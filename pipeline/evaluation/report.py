@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from ofsted_findings.evaluation.scoring import LABELS, FindingsReport, MetricsReport, Scores, ValidityReport
+from ofsted_findings.evaluation.scoring import (
+    LABELS,
+    FindingsReport,
+    MetricsReport,
+    Scores,
+    ValidityReport,
+)
 
 
 def _row(name: str, value: Scores | None) -> str:

@@ -14,15 +14,20 @@ import logging
 import re
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from ofsted_findings.api import Pipeline
+from ofsted_findings.evaluation.gold import (
+    Anchor,
+    GoldFigure,
+    GoldFile,
+    anchor_figure,
+    load_gold,
+)
 from ofsted_findings.models import Document, Finding, Metric
-from ofsted_findings.api import extract
-from ofsted_findings.evaluation.gold import Anchor, GoldFigure, GoldFile, anchor_figure, load_gold
+from pydantic import BaseModel, ConfigDict, Field
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +36,21 @@ SplitChoice = Literal["tune", "test", "all"]
 #: VADER compound score beyond which a sentence counts as positive / negative.
 VADER_THRESHOLD = 0.05
 TOKEN_RE = re.compile(r"[a-z0-9]+")
+
+
+class Extractor:
+    """Extracts each gold document once (a document can be in both gold families)."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self.layout = pipeline.rules.layout
+        self._documents: dict[Path, Document] = {}
+
+    def document(self, path: Path) -> Document:
+        """The extracted document of ``path``."""
+        if path not in self._documents:
+            self._documents[path] = self.pipeline.extract(path)
+        return self._documents[path]
 
 
 class Scores(BaseModel):
@@ -109,7 +129,7 @@ def _documents(
     corpus_dir: Path,
     family: Literal["findings", "metrics"],
     split: SplitChoice,
-    extractor: Callable[[Path], Document],
+    extractor: Extractor,
 ) -> list[_Extracted]:
     result: list[_Extracted] = []
     for gold in load_gold(gold_dir, family):
@@ -119,7 +139,7 @@ def _documents(
         if not path.is_file():
             logger.warning("gold document %s not found under %s", gold.header.file, corpus_dir)
             continue
-        document = extractor(path)
+        document = extractor.document(path)
         if document.source.sha256 != gold.header.sha256:
             logger.warning("%s: sha256 differs from the gold annotation; skipped", gold.header.file)
             continue
@@ -157,14 +177,14 @@ def evaluate_findings(
     split: SplitChoice = "test",
     *,
     baseline: bool = True,
-    extractor: Callable[[Path], Document] = extract,
+    extractor: Extractor,
 ) -> FindingsReport:
     """Score the findings stage on the gold sentences."""
     docs = _documents(gold_dir, corpus_dir, "findings", split, extractor)
     pairs: list[tuple[str, str, str, set[str], set[str], str]] = []  # gold, pred, kind, gold themes, pred themes, text
     unanchored = 0
     for item in docs:
-        anchor = Anchor(item.document.text)
+        anchor = Anchor(item.document.text, extractor.layout)
         findings = sorted(item.document.findings, key=lambda f: f.start)
         cursor = 0
         for sentence in item.gold.sentences:
@@ -238,7 +258,7 @@ def evaluate_metrics(
     split: SplitChoice = "test",
     *,
     baseline: bool = True,
-    extractor: Callable[[Path], Document] = extract,
+    extractor: Extractor,
 ) -> MetricsReport:
     """Score the metrics stage on the gold figures."""
     docs = _documents(gold_dir, corpus_dir, "metrics", split, extractor)
@@ -248,7 +268,7 @@ def evaluate_metrics(
     base_tp = base_predicted = 0
     base_value: list[float] = []
     for item in docs:
-        anchor = Anchor(item.document.text)
+        anchor = Anchor(item.document.text, extractor.layout)
         spans: list[tuple[GoldFigure, tuple[int, int]]] = []
         for figure in item.gold.figures:
             span = anchor_figure(anchor, figure)

@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pydantic import BaseModel, ConfigDict, Field
-
 from ofsted_findings.errors import ErrorCode, InputError
+from pydantic import BaseModel, ConfigDict, Field
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ across pages), the letterhead and address block of a letter is kept line by line
 joined into paragraphs (also across page breaks), line-end hyphenation is undone only
 where the hyphen is not part of the word, bullets and numbered paragraphs become blocks of
 their own, and ligatures, curly quotes and odd spaces are mapped to plain characters.
-All tunables live in ``pipeline/rules/layout.json``.
+All tunables live in ``rules/layout.json`` (:class:`~ofsted_findings.ruleset.schema.LayoutRules`).
 """
 
 from __future__ import annotations
@@ -16,48 +16,12 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from enum import Enum
-from functools import cache
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from ofsted_findings.ingest.reader import Ingested, Line
-from ofsted_findings.ruleset.loading import load_json
+from ofsted_findings.ruleset.schema import LayoutRules
+from pydantic import BaseModel, ConfigDict, Field
 
 logger = logging.getLogger(__name__)
-
-
-class LayoutRules(BaseModel):
-    """Tunables of normalisation (``pipeline/rules/layout.json``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    bullet_glyphs: list[str]
-    page_number_patterns: list[str]
-    running_line_min_share: float
-    running_line_min_pages: int
-    running_zone_top: float
-    running_zone_bottom: float
-    page_number_zone_top: float
-    page_number_zone_bottom: float
-    page_number_max_offset: int
-    salutation_pattern: str
-    letterhead_max_lines: int
-    keep_hyphen_prefixes: list[str]
-    join_hyphen_suffixes: list[str]
-    ligatures: dict[str, str]
-    characters: dict[str, str]
-    heading_max_chars: int
-    heading_size_ratio: float
-    footnote_size_ratio: float
-    paragraph_gap_ratio: float
-    closing_pattern: str
-    text_heading_max_chars: int
-
-
-@cache
-def layout_rules() -> LayoutRules:
-    """The packaged layout rules."""
-    return LayoutRules.model_validate(load_json("rules", "layout.json"))
 
 
 class BlockKind(str, Enum):
@@ -173,9 +137,8 @@ class _Item:
         self.text = text
 
 
-def normalize(doc: Ingested, rules: LayoutRules | None = None) -> Normalized:
+def normalize(doc: Ingested, rules: LayoutRules) -> Normalized:
     """Turn ingested lines into one text of blocks."""
-    rules = rules or layout_rules()
     table = _char_table(rules)
     pages = [[_Item(line=line, text=_clean(line.text, table)) for line in page.lines] for page in doc.pages]
     heights = {page.number: page.height for page in doc.pages}

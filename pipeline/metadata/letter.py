@@ -2,7 +2,7 @@
 
 Every pattern and vocabulary is data: ``rules/metadata.json`` (kinds, grades, date and
 inspector cues), ``rules/judgements.jsonl`` (judgement labels, read by label, never by
-row position) and ``data/authorities.json`` (names, DfE and ONS codes, renames and
+row position) and ``rules/authorities.json`` (names, DfE and ONS codes, renames and
 mergers).
 """
 
@@ -11,18 +11,28 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable
-from functools import cache
+from collections.abc import Callable, Sequence
 from pathlib import PurePath
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
-
-from ofsted_findings.models import Authority, DocumentKind, Grade, Inspector, Judgement, JudgementArea, Letter, Visit
+from ofsted_findings.layout.normalize import Block, BlockKind, PageMap
 from ofsted_findings.metadata.dates import DATE_RE, parse_date, parse_span
-from ofsted_findings.layout.normalize import BlockKind, Normalized, PageMap
-from ofsted_findings.ruleset.loading import load_json, load_jsonl
+from ofsted_findings.models import (
+    Authority,
+    DocumentKind,
+    Grade,
+    Inspector,
+    Judgement,
+    Letter,
+    Visit,
+)
+from ofsted_findings.ruleset import RuleSet
+from ofsted_findings.ruleset.schema import (
+    AuthorityLink,
+    AuthorityRecord,
+    JudgementRule,
+    KindRule,
+)
+from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger(__name__)
 
@@ -34,127 +44,11 @@ INSPECTOR_HEAD_WINDOW = 4000
 RANGE_CUE_RE = re.compile(r"between\s*$", re.IGNORECASE)
 
 
-class KindRule(BaseModel):
-    """A title pattern that identifies a kind of document."""
+class MetadataReader:
+    """The metadata rules, compiled once: regular expressions and the authority index."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str
-    kind: DocumentKind
-    pattern: str
-    framework: str | None = None
-
-
-class GradeRule(BaseModel):
-    """How a grade is printed."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    grade: Grade
-    pattern: str
-
-
-class MetadataRules(BaseModel):
-    """Contents of ``rules/metadata.json``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    kinds: list[KindRule]
-    title_window: int
-    judgement_window: int
-    grades: list[GradeRule]
-    visit_patterns: list[str]
-    published_patterns: list[str]
-    lead_patterns: list[str]
-    inspector_list_patterns: list[str]
-    team_list_patterns: list[str]
-    inspector_titles: str
-    name_pattern: str
-    signature_roles: str
-    joint_signature: str
-    salutation: str
-    not_names: list[str]
-    team_member_pattern: str
-    team_lead_org: str
-    previous_judgement_patterns: list[str]
-    month_year_pattern: str
-    focus_patterns: list[str]
-    monitoring_visit_number_pattern: str
-    ordinals: dict[str, int]
-    honorific: str
-
-
-class JudgementRule(BaseModel):
-    """A judgement label.
-
-    ``scope`` ``head``: the label is looked for in the judgement window after the title,
-    and its grade is the first grade printed before the next label (or, when labels are
-    printed as one block followed by a block of grades, the grade at the same place in
-    the grade block). ``scope`` ``document``: the label may be anywhere (a section
-    heading such as "The Local Safeguarding Children Board is good"), and ``between``
-    must match exactly what separates it from the grade.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str
-    area: JudgementArea
-    pattern: str
-    kinds: list[DocumentKind]
-    scope: Literal["head", "document"] = "head"
-    between: str | None = None
-
-
-class AuthorityLink(BaseModel):
-    """A predecessor or successor authority."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str
-    dfe_code: str | None
-    ons_code: str | None
-
-
-class FormerCode(BaseModel):
-    """An ONS code an authority used before."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    ons_code: str
-    valid_to: str
-
-
-class AuthorityRecord(BaseModel):
-    """One entry of ``data/authorities.json``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str
-    dfe_code: str | None
-    ons_code: str
-    type: str
-    aliases: list[str]
-    valid_from: str | None = None
-    valid_to: str | None = None
-    predecessors: list[AuthorityLink] = Field(default_factory=list)
-    successors: list[AuthorityLink] = Field(default_factory=list)
-    former_ons_codes: list[FormerCode] = Field(default_factory=list)
-
-
-class AuthorityTable(BaseModel):
-    """``data/authorities.json``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    schema_: str = Field(alias="schema")
-    source_note: str
-    authorities: list[AuthorityRecord]
-
-
-class _Compiled:
-    """Regular expressions built once from the rule files."""
-
-    def __init__(self, rules: MetadataRules, judgements: list[JudgementRule], table: AuthorityTable) -> None:
+    def __init__(self, ruleset: RuleSet) -> None:
+        rules, judgements, table = ruleset.metadata, ruleset.judgements, ruleset.authorities
         self.rules = rules
         self.kinds = [(re.compile(rule.pattern, re.IGNORECASE | re.MULTILINE), rule) for rule in rules.kinds]
         self.grades = re.compile(
@@ -202,21 +96,9 @@ def _fold(name: str) -> str:
     return re.sub(r"\s+", " ", name.replace("’", "'")).strip().lower()
 
 
-@cache
-def _compiled() -> _Compiled:
-    return _Compiled(
-        MetadataRules.model_validate(load_json("rules", "metadata.json")),
-        load_jsonl("rules", "judgements.jsonl", JudgementRule),
-        AuthorityTable.model_validate(load_json("rules", "authorities.json")),
-    )
-
-
-def extract_letter(norm: Normalized, source_name: str) -> Letter:
+def extract_letter(text: str, blocks: Sequence[Block], page_of: PageMap, source_name: str, rules: MetadataReader) -> Letter:
     """Metadata of the document."""
-    rules = _compiled()
-    text = norm.text
-    page_of = PageMap(norm.page_runs)
-    letterhead = next((b for b in norm.blocks if b.kind is BlockKind.LETTERHEAD), None)
+    letterhead = next((b for b in blocks if b.kind is BlockKind.LETTERHEAD), None)
     body_start = letterhead.end if letterhead else 0
     title_region = text[body_start : body_start + rules.rules.title_window]
     kind_rule = _kind(title_region, rules)
@@ -269,7 +151,7 @@ LETTER_HEAD_WINDOW = 4000
 PREVIOUS_DATE_WINDOW = 200
 
 
-def _displaced_letterhead(text: str, rules: _Compiled, addressee: str | None) -> tuple[dt.date | None, str | None]:
+def _displaced_letterhead(text: str, rules: MetadataReader, addressee: str | None) -> tuple[dt.date | None, str | None]:
     """A letter whose date and address block are not at the top of the text layer.
 
     The date is the first line that is only a date (before the closing), and the
@@ -310,7 +192,7 @@ class LetterExtras(BaseModel):
     previous_judgement_date: str | None = None
 
 
-def _letter_extras(text: str, body_start: int, kind: DocumentKind, rules: _Compiled) -> LetterExtras:
+def _letter_extras(text: str, body_start: int, kind: DocumentKind, rules: MetadataReader) -> LetterExtras:
     """Focus, monitoring-visit number and previous judgement of a letter."""
     if kind not in LETTER_KINDS and kind is not DocumentKind.OTHER:
         return LetterExtras()
@@ -333,7 +215,7 @@ def _letter_extras(text: str, body_start: int, kind: DocumentKind, rules: _Compi
     )
 
 
-def _focus(text: str, start: int, end: int, rules: _Compiled) -> tuple[int, int] | None:
+def _focus(text: str, start: int, end: int, rules: MetadataReader) -> tuple[int, int] | None:
     """The focus as printed: from after the cue to the end of its sentence (or its colon)."""
     for pattern in rules.focus:
         match = pattern.search(text, start, end)
@@ -349,7 +231,7 @@ def _focus(text: str, start: int, end: int, rules: _Compiled) -> tuple[int, int]
     return None
 
 
-def _previous_judgement(text: str, start: int, end: int, rules: _Compiled) -> tuple[Grade, str | None] | None:
+def _previous_judgement(text: str, start: int, end: int, rules: MetadataReader) -> tuple[Grade, str | None] | None:
     """The overall judgement of the previous inspection, with its 'Month YYYY' where printed."""
     for pattern in rules.previous:
         match = pattern.search(text, start, end)
@@ -376,7 +258,7 @@ def _month_iso(month_year: str) -> str | None:
     return f"{date.year:04d}-{date.month:02d}" if date else None
 
 
-def _kind(region: str, rules: _Compiled) -> KindRule | None:
+def _kind(region: str, rules: MetadataReader) -> KindRule | None:
     """The rule whose title pattern is printed first (the title precedes any mention of
     other kinds, such as an earlier joint targeted area inspection); ties go to rule order."""
     best: tuple[int, int, KindRule] | None = None
@@ -387,7 +269,7 @@ def _kind(region: str, rules: _Compiled) -> KindRule | None:
     return best[2] if best else None
 
 
-def _visits(text: str, body_start: int, rules: _Compiled) -> list[tuple[dt.date, dt.date]]:
+def _visits(text: str, body_start: int, rules: MetadataReader) -> list[tuple[dt.date, dt.date]]:
     window_end = min(len(text), body_start + 3000)
     best: tuple[int, list[tuple[dt.date, dt.date]]] | None = None
     for pattern in rules.visit:
@@ -421,7 +303,7 @@ def _letter_date(text: str, start: int, end: int) -> dt.date | None:
     return None
 
 
-def _addressee(text: str, start: int, end: int, rules: _Compiled) -> str | None:
+def _addressee(text: str, start: int, end: int, rules: MetadataReader) -> str | None:
     lines = text[start:end].split("\n")
     for index, line in enumerate(lines):
         if DATE_RE.fullmatch(line.strip()) and index + 1 < len(lines):
@@ -432,7 +314,7 @@ def _addressee(text: str, start: int, end: int, rules: _Compiled) -> str | None:
 
 
 def _authority(
-    text: str, body_start: int, source_name: str, reference: dt.date | None, rules: _Compiled
+    text: str, body_start: int, source_name: str, reference: dt.date | None, rules: MetadataReader
 ) -> Authority:
     window = text[body_start : body_start + rules.rules.title_window]
     match = rules.alias_re.search(window)
@@ -461,16 +343,15 @@ def _authority(
     )
 
 
-def resolve_authority(name: str, when: dt.date | None = None) -> AuthorityRecord | None:
+def resolve_authority(name: str, rules: MetadataReader, when: dt.date | None = None) -> AuthorityRecord | None:
     """An authority name as printed (or a file-name slug) -> its entry, at a date where given."""
-    rules = _compiled()
     record = rules.alias_owner.get(_fold(name))
     if record is None:
         return None
     return _valid_on(record, when, rules) if when is not None else record
 
 
-def _valid_on(record: AuthorityRecord, when: dt.date, rules: _Compiled) -> AuthorityRecord:
+def _valid_on(record: AuthorityRecord, when: dt.date, rules: MetadataReader) -> AuthorityRecord:
     """Step to the predecessor or successor while the date falls outside the entry's life.
 
     With several successors (Dorset county -> Dorset and BCP) the one of the same name is
@@ -495,7 +376,7 @@ def _valid_on(record: AuthorityRecord, when: dt.date, rules: _Compiled) -> Autho
     return record
 
 
-def _clean_name(raw: str, rules: _Compiled) -> str | None:
+def _clean_name(raw: str, rules: MetadataReader) -> str | None:
     match = rules.name.match(raw.strip())
     if match is None:
         return None
@@ -508,7 +389,7 @@ def _clean_name(raw: str, rules: _Compiled) -> str | None:
     return name
 
 
-def _inspectors(text: str, body_start: int, rules: _Compiled) -> list[Inspector]:
+def _inspectors(text: str, body_start: int, rules: MetadataReader) -> list[Inspector]:
     found: dict[str, Inspector] = {}
     order: list[str] = []
 
@@ -546,7 +427,7 @@ def _inspectors(text: str, body_start: int, rules: _Compiled) -> list[Inspector]
     return [found[name] for name in sorted(order, key=lambda n: found[n].start)]
 
 
-def _signatories(text: str, rules: _Compiled, add: Callable[[str, int, bool], None]) -> None:
+def _signatories(text: str, rules: MetadataReader, add: Callable[[str, int, bool], None]) -> None:
     """The single HMI who signs a letter is its lead; joint signatures flag nobody."""
     closing = max(text.rfind("Yours sincerely"), text.rfind("Yours faithfully"))
     if closing < 0:
@@ -569,7 +450,7 @@ def _signatories(text: str, rules: _Compiled, add: Callable[[str, int, bool], No
 
 
 def _judgements(
-    text: str, body_start: int, kind: DocumentKind, page_of: PageMap, rules: _Compiled
+    text: str, body_start: int, kind: DocumentKind, page_of: PageMap, rules: MetadataReader
 ) -> list[Judgement]:
     head_end = min(len(text), body_start + rules.rules.judgement_window)
     labels: list[tuple[int, int, JudgementRule]] = []
@@ -607,14 +488,14 @@ def _judgements(
     return sorted(results.values(), key=lambda j: (j.start, j.area))
 
 
-def _label_end(text: str, label_start: int, rule: JudgementRule, rules: _Compiled) -> int:
+def _label_end(text: str, label_start: int, rule: JudgementRule, rules: MetadataReader) -> int:
     pattern = next(compiled for compiled, candidate in rules.judgements if candidate.id == rule.id)
     match = pattern.match(text, label_start)
     return match.end() if match else label_start
 
 
 def _adjacent_grade(
-    text: str, pattern: re.Pattern[str], between: re.Pattern[str], rules: _Compiled
+    text: str, pattern: re.Pattern[str], between: re.Pattern[str], rules: MetadataReader
 ) -> tuple[int, int, int] | None:
     """First place where the label is followed, across exactly ``between``, by a grade."""
     for match in pattern.finditer(text):
@@ -628,7 +509,7 @@ def _adjacent_grade(
 
 
 def _graded_labels(
-    text: str, labels: list[tuple[int, int, JudgementRule]], rules: _Compiled
+    text: str, labels: list[tuple[int, int, JudgementRule]], rules: MetadataReader
 ) -> list[tuple[int, int, int, JudgementRule]]:
     """Pair each label with its grade: the grade printed after it, before the next label.
 
@@ -660,7 +541,7 @@ def _graded_labels(
     return found
 
 
-def _grade_block(text: str, position: int, count: int, rules: _Compiled) -> list[tuple[int, int]] | None:
+def _grade_block(text: str, position: int, count: int, rules: MetadataReader) -> list[tuple[int, int]] | None:
     """``count`` grades printed one after another from ``position``, or None."""
     spans: list[tuple[int, int]] = []
     cursor = position

@@ -14,56 +14,21 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 
-from pydantic import BaseModel, ConfigDict
-
-from ofsted_findings.models import Approx, Baseline, Change, Comparator, Finding, Metric, MetricKind, Sentence, Unit
 from ofsted_findings.layout.normalize import PageMap
-from ofsted_findings.ruleset.loading import load_json
+from ofsted_findings.models import (
+    Approx,
+    Baseline,
+    Change,
+    Comparator,
+    Metric,
+    MetricKind,
+    Sentence,
+    Unit,
+)
+from ofsted_findings.ruleset.schema import MetricVocabulary
 
 logger = logging.getLogger(__name__)
-
-
-class MetricVocabulary(BaseModel):
-    """Contents of ``rules/metrics.json``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    number_words: dict[str, float]
-    tens_words: list[str]
-    fractions: dict[str, float]
-    money_multipliers: dict[str, float]
-    duration_units: dict[str, Unit]
-    rate_bases: dict[str, Unit]
-    approx_before: dict[str, Approx]
-    approx_after: dict[str, Approx]
-    comparator_labels: list[str]
-    baseline_time_phrases: list[str]
-    increase_words: list[str]
-    decrease_words: list[str]
-    non_metric_before: list[str]
-    non_metric_after: list[str]
-    age_before: list[str]
-    count_stopwords: list[str]
-    multiples: dict[str, float]
-    hyphen_duration_units: dict[str, Unit]
-    subject_prepositions: list[str]
-    subject_skip_words: list[str]
-    subject_stop_words: list[str]
-    subject_trailing_verbs: list[str]
-    subject_leaders: list[str]
-    months: list[str]
-    next_sentence_baseline: str
-    max_subject_words: int
-    non_metric_patterns: list[str]
-    reference_period_before: str
-    half_context: str
-    word_number_blockers: list[str]
-    one_contexts: str
-    one_nouns: list[str]
-    word_number_at_clause_end_after: list[str]
-    baseline_change_words: list[str]
 
 
 def _alternation(phrases: list[str] | set[str]) -> str:
@@ -185,12 +150,6 @@ class Grammar:
             self.month_index[name] = [1, 2, 3, 4, 6, 7, 8, 9, 9, 10, 11, 12][index]
 
 
-@cache
-def grammar() -> Grammar:
-    """The packaged metric grammar."""
-    return Grammar(MetricVocabulary.model_validate(load_json("rules", "metrics.json")))
-
-
 @dataclass
 class _Raw:
     """A figure found in a sentence (offsets relative to the sentence)."""
@@ -217,9 +176,8 @@ def _key(text: str) -> str:
     return SPACE_RUN_RE.sub(" ", text.lower())
 
 
-def parse_number(text: str, gram: Grammar | None = None) -> float | None:
+def parse_number(text: str, gram: Grammar) -> float | None:
     """'1,271' -> 1271, 'nine' -> 9, 'twenty-two' -> 22, 'a hundred' -> 100."""
-    gram = gram or grammar()
     cleaned = text.strip().lower().lstrip("£").strip()
     if not cleaned:
         return None
@@ -276,14 +234,12 @@ class _ListContext:
 def extract_metrics(
     text: str,
     sentences: list[Sentence],
-    findings: list[Finding],
+    finding_spans: list[tuple[int, int, str]],
     page_of: PageMap,
-    gram: Grammar | None = None,
+    gram: Grammar,
 ) -> list[Metric]:
-    """Every figure in the sentences, with the finding it sits in."""
-    gram = gram or grammar()
+    """Every figure in the sentences, with the finding (``(start, end, id)``, sorted) it sits in."""
     metrics: list[Metric] = []
-    finding_spans = sorted((f.start, f.end, f.id) for f in findings)
     previous: list[Metric] = []
     context = _ListContext()
     candidates = [match.start() for match in gram.candidate.finditer(text)]

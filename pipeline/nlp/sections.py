@@ -1,4 +1,4 @@
-"""Sections: headings matched by rules in ``rules/sections.jsonl`` and given a category.
+"""Sections: headings matched by the rules in ``rules/sections.jsonl`` and given a category.
 
 A heading opens a section that runs to the next heading. The letter's letterhead and
 address block, the text before the first heading (``introduction``) and the footnotes
@@ -10,14 +10,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from functools import cache
-from typing import Literal
+from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from ofsted_findings.layout.normalize import Block, BlockKind, PageMap
 from ofsted_findings.models import Section
-from ofsted_findings.layout.normalize import BlockKind, Normalized, PageMap
-from ofsted_findings.ruleset.loading import load_jsonl
+from ofsted_findings.ruleset.schema import SectionRule
+from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger(__name__)
 
@@ -25,20 +23,6 @@ OTHER = "other"
 INTRODUCTION = "introduction"
 LETTERHEAD = "letterhead"
 FOOTNOTES = "footnotes"
-
-
-class SectionRule(BaseModel):
-    """One heading rule."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str
-    pattern: str = Field(description="Regular expression matched case-insensitively at the heading's start.")
-    category: str
-    level: Literal[1, 2] = 2
-    default_polarity: Literal["strength", "weakness"] | None = None
-    themes: tuple[str, ...] = ()
-    no_findings: bool = Field(default=False, description="Sentences here are never findings (contents, definitions).")
 
 
 class SectionInfo(BaseModel):
@@ -50,23 +34,20 @@ class SectionInfo(BaseModel):
     rule: SectionRule | None
 
 
-@cache
-def section_rules() -> tuple[SectionRule, ...]:
-    """The packaged heading rules."""
-    return tuple(load_jsonl("rules", "sections.jsonl", SectionRule))
+class SectionClassifier:
+    """The heading rules, compiled once: the first rule whose pattern matches a heading wins."""
 
+    def __init__(self, rules: Sequence[SectionRule]) -> None:
+        self.rules = tuple(rules)
+        self._compiled = tuple((re.compile(rule.pattern, re.IGNORECASE), rule) for rule in self.rules)
+        self.by_id = {rule.id: rule for rule in self.rules}
 
-@cache
-def _compiled(rules: tuple[SectionRule, ...]) -> tuple[tuple[re.Pattern[str], SectionRule], ...]:
-    return tuple((re.compile(rule.pattern, re.IGNORECASE), rule) for rule in rules)
-
-
-def classify_heading(title: str, rules: tuple[SectionRule, ...] | None = None) -> SectionRule | None:
-    """The first rule matching a heading, or None."""
-    for pattern, rule in _compiled(rules or section_rules()):
-        if pattern.search(title):
-            return rule
-    return None
+    def classify(self, title: str) -> SectionRule | None:
+        """The first rule matching a heading, or None."""
+        for pattern, rule in self._compiled:
+            if pattern.search(title):
+                return rule
+        return None
 
 
 def section_id(start: int, title: str) -> str:
@@ -75,27 +56,24 @@ def section_id(start: int, title: str) -> str:
     return f"sec-{start:06d}-{digest}"
 
 
-def build_sections(norm: Normalized, rules: tuple[SectionRule, ...] | None = None) -> list[SectionInfo]:
+def build_sections(text: str, blocks: Sequence[Block], page_of: PageMap, classifier: SectionClassifier) -> list[SectionInfo]:
     """Flat list of sections (sorted by start), with ``parent`` ids where headings nest."""
-    rules = rules or section_rules()
-    page_of = PageMap(norm.page_runs)
-    text = norm.text
-    # (start, title, rule or category, block index)
+    # (start, title, rule, category)
     openings: list[tuple[int, str, SectionRule | None, str]] = []
-    for block in norm.blocks:
+    for block in blocks:
         if block.kind is BlockKind.LETTERHEAD:
             openings.append((block.start, "", None, LETTERHEAD))
         elif block.kind is BlockKind.HEADING:
             title = text[block.start : block.end]
-            rule = classify_heading(title, rules)
-            openings.append((block.start, title, rule, rule.category if rule else OTHER))
+            rule = classifier.classify(title)
+            openings.append((block.start, title, rule, rule.category.value if rule else OTHER))
         elif block.kind is BlockKind.FOOTNOTE:
             if not openings or openings[-1][3] != FOOTNOTES:
                 openings.append((block.start, "", None, FOOTNOTES))
         elif not openings or openings[-1][3] == LETTERHEAD:
             openings.append((block.start, "", None, INTRODUCTION))
 
-    ends = _section_ends(norm, [opening[0] for opening in openings])
+    ends = _section_ends(blocks, len(text), [opening[0] for opening in openings])
     sections: list[SectionInfo] = []
     parent: str | None = None
     for (start, title, rule, category), end in zip(openings, ends, strict=True):
@@ -125,12 +103,12 @@ def build_sections(norm: Normalized, rules: tuple[SectionRule, ...] | None = Non
     return sections
 
 
-def _section_ends(norm: Normalized, starts: list[int]) -> list[int]:
+def _section_ends(blocks: Sequence[Block], text_length: int, starts: list[int]) -> list[int]:
     """Each section ends where the last block before the next section ends."""
-    block_ends = [block.end for block in norm.blocks]
+    block_ends = [block.end for block in blocks]
     ends: list[int] = []
     for index, start in enumerate(starts):
-        limit = starts[index + 1] if index + 1 < len(starts) else len(norm.text) + 1
+        limit = starts[index + 1] if index + 1 < len(starts) else text_length + 1
         inside = [end for end in block_ends if start < end <= limit]
         ends.append(max(inside) if inside else start)
     return ends

@@ -1,40 +1,30 @@
 """Sentence segmentation: ``spacy.blank("en")`` plus our own boundary rules.
 
-The ``ofsted_sentences`` component sets ``Token.is_sent_start`` for every token: a
-sentence starts at every block (heading, paragraph, bullet, numbered paragraph), so no
-sentence spans a heading or list item, and inside a block after sentence-final
-punctuation that is not an abbreviation, when the next word does not start in lower case.
-Blocks joined across page breaks stay one block, so a sentence continued on the next page
-stays one sentence. The block offsets come from normalisation through the
-``Doc._.of_block_starts`` extension.
+:class:`SentenceSetter` sets ``Token.is_sent_start`` for every token: a sentence starts at
+every block (heading, paragraph, bullet, numbered paragraph), so no sentence spans a
+heading or list item, and inside a block after sentence-final punctuation that is not an
+abbreviation, when the next word does not start in lower case. Blocks joined across page
+breaks stay one block, so a sentence continued on the next page stays one sentence.
 """
 
 from __future__ import annotations
 
 import logging
-from functools import cache
-from typing import Literal
-
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
+from typing import Literal
 
 import numpy
-from spacy.attrs import IDX, SENT_START
-from pydantic import BaseModel, ConfigDict, field_validator
-from spacy.language import Language
-from spacy.tokens import Doc
-
+from ofsted_findings.layout.normalize import Block, BlockKind, PageMap
 from ofsted_findings.models import Sentence
 from ofsted_findings.nlp.doctext import doc_text
-from ofsted_findings.layout.normalize import BlockKind, Normalized, PageMap
-from ofsted_findings.ruleset.loading import load_json
 from ofsted_findings.nlp.sections import SectionInfo
+from ofsted_findings.ruleset.schema import SegmentRules
+from spacy.attrs import IDX, SENT_START
+from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
-
-BLOCK_STARTS_EXTENSION = "of_block_starts"
-
-
 
 SentenceBlock = Literal["paragraph", "bullet", "numbered", "field"]
 #: Block kinds that hold sentences, as the output names them.
@@ -44,37 +34,6 @@ SENTENCE_BLOCKS: dict[BlockKind, SentenceBlock] = {
     BlockKind.NUMBERED: "numbered",
     BlockKind.FIELD: "field",
 }
-
-
-class SegmentRules(BaseModel):
-    """Tunables of sentence segmentation (``pipeline/rules/segment.json``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    sentence_final: list[str]
-    closing_punctuation: list[str]
-    abbreviations: list[str]
-    sentence_block_kinds: list[BlockKind]
-
-    @field_validator("sentence_block_kinds")
-    @classmethod
-    def _only_text_blocks(cls, kinds: list[BlockKind]) -> list[BlockKind]:
-        unknown = [kind.value for kind in kinds if kind not in SENTENCE_BLOCKS]
-        if unknown:
-            raise ValueError(f"these blocks cannot hold sentences: {unknown}")
-        return kinds
-
-
-@cache
-def segment_rules() -> SegmentRules:
-    """The packaged segmentation rules."""
-    return SegmentRules.model_validate(load_json("rules", "segment.json"))
-
-
-def register_extensions() -> None:
-    """Register the Doc extensions this package uses (idempotent)."""
-    if not Doc.has_extension(BLOCK_STARTS_EXTENSION):
-        Doc.set_extension(BLOCK_STARTS_EXTENSION, default=None)
 
 
 class SentenceSetter:
@@ -89,12 +48,13 @@ class SentenceSetter:
         # Sentence-final punctuation, any closing quotes or brackets, white space, then the next character.
         self.end_re = re.compile(rf"(?P<final>[{final}])[{closing}]*\s+(?=\S)")
 
-    def __call__(self, doc: Doc) -> Doc:
+    def __call__(self, doc: Doc, block_starts: Sequence[int]) -> Doc:
+        """Set ``is_sent_start`` on every token (a sentence starts at every block start)."""
         if not len(doc):
             return doc
         offsets = _token_offsets(doc)
         values = numpy.full((len(doc), 1), -1, dtype="int64")
-        for offset in sorted(self.boundaries(doc)):
+        for offset in sorted(self.boundaries(doc, block_starts)):
             index = bisect_left(offsets, offset)
             if index < len(doc) and offsets[index] == offset:
                 values[index, 0] = 1
@@ -102,12 +62,12 @@ class SentenceSetter:
         doc.from_array([SENT_START], values.astype("uint64"))  # type: ignore[arg-type]
         return doc
 
-    def boundaries(self, doc: Doc) -> set[int]:
+    def boundaries(self, doc: Doc, block_starts: Sequence[int]) -> set[int]:
         """Character offsets where a sentence starts: every block start, and the first character
         after sentence-final punctuation (with any closing quotes or brackets) and white space,
         unless it is lower case or the full stop ends an abbreviation."""
         text = doc_text(doc)
-        starts = {0, *(doc._.get(BLOCK_STARTS_EXTENSION) or ())}
+        starts = {0, *block_starts}
         for match in self.end_re.finditer(text):
             following = text[match.end()]
             if following.islower() or following in self.final:
@@ -131,29 +91,22 @@ def _token_offsets(doc: Doc) -> list[int]:
     return [int(offset) for offset in doc.to_array(IDX)]
 
 
-@Language.factory("ofsted_sentences", assigns=["token.is_sent_start"], default_config={})
-def make_sentence_setter(nlp: Language, name: str) -> SentenceSetter:
-    """spaCy factory for :class:`SentenceSetter` with the packaged rules."""
-    register_extensions()
-    return SentenceSetter(segment_rules())
-
-
 def sentence_id(start: int, end: int) -> str:
     """Content-derived id from position."""
     return f"s-{start:06d}-{end:06d}"
 
 
-def extract_sentences(doc: Doc, norm: Normalized, sections: list[SectionInfo]) -> list[Sentence]:
+def extract_sentences(
+    doc: Doc, blocks: Sequence[Block], sections: list[SectionInfo], page_of: PageMap, rules: SegmentRules
+) -> list[Sentence]:
     """Sentences of running text (not headings, letterhead or footnotes), with section ids."""
-    kinds = frozenset(segment_rules().sentence_block_kinds)
-    page_of = PageMap(norm.page_runs)
+    kinds = frozenset(BlockKind(kind) for kind in rules.sentence_block_kinds)
     text = doc_text(doc)
     offsets = _token_offsets(doc)
     flags = doc.to_array(SENT_START).tolist() if len(doc) else []
     token_starts = [i for i, flag in enumerate(flags) if flag == 1]
     bounds = [offsets[i] for i in token_starts] + [len(text)]
     block_index = 0
-    blocks = norm.blocks
     section_starts = [info.section.start for info in sections]
     result: list[Sentence] = []
     section_cursor = -1

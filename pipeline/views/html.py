@@ -17,10 +17,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
 import duckdb
-from pydantic import BaseModel, ConfigDict
-
-from ofsted_findings.models import Document, Finding, Metric
 from ofsted_findings.dataset import queries as compare
+from ofsted_findings.models import Document, Finding, Metric
+from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger(__name__)
 

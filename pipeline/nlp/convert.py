@@ -1,0 +1,72 @@
+"""A processed Doc as the output :class:`~ofsted_findings.models.Document` (the JSON contract)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ofsted_findings.models import (
+    Document,
+    Finding,
+    Letter,
+    Metric,
+    PipelineInfo,
+    Section,
+    Sentence,
+    Source,
+    Warning,
+)
+from ofsted_findings.nlp import extensions as ext
+from ofsted_findings.nlp.doctext import doc_text
+from spacy.tokens import Doc
+
+logger = logging.getLogger(__name__)
+
+
+def _records(doc: Doc, group: str) -> list[dict[str, Any]]:
+    records = doc._.get(ext.RECORDS[group])
+    if records is None:
+        raise ValueError(f"the Doc has no {group!r} records: run the whole ofsted pipeline on it")
+    return list(records)
+
+
+def doc_to_document(doc: Doc, pipeline: PipelineInfo, *, validate: bool = True) -> Document:
+    """The Document a processed Doc holds.
+
+    With ``validate`` (the default) every record is checked against the models, which is
+    what a Doc read back from disk needs. The extraction path passes ``validate=False``:
+    its records were made from validated models a moment before.
+    """
+    text = doc_text(doc)
+    source = doc._.get(ext.SOURCE) or {"name": "text", "sha256": "", "media_type": "text/plain", "pages": _pages(doc)}
+    fields: dict[str, Any] = {
+        "source": source,
+        "text": text,
+        "letter": doc._.get(ext.LETTER),
+        "sections": _records(doc, ext.SECTIONS),
+        "sentences": _records(doc, ext.SENTENCES),
+        "findings": _records(doc, ext.FINDINGS),
+        "metrics": _records(doc, ext.METRICS),
+        "warnings": doc._.get(ext.WARNINGS) or [],
+        "pipeline": pipeline.model_dump(mode="json"),
+    }
+    if fields["letter"] is None:
+        raise ValueError("the Doc has no metadata: run the ofsted_metadata component first")
+    if validate:
+        return Document.model_validate(fields)
+    return Document.model_construct(
+        source=Source.model_construct(**fields["source"]),
+        text=text,
+        letter=Letter.model_validate(fields["letter"]),
+        sections=[Section.model_construct(**record) for record in fields["sections"]],
+        sentences=[Sentence.model_construct(**record) for record in fields["sentences"]],
+        findings=[Finding.model_validate(record) for record in fields["findings"]],
+        metrics=[Metric.model_validate(record) for record in fields["metrics"]],
+        warnings=[Warning.model_construct(**record) for record in fields["warnings"]],
+        pipeline=pipeline,
+    )
+
+
+def _pages(doc: Doc) -> int:
+    pages = doc._.get(ext.PAGES) or [[0, 1]]
+    return max(page for _, page in pages)
