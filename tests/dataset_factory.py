@@ -23,7 +23,9 @@ VARIANTS: tuple[tuple[str, str, str, str | None], ...] = (
 )
 
 
-def variant(base: Document, authority: str, kind: str, day: str, grade: str | None) -> Document:
+def variant(
+    base: Document, authority: str, kind: str, day: str, grade: str | None
+) -> Document:
     """The base document as if it were about ``authority``: new sha256, kind, dates and grade."""
     sha = hashlib.sha256(f"{authority}|{kind}|{day}".encode()).hexdigest()
     judgements = []
@@ -42,14 +44,18 @@ def variant(base: Document, authority: str, kind: str, day: str, grade: str | No
     letter = base.letter.model_copy(
         update={
             "kind": kind,
-            "authority": Authority(name_as_printed=authority, name=authority, dfe_code=None, ons_code=None),
+            "authority": Authority(
+                name_as_printed=authority, name=authority, dfe_code=None, ons_code=None
+            ),
             "visit_start": day,
             "visit_end": day,
             "letter_date": None,
             "judgements": judgements,
         }
     )
-    source = base.source.model_copy(update={"sha256": sha, "name": f"{authority.lower()}_{day}.pdf"})
+    source = base.source.model_copy(
+        update={"sha256": sha, "name": f"{authority.lower()}_{day}.pdf"}
+    )
     return base.model_copy(update={"letter": letter, "source": source})
 
 
@@ -59,7 +65,9 @@ def build_dataset(base: Document, db_path: Path) -> list[Document]:
     con = store.connect(db_path)
     try:
         for document in documents:
-            store.store_document(con, document, f"invented/{document.source.name}", "test-fingerprint")
+            store.store_document(
+                con, document, f"invented/{document.source.name}", "test-fingerprint"
+            )
     finally:
         con.close()
     return documents

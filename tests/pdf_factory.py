@@ -39,7 +39,9 @@ class Page:
         return self
 
 
-def build_pdf(pages: list[Page], *, footer: str | None = None, page_numbers: bool = False) -> bytes:
+def build_pdf(
+    pages: list[Page], *, footer: str | None = None, page_numbers: bool = False
+) -> bytes:
     """A4 PDF of the given pages, with an optional running footer and "Page N of M"."""
     pdf = FPDF(unit="pt", format="A4")
     pdf.core_fonts_encoding = "windows-1252"
@@ -69,14 +71,26 @@ def letter_pdf() -> bytes:
     """A two-page invented letter exercising every normalisation rule."""
     first = Page()
     y = 80.0
-    for text in ("Ofsted", "Piccadilly Gate", "Store Street", "Manchester M1 2WD", "12 March 2024", "Ms Jane Doe"):
+    for text in (
+        "Ofsted",
+        "Piccadilly Gate",
+        "Store Street",
+        "Manchester M1 2WD",
+        "12 March 2024",
+        "Ms Jane Doe",
+    ):
         first.line(text, y)
         y += LEADING
     first.line("Dear Ms Doe", y + LEADING)
     y += 3 * LEADING
     first.line("Focused visit to Testshire children's services", y, size=14, bold=True)
     y += 2 * LEADING
-    first.line("On 31 March 2018", y, marker="7", after_marker=" the council looked after 412 children.")
+    first.line(
+        "On 31 March 2018",
+        y,
+        marker="7",
+        after_marker=" the council looked after 412 children.",
+    )
     y += LEADING
     first.line("Overall, 22.2%", y, marker="3", after_marker=" of visits were late.")
     y += 2 * LEADING
@@ -98,7 +112,9 @@ def letter_pdf() -> bytes:
     second.line("help and protection", 155, size=11)
     second.line("Requires improvement", 155, size=11, x=400)
     second.line("Yours sincerely", 200)
-    return build_pdf([first, second], footer="Testshire focused visit letter", page_numbers=True)
+    return build_pdf(
+        [first, second], footer="Testshire focused visit letter", page_numbers=True
+    )
 
 
 def image_only_pdf() -> bytes:
@@ -110,9 +126,13 @@ def image_only_pdf() -> bytes:
     return bytes(pdf.output())
 
 
-def simple_pdf(text: str = "Inspection of Testshire children's services.", pages: int = 1) -> bytes:
+def simple_pdf(
+    text: str = "Inspection of Testshire children's services.", pages: int = 1
+) -> bytes:
     """A plain PDF with one line per page."""
-    return build_pdf([Page().line(f"{text} Page text {n}.", 100) for n in range(1, pages + 1)])
+    return build_pdf(
+        [Page().line(f"{text} Page text {n}.", 100) for n in range(1, pages + 1)]
+    )
 
 
 def encrypted_pdf(password: str) -> bytes:

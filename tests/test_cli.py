@@ -26,7 +26,10 @@ def test_every_command_has_help(command: str) -> None:
 
 
 def test_single_input_prints_pretty_json(samples_dir: Path) -> None:
-    result = runner.invoke(app, ["extract", str(samples_dir / "focused-visit_invented.txt"), "--workers", "1"])
+    result = runner.invoke(
+        app,
+        ["extract", str(samples_dir / "focused-visit_invented.txt"), "--workers", "1"],
+    )
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["source"]["name"] == "focused-visit_invented.txt"
@@ -46,13 +49,26 @@ def test_several_inputs_print_json_lines(samples_dir: Path) -> None:
 
 
 def test_format_option_overrides(samples_dir: Path) -> None:
-    result = runner.invoke(app, ["extract", str(samples_dir / "focused-visit_invented.txt"), "--format", "jsonl"])
+    result = runner.invoke(
+        app,
+        [
+            "extract",
+            str(samples_dir / "focused-visit_invented.txt"),
+            "--format",
+            "jsonl",
+        ],
+    )
     assert result.exit_code == 0
     assert len(result.stdout.strip().splitlines()) == 1
 
 
-def test_out_directory_writes_one_file_per_input(samples_dir: Path, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["extract", str(samples_dir), "--out", str(tmp_path / "out"), "--workers", "2"])
+def test_out_directory_writes_one_file_per_input(
+    samples_dir: Path, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        app,
+        ["extract", str(samples_dir), "--out", str(tmp_path / "out"), "--workers", "2"],
+    )
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     # the .pdf and .txt of a letter share a stem, so both keep their extension
@@ -72,21 +88,34 @@ def test_stdin(samples_dir: Path) -> None:
     assert json.loads(result.stdout)["source"]["name"] == "stdin"
 
 
-def test_same_bytes_give_identical_json_from_any_path(samples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_same_bytes_give_identical_json_from_any_path(
+    samples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     copy = tmp_path / "elsewhere" / "focused-visit_invented.pdf"
     copy.parent.mkdir()
     shutil.copy(samples_dir / "focused-visit_invented.pdf", copy)
-    first = runner.invoke(app, ["extract", str(samples_dir / "focused-visit_invented.pdf")])
+    first = runner.invoke(
+        app, ["extract", str(samples_dir / "focused-visit_invented.pdf")]
+    )
     monkeypatch.chdir(copy.parent)
     second = runner.invoke(app, ["extract", "focused-visit_invented.pdf"])
     assert first.exit_code == second.exit_code == 0
     assert first.stdout == second.stdout
 
 
-def test_missing_file_fails_with_one_line_and_others_still_run(samples_dir: Path, tmp_path: Path) -> None:
+def test_missing_file_fails_with_one_line_and_others_still_run(
+    samples_dir: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     result = runner.invoke(
-        app, ["extract", str(tmp_path / "missing.pdf"), str(samples_dir / "focused-visit_invented.txt"), "--out", str(out)]
+        app,
+        [
+            "extract",
+            str(tmp_path / "missing.pdf"),
+            str(samples_dir / "focused-visit_invented.txt"),
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if "error" in line]

@@ -26,11 +26,29 @@ def test_parse_date(text: str, expected: dt.date | None) -> None:
 @pytest.mark.parametrize(
     ("text", "parts"),
     [
-        pytest.param("11 December 2018.", [(D(2018, 12, 11), D(2018, 12, 11))], id="one-day"),
-        pytest.param("18 to 29 November 2024", [(D(2024, 11, 18), D(2024, 11, 29))], id="to-range"),
-        pytest.param("29 April – 22 May 2014", [(D(2014, 4, 29), D(2014, 5, 22))], id="dash-across-months"),
-        pytest.param("3 June 2019 to 19 June 2019", [(D(2019, 6, 3), D(2019, 6, 19))], id="full-dates"),
-        pytest.param("6 and 7 February 2024", [(D(2024, 2, 6), D(2024, 2, 7))], id="two-days-merge"),
+        pytest.param(
+            "11 December 2018.", [(D(2018, 12, 11), D(2018, 12, 11))], id="one-day"
+        ),
+        pytest.param(
+            "18 to 29 November 2024",
+            [(D(2024, 11, 18), D(2024, 11, 29))],
+            id="to-range",
+        ),
+        pytest.param(
+            "29 April – 22 May 2014",
+            [(D(2014, 4, 29), D(2014, 5, 22))],
+            id="dash-across-months",
+        ),
+        pytest.param(
+            "3 June 2019 to 19 June 2019",
+            [(D(2019, 6, 3), D(2019, 6, 19))],
+            id="full-dates",
+        ),
+        pytest.param(
+            "6 and 7 February 2024",
+            [(D(2024, 2, 6), D(2024, 2, 7))],
+            id="two-days-merge",
+        ),
         pytest.param(
             "8 to 10 May and 15 to 17 May 2024",
             [(D(2024, 5, 8), D(2024, 5, 10)), (D(2024, 5, 15), D(2024, 5, 17))],
@@ -46,7 +64,11 @@ def test_parse_date(text: str, expected: dt.date | None) -> None:
             [(D(2013, 11, 19), D(2013, 12, 11)), (D(2014, 1, 28), D(2014, 1, 30))],
             id="split-dash",
         ),
-        pytest.param("1 May 2019 and 2020 figures", [(D(2019, 5, 1), D(2019, 5, 1))], id="and-not-a-date"),
+        pytest.param(
+            "1 May 2019 and 2020 figures",
+            [(D(2019, 5, 1), D(2019, 5, 1))],
+            id="and-not-a-date",
+        ),
     ],
 )
 def test_parse_span(text: str, parts: list[tuple[dt.date, dt.date]]) -> None:

@@ -44,7 +44,9 @@ def test_clean_letter_has_no_defects(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("Children seen by 31 March 20187 were safe.", 1, id="year-plus-marker"),
+        pytest.param(
+            "Children seen by 31 March 20187 were safe.", 1, id="year-plus-marker"
+        ),
         pytest.param("Of these, 22.2%3 waited.", 1, id="percent-plus-marker"),
         pytest.param("There were 56,2002 contacts.", 1, id="thousands-plus-marker"),
         pytest.param("By 31 March 2018, 45% were seen.", 0, id="clean"),
@@ -52,7 +54,9 @@ def test_clean_letter_has_no_defects(tmp_path: Path) -> None:
 )
 def test_text_shapes_of_glued_markers(text: str, expected: int) -> None:
     norm = normalize(ingest_bytes(text.encode(), "a.txt"), LAYOUT)
-    found = [d for d in text_defects("a.txt", norm) if d.kind is DefectClass.GLUED_MARKER]
+    found = [
+        d for d in text_defects("a.txt", norm) if d.kind is DefectClass.GLUED_MARKER
+    ]
     assert len(found) == expected
 
 
@@ -63,69 +67,142 @@ def _norm(pieces: list[tuple[BlockKind, str, int]]) -> Normalized:
     for kind, body, page in pieces:
         if not runs or runs[-1].page != page:
             runs.append(PageRun(start=len(text), page=page))
-        blocks.append(Block(kind=kind, start=len(text), body_start=len(text), end=len(text) + len(body), page=page, lines=1))
+        blocks.append(
+            Block(
+                kind=kind,
+                start=len(text),
+                body_start=len(text),
+                end=len(text) + len(body),
+                page=page,
+                lines=1,
+            )
+        )
         text += body + "\n"
-    return Normalized(text=text.removesuffix("\n"), blocks=blocks, page_runs=runs, running_lines_removed=0, markers_removed=0)
+    return Normalized(
+        text=text.removesuffix("\n"),
+        blocks=blocks,
+        page_runs=runs,
+        running_lines_removed=0,
+        markers_removed=0,
+    )
 
 
 @pytest.mark.parametrize(
     ("pieces", "expected"),
     [
         pytest.param(
-            [(BlockKind.PARAGRAPH, "Plans are improving for", 1), (BlockKind.PARAGRAPH, "children in care.", 2)],
+            [
+                (BlockKind.PARAGRAPH, "Plans are improving for", 1),
+                (BlockKind.PARAGRAPH, "children in care.", 2),
+            ],
             [DefectClass.PAGE_BREAK_SPLIT],
             id="split-at-page-break",
         ),
         pytest.param(
-            [(BlockKind.PARAGRAPH, "Plans are improving for", 1), (BlockKind.PARAGRAPH, "children in care.", 1)],
+            [
+                (BlockKind.PARAGRAPH, "Plans are improving for", 1),
+                (BlockKind.PARAGRAPH, "children in care.", 1),
+            ],
             [DefectClass.PARAGRAPH_SPLIT],
             id="split-within-page",
         ),
         pytest.param(
-            [(BlockKind.HEADING, "Experiences of care leavers", 1), (BlockKind.PARAGRAPH, "requires improvement", 1)],
+            [
+                (BlockKind.HEADING, "Experiences of care leavers", 1),
+                (BlockKind.PARAGRAPH, "requires improvement", 1),
+            ],
             [],
             id="heading-then-grade",
         ),
         pytest.param(
-            [(BlockKind.PARAGRAPH, "Plans are improving.", 1), (BlockKind.PARAGRAPH, "children in care.", 2)], [], id="ended"
+            [
+                (BlockKind.PARAGRAPH, "Plans are improving.", 1),
+                (BlockKind.PARAGRAPH, "children in care.", 2),
+            ],
+            [],
+            id="ended",
         ),
         pytest.param(
-            [(BlockKind.PARAGRAPH, "Plans are improving for", 1), (BlockKind.PARAGRAPH, "Children in care.", 2)], [], id="capital"
+            [
+                (BlockKind.PARAGRAPH, "Plans are improving for", 1),
+                (BlockKind.PARAGRAPH, "Children in care.", 2),
+            ],
+            [],
+            id="capital",
         ),
     ],
 )
-def test_sentence_splits(pieces: list[tuple[BlockKind, str, int]], expected: list[DefectClass]) -> None:
+def test_sentence_splits(
+    pieces: list[tuple[BlockKind, str, int]], expected: list[DefectClass]
+) -> None:
     doc = ingest_bytes(b"x", "a.txt")
     assert [d.kind for d in split_defects(doc, _norm(pieces))] == expected
 
 
 def test_leftover_page_number_is_a_running_line() -> None:
     doc = ingest_bytes(b"x", "a.txt")
-    norm = _norm([(BlockKind.PARAGRAPH, "Text on page two.", 2), (BlockKind.PARAGRAPH, "Page 2 of 9", 2)])
-    assert [d.kind for d in running_line_defects(doc, norm)] == [DefectClass.RUNNING_LINE]
+    norm = _norm(
+        [
+            (BlockKind.PARAGRAPH, "Text on page two.", 2),
+            (BlockKind.PARAGRAPH, "Page 2 of 9", 2),
+        ]
+    )
+    assert [d.kind for d in running_line_defects(doc, norm)] == [
+        DefectClass.RUNNING_LINE
+    ]
 
 
 @pytest.mark.parametrize(
     ("join", "vocabulary", "expected"),
     [
-        pytest.param(HyphenJoin(left="assess", right="ment", kept_hyphen=True, page=1), {"assessment"}, 1, id="kept-wrongly"),
-        pytest.param(HyphenJoin(left="multi", right="agency", kept_hyphen=False, page=1), {"multi-agency"}, 1, id="joined-wrongly"),
-        pytest.param(HyphenJoin(left="multi", right="agency", kept_hyphen=True, page=1), {"multi-agency"}, 0, id="kept-rightly"),
+        pytest.param(
+            HyphenJoin(left="assess", right="ment", kept_hyphen=True, page=1),
+            {"assessment"},
+            1,
+            id="kept-wrongly",
+        ),
+        pytest.param(
+            HyphenJoin(left="multi", right="agency", kept_hyphen=False, page=1),
+            {"multi-agency"},
+            1,
+            id="joined-wrongly",
+        ),
+        pytest.param(
+            HyphenJoin(left="multi", right="agency", kept_hyphen=True, page=1),
+            {"multi-agency"},
+            0,
+            id="kept-rightly",
+        ),
     ],
 )
-def test_hyphenation_judged_by_vocabulary(join: HyphenJoin, vocabulary: set[str], expected: int) -> None:
+def test_hyphenation_judged_by_vocabulary(
+    join: HyphenJoin, vocabulary: set[str], expected: int
+) -> None:
     check = FileCheck(file="a.pdf", pages=1, joins=[join])
     assert len(hyphen_defects(check, vocabulary)) == expected
 
 
-def test_glued_marker_found_by_font_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_glued_marker_found_by_font_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import ofsted_findings.ingest.reader as ingest
 
     # Disable marker removal in ingestion: the checker must then see the small digit.
     monkeypatch.setattr(ingest, "SUPERSCRIPT_SIZE_RATIO", 0.0)
     monkeypatch.setattr(ingest, "SUPERSCRIPT_RISE_RATIO", 100.0)
     path = tmp_path / "glued.pdf"
-    path.write_bytes(build_pdf([Page().line("Visits were late in the area", 100, marker="3", after_marker=" last year.")]))
+    path.write_bytes(
+        build_pdf(
+            [
+                Page().line(
+                    "Visits were late in the area",
+                    100,
+                    marker="3",
+                    after_marker=" last year.",
+                )
+            ]
+        )
+    )
     report = summarise([check_file(path, LAYOUT)])
     assert report.counts[DefectClass.GLUED_MARKER] == 1
 
@@ -140,6 +217,10 @@ def test_cli_fidelity_counts(tmp_path: Path) -> None:
 
 @pytest.mark.corpus
 def test_corpus_sample_is_clean(corpus_dir: Path) -> None:
-    names = ["letters/bracknell-forest_jtai_2019-03-08.pdf", "reports/oldham_2015-08-03.pdf", "reports/peterborough_2015-09-18.pdf"]
+    names = [
+        "letters/bracknell-forest_jtai_2019-03-08.pdf",
+        "reports/oldham_2015-08-03.pdf",
+        "reports/peterborough_2015-09-18.pdf",
+    ]
     report = check_paths([str(corpus_dir / name) for name in names], LAYOUT)
     assert report.counts == dict.fromkeys(DefectClass, 0), report.defects

@@ -26,41 +26,137 @@ def _label(sentence: str) -> tuple[str, Document]:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        pytest.param("Assessments are thorough and timely.", "strength", id="plain-strength"),
+        pytest.param(
+            "Assessments are thorough and timely.", "strength", id="plain-strength"
+        ),
         pytest.param("Management oversight is weak.", "weakness", id="plain-weakness"),
-        pytest.param("Planning has improved since the last inspection.", "strength", id="has-improved"),
-        pytest.param("The quality of assessments has deteriorated.", "weakness", id="has-deteriorated"),
-        pytest.param("Supervision is less effective than at the last inspection.", "weakness", id="less-effective-than"),
+        pytest.param(
+            "Planning has improved since the last inspection.",
+            "strength",
+            id="has-improved",
+        ),
+        pytest.param(
+            "The quality of assessments has deteriorated.",
+            "weakness",
+            id="has-deteriorated",
+        ),
+        pytest.param(
+            "Supervision is less effective than at the last inspection.",
+            "weakness",
+            id="less-effective-than",
+        ),
         pytest.param("Plans are not effective.", "weakness", id="negation-not"),
-        pytest.param("Plans are no longer timely.", "weakness", id="negation-no-longer"),
+        pytest.param(
+            "Plans are no longer timely.", "weakness", id="negation-no-longer"
+        ),
         pytest.param("Reviews are never timely.", "weakness", id="negation-never"),
-        pytest.param("Visits are not always timely.", "weakness", id="partial-not-always"),
-        pytest.param("Children's views are not consistently recorded.", "weakness", id="partial-not-consistently"),
-        pytest.param("Not all children have an up-to-date plan.", "weakness", id="partial-not-all"),
-        pytest.param("Too few children are seen alone.", "weakness", id="partial-too-few"),
-        pytest.param("A small number of children do not have a plan.", "weakness", id="partial-small-number"),
-        pytest.param("Learning from audits is yet to lead to better plans.", "weakness", id="hedge-yet-to"),
-        pytest.param("The new model has not yet had an impact.", "weakness", id="hedge-not-yet"),
-        pytest.param("Managers are beginning to use supervision effectively.", "strength", id="hedge-beginning-to"),
-        pytest.param("Managers are starting to use audits well.", "strength", id="hedge-starting-to"),
-        pytest.param("There are early signs that planning is improving.", "strength", id="hedge-early-signs"),
-        pytest.param("Leaders have only recently introduced effective audits.", "strength", id="hedge-only-recently"),
-        pytest.param("No children were found to be unsafe.", "strength", id="double-negative-no-unsafe"),
-        pytest.param("Inspectors did not see any children whose plans were out of date.", "strength", id="double-negative-did-not-see"),
-        pytest.param("Leaders were not only ambitious but also realistic.", "strength", id="pseudo-not-only"),
-        pytest.param("The local authority operates five children's homes.", "neutral", id="neutral-fact"),
-        pytest.param("Inspectors looked at a range of evidence.", "neutral", id="neutral-method"),
-        pytest.param("The local authority was judged inadequate in 2019.", "neutral", id="context-past-judgement"),
+        pytest.param(
+            "Visits are not always timely.", "weakness", id="partial-not-always"
+        ),
+        pytest.param(
+            "Children's views are not consistently recorded.",
+            "weakness",
+            id="partial-not-consistently",
+        ),
+        pytest.param(
+            "Not all children have an up-to-date plan.",
+            "weakness",
+            id="partial-not-all",
+        ),
+        pytest.param(
+            "Too few children are seen alone.", "weakness", id="partial-too-few"
+        ),
+        pytest.param(
+            "A small number of children do not have a plan.",
+            "weakness",
+            id="partial-small-number",
+        ),
+        pytest.param(
+            "Learning from audits is yet to lead to better plans.",
+            "weakness",
+            id="hedge-yet-to",
+        ),
+        pytest.param(
+            "The new model has not yet had an impact.", "weakness", id="hedge-not-yet"
+        ),
+        pytest.param(
+            "Managers are beginning to use supervision effectively.",
+            "strength",
+            id="hedge-beginning-to",
+        ),
+        pytest.param(
+            "Managers are starting to use audits well.",
+            "strength",
+            id="hedge-starting-to",
+        ),
+        pytest.param(
+            "There are early signs that planning is improving.",
+            "strength",
+            id="hedge-early-signs",
+        ),
+        pytest.param(
+            "Leaders have only recently introduced effective audits.",
+            "strength",
+            id="hedge-only-recently",
+        ),
+        pytest.param(
+            "No children were found to be unsafe.",
+            "strength",
+            id="double-negative-no-unsafe",
+        ),
+        pytest.param(
+            "Inspectors did not see any children whose plans were out of date.",
+            "strength",
+            id="double-negative-did-not-see",
+        ),
+        pytest.param(
+            "Leaders were not only ambitious but also realistic.",
+            "strength",
+            id="pseudo-not-only",
+        ),
+        pytest.param(
+            "The local authority operates five children's homes.",
+            "neutral",
+            id="neutral-fact",
+        ),
+        pytest.param(
+            "Inspectors looked at a range of evidence.", "neutral", id="neutral-method"
+        ),
+        pytest.param(
+            "The local authority was judged inadequate in 2019.",
+            "neutral",
+            id="context-past-judgement",
+        ),
         pytest.param(
             "Although actions are not always time-bound, decisions are appropriately reached.",
             "mixed",
             id="mixed-although",
         ),
-        pytest.param("Plans are detailed, but they are not always reviewed.", "mixed", id="mixed-but"),
-        pytest.param("Most visits are timely, but not all are recorded.", "mixed", id="mixed-most-but-not-all"),
-        pytest.param("While staff are skilled, caseloads are too high.", "mixed", id="mixed-while"),
-        pytest.param("Despite high caseloads, social workers are effective.", "mixed", id="mixed-despite"),
-        pytest.param("Plans are clear; however, reviews are delayed.", "mixed", id="mixed-however"),
+        pytest.param(
+            "Plans are detailed, but they are not always reviewed.",
+            "mixed",
+            id="mixed-but",
+        ),
+        pytest.param(
+            "Most visits are timely, but not all are recorded.",
+            "mixed",
+            id="mixed-most-but-not-all",
+        ),
+        pytest.param(
+            "While staff are skilled, caseloads are too high.",
+            "mixed",
+            id="mixed-while",
+        ),
+        pytest.param(
+            "Despite high caseloads, social workers are effective.",
+            "mixed",
+            id="mixed-despite",
+        ),
+        pytest.param(
+            "Plans are clear; however, reviews are delayed.",
+            "mixed",
+            id="mixed-however",
+        ),
         pytest.param(
             "While there is a culture of reflection, audits have not had enough impact.",
             "mixed",
@@ -70,11 +166,15 @@ def _label(sentence: str) -> tuple[str, Document]:
 )
 def test_sentence_polarity(sentence: str, expected: str) -> None:
     label, document = _label(sentence)
-    assert label == expected, [(f.polarity, f.text, [c.rule for c in f.cues]) for f in document.findings]
+    assert label == expected, [
+        (f.polarity, f.text, [c.rule for c in f.cues]) for f in document.findings
+    ]
 
 
 def test_mixed_sentence_is_split_into_clauses() -> None:
-    _, document = _label("Although actions are not always time-bound, decisions are appropriately reached.")
+    _, document = _label(
+        "Although actions are not always time-bound, decisions are appropriately reached."
+    )
     parts = {f.polarity: f.text for f in document.findings}
     assert parts == {
         "weakness": "Although actions are not always time-bound",
@@ -85,7 +185,9 @@ def test_mixed_sentence_is_split_into_clauses() -> None:
 
 
 def test_concession_clause_is_marked_by_its_contrast_rule() -> None:
-    _, document = _label("While there is a culture of reflection, audits have not had enough impact.")
+    _, document = _label(
+        "While there is a culture of reflection, audits have not had enough impact."
+    )
     strength = next(f for f in document.findings if f.polarity == "strength")
     assert [c.rule for c in strength.cues if c.kind == "contrast"] == ["con.while"]
 
@@ -94,7 +196,9 @@ def test_modifiers_are_recorded_on_the_finding() -> None:
     _, document = _label("Visits are not always timely.")
     (finding,) = document.findings
     assert "part.not_always" in finding.modifiers
-    assert any(cue.kind == "modifier" and cue.rule == "part.not_always" for cue in finding.cues)
+    assert any(
+        cue.kind == "modifier" and cue.rule == "part.not_always" for cue in finding.cues
+    )
 
 
 def test_negation_is_flagged() -> None:
@@ -106,12 +210,34 @@ def test_negation_is_flagged() -> None:
 @pytest.mark.parametrize(
     ("sentence", "rule"),
     [
-        pytest.param("Managers are beginning to use supervision effectively.", "hedge.beginning_to", id="beginning-to"),
-        pytest.param("Managers are starting to use audits well.", "hedge.starting_to", id="starting-to"),
-        pytest.param("There are early signs that planning is improving.", "hedge.early_signs", id="early-signs"),
-        pytest.param("Leaders have only recently introduced effective audits.", "hedge.only_recently", id="only-recently"),
-        pytest.param("Learning from audits is yet to lead to better plans.", "part.yet_to", id="yet-to"),
-        pytest.param("The new model has not yet had an impact.", "part.not_yet", id="not-yet"),
+        pytest.param(
+            "Managers are beginning to use supervision effectively.",
+            "hedge.beginning_to",
+            id="beginning-to",
+        ),
+        pytest.param(
+            "Managers are starting to use audits well.",
+            "hedge.starting_to",
+            id="starting-to",
+        ),
+        pytest.param(
+            "There are early signs that planning is improving.",
+            "hedge.early_signs",
+            id="early-signs",
+        ),
+        pytest.param(
+            "Leaders have only recently introduced effective audits.",
+            "hedge.only_recently",
+            id="only-recently",
+        ),
+        pytest.param(
+            "Learning from audits is yet to lead to better plans.",
+            "part.yet_to",
+            id="yet-to",
+        ),
+        pytest.param(
+            "The new model has not yet had an impact.", "part.not_yet", id="not-yet"
+        ),
     ],
 )
 def test_hedge_is_flagged(sentence: str, rule: str) -> None:
@@ -126,7 +252,10 @@ def test_what_needs_to_improve_items_are_weaknesses() -> None:
         "• The quality of children's plans.\n• Capturing children's views in assessments.\n\nFindings\n\nPlans are good."
     )
     weaknesses = [f for f in document.findings if f.polarity == "weakness"]
-    assert [f.text for f in weaknesses] == ["The quality of children's plans.", "Capturing children's views in assessments."]
+    assert [f.text for f in weaknesses] == [
+        "The quality of children's plans.",
+        "Capturing children's views in assessments.",
+    ]
     assert all(any(c.kind == "section_default" for c in f.cues) for f in weaknesses)
 
 
@@ -140,7 +269,11 @@ def test_every_finding_names_the_rules_that_fired() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("Findings\n\nCare leavers are well supported by personal advisers.", ["care_leavers"], id="own-words"),
+        pytest.param(
+            "Findings\n\nCare leavers are well supported by personal advisers.",
+            ["care_leavers"],
+            id="own-words",
+        ),
         pytest.param(
             "The experiences and progress of care leavers\n\nThey are well supported.",
             ["care_leavers"],
@@ -160,7 +293,12 @@ def test_rules_round_trip_through_nlp_to_disk(tmp_path: Path) -> None:
     from ofsted_findings.api import Pipeline
 
     rules = RuleSet.default()
-    extra = CueRule(id="wk.test_only_phrase", polarity="weakness", pattern="zigzag planning", weight=1.0)
+    extra = CueRule(
+        id="wk.test_only_phrase",
+        polarity="weakness",
+        pattern="zigzag planning",
+        weight=1.0,
+    )
     pipeline = Pipeline(rules.replace(cues=[*rules.cues, extra]))
     pipeline.nlp.to_disk(tmp_path / "pipeline")
     assert (tmp_path / "pipeline" / "ofsted_rules" / "cues.jsonl").is_file()

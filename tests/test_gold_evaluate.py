@@ -31,16 +31,35 @@ def test_anchor_folds_quotes_case_and_spaces() -> None:
 
 
 def test_anchor_figure_uses_context() -> None:
-    anchor = Anchor("There were 12 cases. Later, 12 children were seen.", RuleSet.default().layout)
+    anchor = Anchor(
+        "There were 12 cases. Later, 12 children were seen.", RuleSet.default().layout
+    )
     figure = GoldFigure(
-        file="x.pdf", sha256="0", split="test", page=1, figure="12", context="Later, 12 children", kind="count", value=12, unit="count"
+        file="x.pdf",
+        sha256="0",
+        split="test",
+        page=1,
+        figure="12",
+        context="Later, 12 children",
+        kind="count",
+        value=12,
+        unit="count",
     )
     assert anchor_figure(anchor, figure) == (28, 30)
 
 
 def _finding(start: int, end: int, polarity: str) -> Finding:
     return Finding(
-        id="f", polarity=polarity, text="x" * (end - start), page=1, start=start, end=end, sentence="s", section=None, themes=[], cues=[]
+        id="f",
+        polarity=polarity,
+        text="x" * (end - start),
+        page=1,
+        start=start,
+        end=end,
+        sentence="s",
+        section=None,
+        themes=[],
+        cues=[],
     )
 
 
@@ -49,8 +68,12 @@ def _finding(start: int, end: int, polarity: str) -> Finding:
     [
         pytest.param([], "neutral", id="nothing"),
         pytest.param([("strength", 0, 100)], "strength", id="whole"),
-        pytest.param([("strength", 0, 40), ("weakness", 42, 100)], "mixed", id="clauses"),
-        pytest.param([("weakness", 95, 200)], "neutral", id="neighbour-overlaps-a-little"),
+        pytest.param(
+            [("strength", 0, 40), ("weakness", 42, 100)], "mixed", id="clauses"
+        ),
+        pytest.param(
+            [("weakness", 95, 200)], "neutral", id="neighbour-overlaps-a-little"
+        ),
     ],
 )
 def test_predicted_label(findings: list[tuple[str, int, int]], expected: str) -> None:
@@ -65,13 +88,21 @@ def test_scores_arithmetic() -> None:
 
 
 def test_token_f1() -> None:
-    assert token_f1("care leavers in suitable accommodation", "care leavers in suitable accommodation") == 1.0
+    assert (
+        token_f1(
+            "care leavers in suitable accommodation",
+            "care leavers in suitable accommodation",
+        )
+        == 1.0
+    )
     assert token_f1("care leavers", "children") == 0.0
     assert token_f1(None, None) == 1.0
 
 
 def test_selection_pages() -> None:
-    assert selection_pages("pages 9-10 (statistics) and pages 11-14 (judgements)") == set(range(9, 15))
+    assert selection_pages(
+        "pages 9-10 (statistics) and pages 11-14 (judgements)"
+    ) == set(range(9, 15))
     assert selection_pages("whole document body") == set()
 
 
@@ -87,7 +118,9 @@ def test_gold_files_are_well_formed() -> None:
             assert len(sentence.quote.replace("…", " ").split()) <= 12
             assert (sentence.label == "mixed") == (sentence.strength_quote is not None)
     for path in (GOLD / "findings").glob("*.jsonl"):
-        assert all(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
+        assert all(
+            json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+        )
     splits = {g.header.split for g in findings}
     assert splits == {"tune", "test"}
 
@@ -97,21 +130,30 @@ def test_sampled_evaluation_on_real_gold(corpus_dir: Path, tmp_path: Path) -> No
     """Two held-out documents: the tool must stay well above the lexicon baseline."""
     sample = tmp_path / "gold"
     for family, names in {
-        "findings": ["thurrock_focused-visit_2021-08-09.jsonl", "barking-and-dagenham_focused-visit_2021-07-15.jsonl"],
+        "findings": [
+            "thurrock_focused-visit_2021-08-09.jsonl",
+            "barking-and-dagenham_focused-visit_2021-07-15.jsonl",
+        ],
         "metrics": ["devon_focused-visit_2018-10-05.jsonl", "wigan_2022-07-05.jsonl"],
     }.items():
         (sample / family).mkdir(parents=True)
         for name in names:
-            (sample / family / name).write_text((GOLD / family / name).read_text(encoding="utf-8"), encoding="utf-8")
+            (sample / family / name).write_text(
+                (GOLD / family / name).read_text(encoding="utf-8"), encoding="utf-8"
+            )
     from ofsted_findings.api import Pipeline
     from ofsted_findings.evaluation.scoring import Extractor
 
     extractor = Extractor(Pipeline())
-    findings = evaluate_findings(sample, corpus_dir, "all", baseline=False, extractor=extractor)
+    findings = evaluate_findings(
+        sample, corpus_dir, "all", baseline=False, extractor=extractor
+    )
     assert findings.sentences >= 150 and findings.unanchored <= 5
     assert findings.polarity["strength"].f1 >= 0.75
     assert findings.polarity["weakness"].f1 >= 0.6
-    metrics = evaluate_metrics(sample, corpus_dir, "all", baseline=False, extractor=extractor)
+    metrics = evaluate_metrics(
+        sample, corpus_dir, "all", baseline=False, extractor=extractor
+    )
     assert metrics.detection.recall >= 0.8
     assert metrics.fields["value"].accuracy >= 0.95
 
@@ -130,11 +172,22 @@ def _ilacs(grade: str, sentences: str) -> str:
 def test_validity_weakness_share_rises_as_grades_fall() -> None:
     from ofsted_findings.api import extract
 
-    good = extract(_ilacs("Good", "Plans are clear and timely. Visits are regular and purposeful. Some reviews are delayed."))
-    inadequate = extract(_ilacs("Inadequate", "Plans are weak. Visits are not timely. Managers are skilled."))
+    good = extract(
+        _ilacs(
+            "Good",
+            "Plans are clear and timely. Visits are regular and purposeful. Some reviews are delayed.",
+        )
+    )
+    inadequate = extract(
+        _ilacs(
+            "Inadequate", "Plans are weak. Visits are not timely. Managers are skilled."
+        )
+    )
     assert [str(j.grade) for j in good.letter.judgements] == ["good"]
     report = judgement_validity([good, inadequate])
-    shares = {row.grade: row.mean_weakness_share for row in report.by_grade if row.sections}
+    shares = {
+        row.grade: row.mean_weakness_share for row in report.by_grade if row.sections
+    }
     assert shares["good"] < shares["inadequate"]
     assert report.strictly_rising and report.spearman > 0.9
 

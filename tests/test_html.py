@@ -40,7 +40,19 @@ class _Items(HTMLParser):
     """Collects data-item ids and checks that every element is closed in order."""
 
     VOID: ClassVar[frozenset[str]] = frozenset(
-        {"meta", "br", "img", "input", "link", "hr", "rect", "circle", "line", "polyline", "path"}
+        {
+            "meta",
+            "br",
+            "img",
+            "input",
+            "link",
+            "hr",
+            "rect",
+            "circle",
+            "line",
+            "polyline",
+            "path",
+        }
     )
 
     def __init__(self) -> None:
@@ -86,7 +98,9 @@ def test_every_finding_and_metric_is_highlighted_once(focused: Document) -> None
     page = pages.document_page(focused)
     parsed = _parse(page)
     assert parsed.errors == [] and parsed.stack == []
-    assert set(parsed.items) == {item.id for item in [*focused.findings, *focused.metrics]}
+    assert set(parsed.items) == {
+        item.id for item in [*focused.findings, *focused.metrics]
+    }
     assert len(set(parsed.items)) == len(focused.findings) + len(focused.metrics)
 
 
@@ -107,9 +121,13 @@ def test_page_is_deterministic(focused: Document) -> None:
     "text",
     [
         pytest.param(
-            'Findings\n\nLeaders said "<script>alert(1)</script>" & plans are timely and effective.', id="script"
+            'Findings\n\nLeaders said "<script>alert(1)</script>" & plans are timely and effective.',
+            id="script",
         ),
-        pytest.param("Findings\n\nPlans for 45% of children are <b>not</b> timely & leaders know this.", id="markup"),
+        pytest.param(
+            "Findings\n\nPlans for 45% of children are <b>not</b> timely & leaders know this.",
+            id="markup",
+        ),
     ],
 )
 def test_document_text_is_escaped(text: str, nlp: Language) -> None:
@@ -124,7 +142,11 @@ def test_document_text_is_escaped(text: str, nlp: Language) -> None:
     ("spans", "expected"),
     [
         pytest.param([(0, 5, 1, "a")], '<i id="a">hello</i> world', id="one"),
-        pytest.param([(0, 11, 1, "a"), (6, 11, 2, "b")], '<i id="a">hello <i id="b">world</i></i>', id="nested"),
+        pytest.param(
+            [(0, 11, 1, "a"), (6, 11, 2, "b")],
+            '<i id="a">hello <i id="b">world</i></i>',
+            id="nested",
+        ),
         pytest.param(
             [(0, 8, 1, "a"), (6, 11, 2, "b")],
             '<i id="a">hello <i id="b">wo</i></i><i id="b" class="x cont">rld</i>',
@@ -132,10 +154,16 @@ def test_document_text_is_escaped(text: str, nlp: Language) -> None:
         ),
     ],
 )
-def test_highlight_keeps_nesting_valid(spans: list[tuple[int, int, int, str]], expected: str) -> None:
+def test_highlight_keeps_nesting_valid(
+    spans: list[tuple[int, int, int, str]], expected: str
+) -> None:
     marks = [
         pages._Mark(
-            start=start, end=end, rank=rank, tag="i", attrs=(("id", name),) + ((("class", "x"),) if rank == 2 else ())
+            start=start,
+            end=end,
+            rank=rank,
+            tag="i",
+            attrs=(("id", name),) + ((("class", "x"),) if rank == 2 else ()),
         )
         for start, end, rank, name in spans
     ]
@@ -168,9 +196,19 @@ def browser() -> str:
     pytest.skip("no chromium binary found (apt-get install chromium)")
 
 
-def _run_browser(browser: str, page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [browser, *BROWSER_FLAGS, f"--user-data-dir={profile}", *extra, page.resolve().as_uri()]
-    return subprocess.run(command, capture_output=True, text=True, timeout=BROWSER_TIMEOUT, check=False)
+def _run_browser(
+    browser: str, page: Path, profile: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    command = [
+        browser,
+        *BROWSER_FLAGS,
+        f"--user-data-dir={profile}",
+        *extra,
+        page.resolve().as_uri(),
+    ]
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=BROWSER_TIMEOUT, check=False
+    )
 
 
 def _load(browser: str, page: Path, tmp_path: Path) -> tuple[str, Path]:
@@ -181,7 +219,11 @@ def _load(browser: str, page: Path, tmp_path: Path) -> tuple[str, Path]:
     assert errors == []
     screenshot = tmp_path / f"{page.stem}.png"
     shot = _run_browser(
-        browser, page, tmp_path / "profile-shot", f"--screenshot={screenshot}", "--window-size=1280,2000"
+        browser,
+        page,
+        tmp_path / "profile-shot",
+        f"--screenshot={screenshot}",
+        "--window-size=1280,2000",
     )
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -191,14 +233,22 @@ def _load(browser: str, page: Path, tmp_path: Path) -> tuple[str, Path]:
 def test_browser_catches_console_errors(browser: str, tmp_path: Path) -> None:
     """The harness itself: a page with a script error must be caught."""
     page = tmp_path / "broken.html"
-    page.write_text("<!DOCTYPE html><html><body><script>undefinedFunction();</script></body></html>", encoding="utf-8")
+    page.write_text(
+        "<!DOCTYPE html><html><body><script>undefinedFunction();</script></body></html>",
+        encoding="utf-8",
+    )
     result = _run_browser(browser, page, tmp_path / "profile", "--dump-dom")
     assert any(CONSOLE_ERRORS.search(line) for line in result.stderr.splitlines())
 
 
-def test_show_page_in_browser(browser: str, tmp_path: Path, samples_dir: Path, focused: Document) -> None:
+def test_show_page_in_browser(
+    browser: str, tmp_path: Path, samples_dir: Path, focused: Document
+) -> None:
     out = tmp_path / "show.html"
-    result = CliRunner().invoke(app, ["show", str(samples_dir / "focused-visit_invented.pdf"), "--html", str(out)])
+    result = CliRunner().invoke(
+        app,
+        ["show", str(samples_dir / "focused-visit_invented.pdf"), "--html", str(out)],
+    )
     assert result.exit_code == 0, result.stderr
     dom, _ = _load(browser, out, tmp_path)
     items = set(re.findall(r'data-item="([^"]+)"', dom))
@@ -206,11 +256,16 @@ def test_show_page_in_browser(browser: str, tmp_path: Path, samples_dir: Path, f
     assert dom.count('class="hl metric') == len(focused.metrics)
 
 
-def test_report_page_in_browser(browser: str, tmp_path: Path, focused: Document) -> None:
+def test_report_page_in_browser(
+    browser: str, tmp_path: Path, focused: Document
+) -> None:
     db_path = tmp_path / "browser.duckdb"
     build_dataset(focused, db_path)
     out = tmp_path / "report.html"
-    result = CliRunner().invoke(app, ["report", "--db", str(db_path), "--html", str(out), "--subject", "children"])
+    result = CliRunner().invoke(
+        app,
+        ["report", "--db", str(db_path), "--html", str(out), "--subject", "children"],
+    )
     assert result.exit_code == 0, result.stderr
     dom, _ = _load(browser, out, tmp_path)
     assert dom.count('class="grade"') == sum(1 for *_, grade in VARIANTS if grade)

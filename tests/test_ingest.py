@@ -44,7 +44,9 @@ def test_pdf_lines_have_page_and_geometry(letter: Ingested) -> None:
     assert first.text == "Ofsted"
     assert first.top is not None and first.top < 100
     assert first.size == pytest.approx(12.0, abs=0.5)
-    heading = next(line for line in letter.pages[0].lines if line.text.startswith("Focused visit"))
+    heading = next(
+        line for line in letter.pages[0].lines if line.text.startswith("Focused visit")
+    )
     assert heading.bold
 
 
@@ -55,20 +57,30 @@ def test_pdf_lines_have_page_and_geometry(letter: Ingested) -> None:
         pytest.param("Overall, 22.2%", "Overall, 22.2%", "3", id="after-a-percentage"),
     ],
 )
-def test_superscript_marker_removed_by_size(letter: Ingested, line_start: str, kept: str, marker: str) -> None:
-    line = next(line for line in letter.pages[0].lines if line.text.startswith(line_start))
+def test_superscript_marker_removed_by_size(
+    letter: Ingested, line_start: str, kept: str, marker: str
+) -> None:
+    line = next(
+        line for line in letter.pages[0].lines if line.text.startswith(line_start)
+    )
     assert line.text == kept
     assert line.markers == (marker,)
 
 
 def test_real_digits_are_kept() -> None:
-    pdf = build_pdf([Page().line("In 2019 there were 45 children and 12% waited.", 100)])
+    pdf = build_pdf(
+        [Page().line("In 2019 there were 45 children and 12% waited.", 100)]
+    )
     doc = ingest_bytes(pdf, "digits.pdf")
     assert _lines(doc)[0] == "In 2019 there were 45 children and 12% waited."
 
 
 def test_marker_on_its_own_line_is_dropped() -> None:
-    page = Page().line("Children are seen promptly.", 100, marker="4").line("Next paragraph starts here.", 140)
+    page = (
+        Page()
+        .line("Children are seen promptly.", 100, marker="4")
+        .line("Next paragraph starts here.", 140)
+    )
     doc = ingest_bytes(build_pdf([page]), "own-line.pdf")
     texts = [line.text.strip() for line in doc.pages[0].lines if line.text.strip()]
     assert "4" not in texts
@@ -92,7 +104,10 @@ def test_text_pages_split_at_form_feeds(tmp_path: Path) -> None:
 
 @pytest.mark.corpus
 def test_corpus_sample_ingests_with_geometry(corpus_dir: Path) -> None:
-    for name in ("reports/barking-and-dagenham_2019-04-01.pdf", "letters/bracknell-forest_jtai_2019-03-08.pdf"):
+    for name in (
+        "reports/barking-and-dagenham_2019-04-01.pdf",
+        "letters/bracknell-forest_jtai_2019-03-08.pdf",
+    ):
         doc = ingest_path(corpus_dir / name)
         lines = [line for page in doc.pages for line in page.lines if line.text.strip()]
         assert lines and sum(line.size is not None for line in lines) / len(lines) > 0.9

@@ -289,7 +289,11 @@ def test_kind(text: str, kind: str, framework: str | None, nlp: Language) -> Non
         ),
         pytest.param(
             SIF_IS_LSCB_LATER,
-            {"overall_effectiveness": "inadequate", "help_and_protection": "inadequate", "lscb": "requires_improvement"},
+            {
+                "overall_effectiveness": "inadequate",
+                "help_and_protection": "inadequate",
+                "lscb": "requires_improvement",
+            },
             id="sif-overall-judgement-is-lscb-heading",
         ),
         pytest.param(
@@ -305,7 +309,9 @@ def test_kind(text: str, kind: str, framework: str | None, nlp: Language) -> Non
         ),
     ],
 )
-def test_judgements_by_label(text: str, expected: dict[str, str], nlp: Language) -> None:
+def test_judgements_by_label(
+    text: str, expected: dict[str, str], nlp: Language
+) -> None:
     document = _extract(text, nlp)
     assert _grades(document.letter) == expected
     for judgement in document.letter.judgements:
@@ -317,9 +323,13 @@ def test_judgements_by_label(text: str, expected: dict[str, str], nlp: Language)
     ("text", "inspectors"),
     [
         pytest.param(ILACS_2019, [("Ann Example", True)], id="lead-inspector-line"),
-        pytest.param(SIF_IN, [("Ann Example", True), ("Bo Sample", False)], id="team-with-deputy"),
+        pytest.param(
+            SIF_IN, [("Ann Example", True), ("Bo Sample", False)], id="team-with-deputy"
+        ),
         pytest.param(LAC_2013, [("Ann Example", True)], id="reporting-inspector"),
-        pytest.param(FOCUSED, [("Ann Example", True), ("Bo Sample", False)], id="sole-signatory"),
+        pytest.param(
+            FOCUSED, [("Ann Example", True), ("Bo Sample", False)], id="sole-signatory"
+        ),
         pytest.param(JTAI, [], id="jtai-joint-signatures"),
         pytest.param(
             "Area SEND inspection of Wigan Local Area Partnership\n\nInspection dates: 22 to 26 May 2023\n\n"
@@ -332,7 +342,12 @@ def test_judgements_by_label(text: str, expected: dict[str, str], nlp: Language)
             "Area SEND inspection of Wigan Local Area Partnership\n\nInspection dates: 22 to 26 May 2023\n\n"
             "Inspection team\nOfsted Care Quality Commission\nAnn Example, Ofsted HMI, lead inspector Cy Other, CQC lead "
             "inspector Bo Sample, Ofsted HMI Di Person, CQC inspector\n",
-            [("Ann Example", True), ("Cy Other", False), ("Bo Sample", False), ("Di Person", False)],
+            [
+                ("Ann Example", True),
+                ("Cy Other", False),
+                ("Bo Sample", False),
+                ("Di Person", False),
+            ],
             id="area-send-team-role-after-comma",
         ),
         pytest.param(
@@ -343,7 +358,9 @@ def test_judgements_by_label(text: str, expected: dict[str, str], nlp: Language)
         ),
     ],
 )
-def test_inspectors(text: str, inspectors: list[tuple[str, bool]], nlp: Language) -> None:
+def test_inspectors(
+    text: str, inspectors: list[tuple[str, bool]], nlp: Language
+) -> None:
     assert [(i.name, i.lead) for i in _letter(text, nlp).inspectors] == inspectors
 
 
@@ -355,10 +372,24 @@ def test_inspectors(text: str, inspectors: list[tuple[str, bool]], nlp: Language
         pytest.param(JTAI, "visit_end", "2019-03-22", id="between-x-and-y-is-a-range"),
         pytest.param(SIF_IN, "published", "2015-03-20", id="published"),
         pytest.param(FOCUSED, "previous_judgement", "good", id="previous-judgement"),
-        pytest.param(FOCUSED, "previous_judgement_date", "2019-03", id="previous-judgement-date"),
-        pytest.param(MONITORING, "monitoring_visit_number", 3, id="monitoring-visit-number"),
-        pytest.param(MONITORING, "previous_judgement", "inadequate", id="previous-judgement-after"),
-        pytest.param(MONITORING, "previous_judgement_date", "2022-06", id="previous-judgement-date-after"),
+        pytest.param(
+            FOCUSED, "previous_judgement_date", "2019-03", id="previous-judgement-date"
+        ),
+        pytest.param(
+            MONITORING, "monitoring_visit_number", 3, id="monitoring-visit-number"
+        ),
+        pytest.param(
+            MONITORING,
+            "previous_judgement",
+            "inadequate",
+            id="previous-judgement-after",
+        ),
+        pytest.param(
+            MONITORING,
+            "previous_judgement_date",
+            "2022-06",
+            id="previous-judgement-date-after",
+        ),
     ],
 )
 def test_letter_fields(text: str, field: str, value: object, nlp: Language) -> None:
@@ -375,27 +406,83 @@ def test_focus_points_into_the_text(nlp: Language) -> None:
 @pytest.mark.parametrize(
     ("name", "when", "expected"),
     [
-        pytest.param("Bournemouth", "2018-06-01", ("Bournemouth", "E06000028"), id="bournemouth-before-bcp"),
-        pytest.param("Bournemouth", "2020-06-01", ("Bournemouth, Christchurch and Poole", "E06000058"), id="bournemouth-after"),
-        pytest.param("Poole", "2021-01-01", ("Bournemouth, Christchurch and Poole", "E06000058"), id="poole-after"),
-        pytest.param("Dorset", "2018-06-01", ("Dorset", "E10000009"), id="dorset-county"),
-        pytest.param("Dorset", "2020-06-01", ("Dorset", "E06000059"), id="dorset-unitary"),
-        pytest.param("Northamptonshire", "2019-06-01", ("Northamptonshire", "E10000021"), id="northants-county"),
-        pytest.param("West Northamptonshire", "2023-06-01", ("West Northamptonshire", "E06000062"), id="west-northants"),
-        pytest.param("North Northamptonshire", "2023-06-01", ("North Northamptonshire", "E06000061"), id="north-northants"),
+        pytest.param(
+            "Bournemouth",
+            "2018-06-01",
+            ("Bournemouth", "E06000028"),
+            id="bournemouth-before-bcp",
+        ),
+        pytest.param(
+            "Bournemouth",
+            "2020-06-01",
+            ("Bournemouth, Christchurch and Poole", "E06000058"),
+            id="bournemouth-after",
+        ),
+        pytest.param(
+            "Poole",
+            "2021-01-01",
+            ("Bournemouth, Christchurch and Poole", "E06000058"),
+            id="poole-after",
+        ),
+        pytest.param(
+            "Dorset", "2018-06-01", ("Dorset", "E10000009"), id="dorset-county"
+        ),
+        pytest.param(
+            "Dorset", "2020-06-01", ("Dorset", "E06000059"), id="dorset-unitary"
+        ),
+        pytest.param(
+            "Northamptonshire",
+            "2019-06-01",
+            ("Northamptonshire", "E10000021"),
+            id="northants-county",
+        ),
+        pytest.param(
+            "West Northamptonshire",
+            "2023-06-01",
+            ("West Northamptonshire", "E06000062"),
+            id="west-northants",
+        ),
+        pytest.param(
+            "North Northamptonshire",
+            "2023-06-01",
+            ("North Northamptonshire", "E06000061"),
+            id="north-northants",
+        ),
         pytest.param("Cumbria", "2019-06-01", ("Cumbria", "E10000006"), id="cumbria"),
-        pytest.param("Cumberland", "2024-06-01", ("Cumberland", "E06000063"), id="cumberland"),
-        pytest.param("Westmorland and Furness", "2024-06-01", ("Westmorland and Furness", "E06000064"), id="westmorland"),
-        pytest.param("north-yorkshire", "2018-08-06", ("North Yorkshire", "E10000023"), id="slug-county"),
-        pytest.param("north-yorkshire", "2023-08-18", ("North Yorkshire", "E06000065"), id="slug-unitary"),
+        pytest.param(
+            "Cumberland", "2024-06-01", ("Cumberland", "E06000063"), id="cumberland"
+        ),
+        pytest.param(
+            "Westmorland and Furness",
+            "2024-06-01",
+            ("Westmorland and Furness", "E06000064"),
+            id="westmorland",
+        ),
+        pytest.param(
+            "north-yorkshire",
+            "2018-08-06",
+            ("North Yorkshire", "E10000023"),
+            id="slug-county",
+        ),
+        pytest.param(
+            "north-yorkshire",
+            "2023-08-18",
+            ("North Yorkshire", "E06000065"),
+            id="slug-unitary",
+        ),
     ],
 )
 def test_authority_by_date(name: str, when: str, expected: tuple[str, str]) -> None:
-    record = resolve_authority(name, MetadataReader(RuleSet.default()), dt.date.fromisoformat(when))
+    record = resolve_authority(
+        name, MetadataReader(RuleSet.default()), dt.date.fromisoformat(when)
+    )
     assert record is not None and (record.name, record.ons_code) == expected
 
 
 def test_authority_in_a_letter_resolves_by_visit_date(nlp: Language) -> None:
     text = "Focused visit to Bournemouth children's services\n\nThis letter summarises the findings of a focused visit to Bournemouth children's services on 9 and 10 May 2018.\n"
     authority = _letter(text, nlp).authority
-    assert (authority.name_as_printed, authority.ons_code) == ("Bournemouth", "E06000028")
+    assert (authority.name_as_printed, authority.ons_code) == (
+        "Bournemouth",
+        "E06000028",
+    )

@@ -23,53 +23,154 @@ def _metrics(sentence: str) -> list[Metric]:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        pytest.param("Of those children, 89% were seen within a week.", {"text": "89%", "kind": "percentage", "value": 89, "unit": "percent"}, id="percent-sign"),
-        pytest.param("Some 89 per cent of plans were reviewed.", {"text": "89 per cent", "value": 89, "unit": "percent", "approx": "about"}, id="per-cent-words"),
-        pytest.param("Only 7 percent of cases were audited.", {"text": "7 percent", "value": 7, "approx": "just"}, id="percent-one-word"),
-        pytest.param("The council made savings of more than £4m this year.", {"text": "£4m", "kind": "money", "value": 4_000_000, "unit": "GBP", "approx": "more_than"}, id="money-m"),
-        pytest.param("It invested £1.2 million in early help.", {"text": "£1.2 million", "value": 1_200_000, "unit": "GBP"}, id="money-million"),
-        pytest.param("Each visit costs 50p in travel.", {"text": "50p", "kind": "money", "value": 0.5}, id="money-pence"),
-        pytest.param("The service cost £250k this year.", {"text": "£250k", "kind": "money", "value": 250_000}, id="money-k"),
-        pytest.param("The council spends £1.5bn a year.", {"text": "£1.5bn", "kind": "money", "value": 1_500_000_000}, id="money-bn"),
-        pytest.param("A hundred children were seen.", {"text": "A hundred", "kind": "count", "value": 100}, id="count-a-hundred"),
+        pytest.param(
+            "Of those children, 89% were seen within a week.",
+            {"text": "89%", "kind": "percentage", "value": 89, "unit": "percent"},
+            id="percent-sign",
+        ),
+        pytest.param(
+            "Some 89 per cent of plans were reviewed.",
+            {"text": "89 per cent", "value": 89, "unit": "percent", "approx": "about"},
+            id="per-cent-words",
+        ),
+        pytest.param(
+            "Only 7 percent of cases were audited.",
+            {"text": "7 percent", "value": 7, "approx": "just"},
+            id="percent-one-word",
+        ),
+        pytest.param(
+            "The council made savings of more than £4m this year.",
+            {
+                "text": "£4m",
+                "kind": "money",
+                "value": 4_000_000,
+                "unit": "GBP",
+                "approx": "more_than",
+            },
+            id="money-m",
+        ),
+        pytest.param(
+            "It invested £1.2 million in early help.",
+            {"text": "£1.2 million", "value": 1_200_000, "unit": "GBP"},
+            id="money-million",
+        ),
+        pytest.param(
+            "Each visit costs 50p in travel.",
+            {"text": "50p", "kind": "money", "value": 0.5},
+            id="money-pence",
+        ),
+        pytest.param(
+            "The service cost £250k this year.",
+            {"text": "£250k", "kind": "money", "value": 250_000},
+            id="money-k",
+        ),
+        pytest.param(
+            "The council spends £1.5bn a year.",
+            {"text": "£1.5bn", "kind": "money", "value": 1_500_000_000},
+            id="money-bn",
+        ),
+        pytest.param(
+            "A hundred children were seen.",
+            {"text": "A hundred", "kind": "count", "value": 100},
+            id="count-a-hundred",
+        ),
         pytest.param(
             "Caseloads are 18, down from 24 last year.",
-            {"text": "18", "value": 18, "baseline": {"value": 24}, "change": "decrease"},
+            {
+                "text": "18",
+                "value": 18,
+                "baseline": {"value": 24},
+                "change": "decrease",
+            },
             id="down-from",
         ),
         pytest.param(
             "Re-referrals are 21%, up from 17% in 2019.",
-            {"text": "21%", "value": 21, "baseline": {"value": 17, "date": "2019"}, "change": "increase"},
+            {
+                "text": "21%",
+                "value": 21,
+                "baseline": {"value": 17, "date": "2019"},
+                "change": "increase",
+            },
             id="up-from",
         ),
         pytest.param(
             "The rate is 40% (statistical neighbours 35%).",
-            {"text": "40%", "comparator": {"value": 35, "label": "statistical neighbours"}},
+            {
+                "text": "40%",
+                "comparator": {"value": 35, "label": "statistical neighbours"},
+            },
             id="comparator-statistical-neighbours",
         ),
         pytest.param(
             "It is 30%, compared with 28% for England.",
-            {"text": "30%", "baseline": None, "comparator": {"value": 28, "label": "england"}},
+            {
+                "text": "30%",
+                "baseline": None,
+                "comparator": {"value": 28, "label": "england"},
+            },
             id="comparator-england",
         ),
-        pytest.param("There are 1,271 children in care.", {"text": "1,271", "kind": "count", "value": 1271, "subject": "children in care"}, id="count-separator"),
-        pytest.param("Inspectors sampled nine children's records.", {"text": "nine", "kind": "count", "value": 9}, id="count-word"),
-        pytest.param("There were twenty-two referrals in a week.", {"text": "twenty-two", "value": 22}, id="count-hyphenated-word"),
-        pytest.param("Caseloads are between 25 to 35 children.", {"text": "between 25 to 35", "value": None, "low": 25, "high": 35}, id="range-between"),
-        pytest.param("Between 10% and 20% of audits are moderated.", {"text": "Between 10% and 20%", "low": 10, "high": 20, "unit": "percent"}, id="range-sentence-start"),
+        pytest.param(
+            "There are 1,271 children in care.",
+            {
+                "text": "1,271",
+                "kind": "count",
+                "value": 1271,
+                "subject": "children in care",
+            },
+            id="count-separator",
+        ),
+        pytest.param(
+            "Inspectors sampled nine children's records.",
+            {"text": "nine", "kind": "count", "value": 9},
+            id="count-word",
+        ),
+        pytest.param(
+            "There were twenty-two referrals in a week.",
+            {"text": "twenty-two", "value": 22},
+            id="count-hyphenated-word",
+        ),
+        pytest.param(
+            "Caseloads are between 25 to 35 children.",
+            {"text": "between 25 to 35", "value": None, "low": 25, "high": 35},
+            id="range-between",
+        ),
+        pytest.param(
+            "Between 10% and 20% of audits are moderated.",
+            {"text": "Between 10% and 20%", "low": 10, "high": 20, "unit": "percent"},
+            id="range-sentence-start",
+        ),
         pytest.param(
             "Care leavers in suitable accommodation rose from 58% in March 2019 to 91% in May 2020.",
-            {"text": "91%", "value": 91, "date": "2020-05", "baseline": {"value": 58, "date": "2019-03"}, "change": "increase"},
+            {
+                "text": "91%",
+                "value": 91,
+                "date": "2020-05",
+                "baseline": {"value": 58, "date": "2019-03"},
+                "change": "increase",
+            },
             id="from-to-with-dates",
         ),
         pytest.param(
             "Children waiting for allocation fell from 312 at the last inspection to just seven at the end of June.",
-            {"text": "seven", "value": 7, "approx": "just", "baseline": {"value": 312}, "change": "decrease"},
+            {
+                "text": "seven",
+                "value": 7,
+                "approx": "just",
+                "baseline": {"value": 312},
+                "change": "decrease",
+            },
             id="from-count-to-word",
         ),
         pytest.param(
             "Agency social workers reduced from143 in 2018-19 to just two.",
-            {"text": "two", "value": 2, "baseline": {"value": 143, "date": "2018-04/2019-03"}, "change": "decrease"},
+            {
+                "text": "two",
+                "value": 2,
+                "baseline": {"value": 143, "date": "2018-04/2019-03"},
+                "change": "decrease",
+            },
             id="glued-from-and-financial-year",
         ),
         pytest.param(
@@ -79,27 +180,102 @@ def _metrics(sentence: str) -> list[Metric]:
         ),
         pytest.param(
             "The re-referral rate is 19% (the national average is 15%).",
-            {"text": "19%", "value": 19, "comparator": {"value": 15, "label": "the national average"}},
+            {
+                "text": "19%",
+                "value": 19,
+                "comparator": {"value": 15, "label": "the national average"},
+            },
             id="comparator-national-average",
         ),
-        pytest.param("This is a rate of 98 per 10,000 children.", {"text": "98 per 10,000", "kind": "rate", "unit": "per_10000", "value": 98}, id="rate"),
-        pytest.param("In the region: 20.7 children per 10,000 population.", {"text": "20.7 children per 10,000", "kind": "rate", "value": 20.7}, id="rate-noun-between"),
-        pytest.param("Some waited longer than 30 weeks.", {"text": "30 weeks", "approx": "more_than"}, id="approx-longer-than"),
-        pytest.param("Carers look after children for 295 days or less per year.", {"text": "295 days", "approx": "up_to"}, id="approx-or-less-after"),
-        pytest.param("Two thirds of audits included feedback.", {"text": "Two thirds", "kind": "fraction", "value": 0.667}, id="fraction-words"),
-        pytest.param("Plans were out of date for one in five children.", {"text": "one in five", "kind": "fraction", "value": 0.2}, id="fraction-one-in"),
-        pytest.param("Half of the children were seen alone.", {"text": "Half", "kind": "fraction", "value": 0.5}, id="fraction-half"),
-        pytest.param("Conferences are held within ten working days.", {"text": "ten working days", "kind": "duration", "unit": "working_days", "value": 10, "approx": "up_to"}, id="duration-working-days"),
-        pytest.param("Some children waited six months for a plan.", {"text": "six months", "kind": "duration", "unit": "months", "value": 6}, id="duration-months"),
-        pytest.param("Two-year waiting times are not uncommon.", {"text": "Two-year", "kind": "duration", "unit": "years", "value": 2}, id="duration-hyphenated"),
-        pytest.param("Less than 2,000 of these were referrals.", {"text": "2,000", "kind": "count", "value": 2000, "approx": "less_than"}, id="thousands-not-a-year"),
-        pytest.param("Care leavers are almost twice as likely to be in work.", {"text": "twice", "kind": "other", "value": 2, "approx": "almost"}, id="multiple-twice"),
-        pytest.param("Six (46%) of the 13 cases were incomplete.", {"text": "Six", "kind": "count", "value": 6}, id="word-number-before-bracket"),
-        pytest.param("Of these, three live in residential schools.", {"text": "three", "kind": "count", "value": 3}, id="word-number-before-verb"),
-        pytest.param("Ten live with parents, of whom one lives out of the area.", {"text": "one", "kind": "count", "value": 1}, id="one-after-of-whom"),
+        pytest.param(
+            "This is a rate of 98 per 10,000 children.",
+            {"text": "98 per 10,000", "kind": "rate", "unit": "per_10000", "value": 98},
+            id="rate",
+        ),
+        pytest.param(
+            "In the region: 20.7 children per 10,000 population.",
+            {"text": "20.7 children per 10,000", "kind": "rate", "value": 20.7},
+            id="rate-noun-between",
+        ),
+        pytest.param(
+            "Some waited longer than 30 weeks.",
+            {"text": "30 weeks", "approx": "more_than"},
+            id="approx-longer-than",
+        ),
+        pytest.param(
+            "Carers look after children for 295 days or less per year.",
+            {"text": "295 days", "approx": "up_to"},
+            id="approx-or-less-after",
+        ),
+        pytest.param(
+            "Two thirds of audits included feedback.",
+            {"text": "Two thirds", "kind": "fraction", "value": 0.667},
+            id="fraction-words",
+        ),
+        pytest.param(
+            "Plans were out of date for one in five children.",
+            {"text": "one in five", "kind": "fraction", "value": 0.2},
+            id="fraction-one-in",
+        ),
+        pytest.param(
+            "Half of the children were seen alone.",
+            {"text": "Half", "kind": "fraction", "value": 0.5},
+            id="fraction-half",
+        ),
+        pytest.param(
+            "Conferences are held within ten working days.",
+            {
+                "text": "ten working days",
+                "kind": "duration",
+                "unit": "working_days",
+                "value": 10,
+                "approx": "up_to",
+            },
+            id="duration-working-days",
+        ),
+        pytest.param(
+            "Some children waited six months for a plan.",
+            {"text": "six months", "kind": "duration", "unit": "months", "value": 6},
+            id="duration-months",
+        ),
+        pytest.param(
+            "Two-year waiting times are not uncommon.",
+            {"text": "Two-year", "kind": "duration", "unit": "years", "value": 2},
+            id="duration-hyphenated",
+        ),
+        pytest.param(
+            "Less than 2,000 of these were referrals.",
+            {"text": "2,000", "kind": "count", "value": 2000, "approx": "less_than"},
+            id="thousands-not-a-year",
+        ),
+        pytest.param(
+            "Care leavers are almost twice as likely to be in work.",
+            {"text": "twice", "kind": "other", "value": 2, "approx": "almost"},
+            id="multiple-twice",
+        ),
+        pytest.param(
+            "Six (46%) of the 13 cases were incomplete.",
+            {"text": "Six", "kind": "count", "value": 6},
+            id="word-number-before-bracket",
+        ),
+        pytest.param(
+            "Of these, three live in residential schools.",
+            {"text": "three", "kind": "count", "value": 3},
+            id="word-number-before-verb",
+        ),
+        pytest.param(
+            "Ten live with parents, of whom one lives out of the area.",
+            {"text": "one", "kind": "count", "value": 1},
+            id="one-after-of-whom",
+        ),
         pytest.param(
             "Referrals rose from 30% to a peak of 70% in this period.",
-            {"text": "70%", "value": 70, "baseline": {"value": 30}, "change": "increase"},
+            {
+                "text": "70%",
+                "value": 70,
+                "baseline": {"value": 30},
+                "change": "increase",
+            },
             id="from-to-a-peak-of",
         ),
     ],
@@ -122,15 +298,24 @@ def test_metric_shapes(sentence: str, expected: dict[str, Any]) -> None:
 
 def test_duration_inside_a_percentage_is_its_own_metric() -> None:
     metrics = _metrics("Of all visits, 88% were completed within ten working days.")
-    assert [(m.text, m.kind) for m in metrics] == [("88%", "percentage"), ("ten working days", "duration")]
+    assert [(m.text, m.kind) for m in metrics] == [
+        ("88%", "percentage"),
+        ("ten working days", "duration"),
+    ]
     assert metrics[0].subject is not None and "ten working days" in metrics[0].subject
 
 
 def test_next_sentence_baseline() -> None:
-    metrics = _metrics("412 children were the subject of a plan. This is an increase from 355 at 31 March 2019.")
+    metrics = _metrics(
+        "412 children were the subject of a plan. This is an increase from 355 at 31 March 2019."
+    )
     assert [m.text for m in metrics] == ["412"]
     (metric,) = metrics
-    assert metric.baseline is not None and metric.baseline.value == 355 and metric.baseline.date == "2019-03-31"
+    assert (
+        metric.baseline is not None
+        and metric.baseline.value == 355
+        and metric.baseline.date == "2019-03-31"
+    )
     assert metric.change == "increase"
     assert metric.baseline.start is not None
 
@@ -140,15 +325,21 @@ def test_next_sentence_baseline_with_rate_in_brackets() -> None:
         "At 31 March 2015, 354 children are looked after (a rate of 78.7 per 10,000 children). "
         "This is a reduction from 365 (80 per 10,000 children) at 31 March 2014."
     )
-    assert [(m.text, m.baseline.value if m.baseline else None, m.change) for m in metrics] == [
+    assert [
+        (m.text, m.baseline.value if m.baseline else None, m.change) for m in metrics
+    ] == [
         ("354", 365, "decrease"),
         ("78.7 per 10,000", 80, "decrease"),
     ]
-    assert all(m.baseline is not None and m.baseline.date == "2014-03-31" for m in metrics)
+    assert all(
+        m.baseline is not None and m.baseline.date == "2014-03-31" for m in metrics
+    )
 
 
 def test_percentage_change_in_next_sentence_spans_both_dates() -> None:
-    metrics = _metrics("At 30 September 2014, 423 children were the subject of a plan. This is a 41% increase from 300 at 31 March 2013.")
+    metrics = _metrics(
+        "At 30 September 2014, 423 children were the subject of a plan. This is a 41% increase from 300 at 31 March 2013."
+    )
     change = next(m for m in metrics if m.text == "41%")
     assert change.change == "increase" and change.date == "2013-03-31/2014-09-30"
     assert change.subject is not None and change.subject.startswith("increase in")
@@ -156,17 +347,26 @@ def test_percentage_change_in_next_sentence_spans_both_dates() -> None:
 
 def test_from_to_is_never_averaged() -> None:
     metrics = _metrics("The share fell from 30% to 13%.")
-    assert [(m.value, m.baseline.value if m.baseline else None) for m in metrics] == [(13, 30)]
+    assert [(m.value, m.baseline.value if m.baseline else None) for m in metrics] == [
+        (13, 30)
+    ]
 
 
 @pytest.mark.parametrize(
     "sentence",
     [
         pytest.param("The visit took place on 6 and 7 February 2024.", id="dates"),
-        pytest.param("Services for 16- and 17-year-olds who are homeless are good.", id="ages-hyphenated"),
+        pytest.param(
+            "Services for 16- and 17-year-olds who are homeless are good.",
+            id="ages-hyphenated",
+        ),
         pytest.param("Young people aged 16 or 17 were housed.", id="ages-aged"),
-        pytest.param("This was the second monitoring visit since 2022.", id="ordinal-and-year"),
-        pytest.param("Leaders focused on National Framework, Outcome 2.", id="outcome-number"),
+        pytest.param(
+            "This was the second monitoring visit since 2022.", id="ordinal-and-year"
+        ),
+        pytest.param(
+            "Leaders focused on National Framework, Outcome 2.", id="outcome-number"
+        ),
         pytest.param("Section 47 enquiries are timely.", id="section-number"),
         pytest.param("The impact of COVID-19 was significant.", id="name-with-number"),
         pytest.param("One of the areas for improvement was supervision.", id="one-of"),
@@ -176,8 +376,14 @@ def test_from_to_is_never_averaged() -> None:
         pytest.param("Please telephone 0300 123 1231 for a copy.", id="phone-number"),
         pytest.param("Planning starts when young people are 17.", id="age-are-17"),
         pytest.param("Until three months ago, plans were weak.", id="time-ago"),
-        pytest.param("The academy will grow over the forthcoming two years.", id="forthcoming-period"),
-        pytest.param("Improvements over the last three to six months are clear.", id="reference-period-range"),
+        pytest.param(
+            "The academy will grow over the forthcoming two years.",
+            id="forthcoming-period",
+        ),
+        pytest.param(
+            "Improvements over the last three to six months are clear.",
+            id="reference-period-range",
+        ),
     ],
 )
 def test_not_metrics(sentence: str) -> None:
@@ -186,14 +392,22 @@ def test_not_metrics(sentence: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("1,271", 1271), ("nine", 9), ("twenty-two", 22), ("a hundred", 100), ("3.5", 3.5)],
+    [
+        ("1,271", 1271),
+        ("nine", 9),
+        ("twenty-two", 22),
+        ("a hundred", 100),
+        ("3.5", 3.5),
+    ],
 )
 def test_parse_number(text: str, value: float) -> None:
     assert parse_number(text, GRAMMAR) == value
 
 
 def test_metric_inside_finding_links_to_it() -> None:
-    document = extract("Findings\n\nCare leavers in suitable accommodation have improved from 58% to 91%.")
+    document = extract(
+        "Findings\n\nCare leavers in suitable accommodation have improved from 58% to 91%."
+    )
     (metric,) = document.metrics
     finding = next(f for f in document.findings if f.id == metric.finding)
     assert finding.polarity == "strength"

@@ -13,17 +13,41 @@ CLASSIFIER = SectionClassifier(RuleSet.default().sections)
 @pytest.mark.parametrize(
     ("heading", "category"),
     [
-        pytest.param("What needs to improve in this area of social work practice", "what_needs_to_improve", id="wnti-letter"),
-        pytest.param("What needs to improve?", "what_needs_to_improve", id="wnti-report"),
-        pytest.param("Areas for improvement", "what_needs_to_improve", id="areas-for-improvement"),
+        pytest.param(
+            "What needs to improve in this area of social work practice",
+            "what_needs_to_improve",
+            id="wnti-letter",
+        ),
+        pytest.param(
+            "What needs to improve?", "what_needs_to_improve", id="wnti-report"
+        ),
+        pytest.param(
+            "Areas for improvement", "what_needs_to_improve", id="areas-for-improvement"
+        ),
         pytest.param("Recommendations", "what_needs_to_improve", id="recommendations"),
         pytest.param("Main findings", "findings", id="main-findings"),
         pytest.param("Findings", "findings", id="findings"),
         pytest.param("Areas covered by the visit", "areas_covered", id="areas-covered"),
-        pytest.param("The experiences and progress of children who need help and protection", "help_and_protection", id="help-protection"),
-        pytest.param("The experiences and progress of children in care", "children_in_care", id="children-in-care"),
-        pytest.param("The experiences and progress of care leavers", "care_leavers", id="care-leavers"),
-        pytest.param("The impact of leaders on social work practice with children and families", "leadership", id="leaders"),
+        pytest.param(
+            "The experiences and progress of children who need help and protection",
+            "help_and_protection",
+            id="help-protection",
+        ),
+        pytest.param(
+            "The experiences and progress of children in care",
+            "children_in_care",
+            id="children-in-care",
+        ),
+        pytest.param(
+            "The experiences and progress of care leavers",
+            "care_leavers",
+            id="care-leavers",
+        ),
+        pytest.param(
+            "The impact of leaders on social work practice with children and families",
+            "leadership",
+            id="leaders",
+        ),
         pytest.param("Next steps", "next_steps", id="next-steps"),
     ],
 )
@@ -43,7 +67,12 @@ def test_sections_cover_letterhead_introduction_and_headings() -> None:
     )
     document = extract(text)
     categories = [section.category for section in document.sections]
-    assert categories == ["letterhead", "introduction", "what_needs_to_improve", "findings"]
+    assert categories == [
+        "letterhead",
+        "introduction",
+        "what_needs_to_improve",
+        "findings",
+    ]
     for section in document.sections:
         assert document.text[section.start : section.end].startswith(section.title)
     letterhead = document.sections[0]
@@ -52,6 +81,8 @@ def test_sections_cover_letterhead_introduction_and_headings() -> None:
 
 
 def test_level_two_sections_name_their_parent() -> None:
-    document = extract("Focused visit to Wexcombe children's services\n\nIntro text.\n\nFindings\n\nPlans are good.")
+    document = extract(
+        "Focused visit to Wexcombe children's services\n\nIntro text.\n\nFindings\n\nPlans are good."
+    )
     title, findings = document.sections
     assert title.category == "title" and findings.parent == title.id

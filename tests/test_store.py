@@ -19,7 +19,10 @@ SAMPLE_TXT = "monitoring-visit_invented.txt"
 def _counts(db_path: Path) -> dict[str, int]:
     with store.connect(db_path, read_only=True) as con:
         return {
-            table.name: con.execute(f"SELECT count(*) FROM {table.name}").fetchall()[0][0] for table in store.TABLES
+            table.name: con.execute(f"SELECT count(*) FROM {table.name}").fetchall()[0][
+                0
+            ]
+            for table in store.TABLES
         }
 
 
@@ -33,15 +36,25 @@ def samples_db(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> P
 
 def test_build_stores_every_sample_once(samples_db: Path, samples_dir: Path) -> None:
     counts = _counts(samples_db)
-    documents = [extract(path) for path in sorted(samples_dir.glob("*_invented.*")) if path.suffix in (".pdf", ".txt")]
-    assert counts["documents"] == len({document.source.sha256 for document in documents}) == 4
+    documents = [
+        extract(path)
+        for path in sorted(samples_dir.glob("*_invented.*"))
+        if path.suffix in (".pdf", ".txt")
+    ]
+    assert (
+        counts["documents"]
+        == len({document.source.sha256 for document in documents})
+        == 4
+    )
     assert counts["findings"] == sum(len(document.findings) for document in documents)
     assert counts["metrics"] == sum(len(document.metrics) for document in documents)
     assert counts["sentences"] == sum(len(document.sentences) for document in documents)
     assert counts["files"] == 4
 
 
-@pytest.mark.parametrize("table", [table for table in store.TABLES], ids=lambda table: table.name)
+@pytest.mark.parametrize(
+    "table", [table for table in store.TABLES], ids=lambda table: table.name
+)
 def test_keys_are_unique(samples_db: Path, table: store.Table) -> None:
     key = ", ".join(f'"{name}"' for name in table.key)
     with store.connect(samples_db, read_only=True) as con:
@@ -98,7 +111,12 @@ def test_second_build_does_no_work(tmp_path: Path, samples_dir: Path) -> None:
     first = store.build([samples_dir], db_path, workers=1)
     second = store.build([samples_dir], db_path, workers=1)
     assert (first.extracted, first.stored) == (4, 4)
-    assert (second.extracted, second.stored, second.skipped, second.failed) == (0, 0, 4, 0)
+    assert (second.extracted, second.stored, second.skipped, second.failed) == (
+        0,
+        0,
+        4,
+        0,
+    )
 
 
 def test_changed_file_replaces_its_rows(tmp_path: Path, samples_dir: Path) -> None:
@@ -109,15 +127,23 @@ def test_changed_file_replaces_its_rows(tmp_path: Path, samples_dir: Path) -> No
     db_path = tmp_path / "changed.duckdb"
     store.build([folder], db_path, workers=1)
     old_sha = store.hash_file(letter)
-    letter.write_text(letter.read_text(encoding="utf-8") + "\nLeaders are ambitious and effective.\n", encoding="utf-8")
+    letter.write_text(
+        letter.read_text(encoding="utf-8") + "\nLeaders are ambitious and effective.\n",
+        encoding="utf-8",
+    )
     report = store.build([folder], db_path, workers=1)
     new_sha = store.hash_file(letter)
     assert report.stored == 1
     with store.connect(db_path, read_only=True) as con:
         shas = {
-            table.name: con.execute(f"SELECT DISTINCT sha256 FROM {table.name}").fetchall() for table in store.TABLES
+            table.name: con.execute(
+                f"SELECT DISTINCT sha256 FROM {table.name}"
+            ).fetchall()
+            for table in store.TABLES
         }
-    assert all(rows == [(new_sha,)] for name, rows in shas.items() if name != "judgements"), old_sha
+    assert all(
+        rows == [(new_sha,)] for name, rows in shas.items() if name != "judgements"
+    ), old_sha
 
 
 def test_new_rule_set_replaces_rows_in_place(tmp_path: Path, samples_dir: Path) -> None:
@@ -131,15 +157,28 @@ def test_new_rule_set_replaces_rows_in_place(tmp_path: Path, samples_dir: Path) 
     before = _counts(db_path)
     copy = tmp_path / "same-rules"
     rules.export(copy)
-    again = store.build([samples_dir / SAMPLE_TXT], db_path, workers=1, rules=RuleSet.from_dir(copy))
+    again = store.build(
+        [samples_dir / SAMPLE_TXT], db_path, workers=1, rules=RuleSet.from_dir(copy)
+    )
     assert (again.stored, again.skipped) == (0, 1)
-    tuned = rules.replace(cues=[*rules.cues, CueRule(id="wk.never_printed", polarity="weakness", pattern="zqx qzx")])
+    tuned = rules.replace(
+        cues=[
+            *rules.cues,
+            CueRule(id="wk.never_printed", polarity="weakness", pattern="zqx qzx"),
+        ]
+    )
     report = store.build([samples_dir / SAMPLE_TXT], db_path, workers=1, rules=tuned)
     assert (report.stored, report.replaced) == (1, 1)
     assert _counts(db_path) == before
     with store.connect(db_path, read_only=True) as con:
-        (fingerprint,) = con.execute("SELECT pipeline_fingerprint FROM documents").fetchone()
-    assert fingerprint == store.pipeline_fingerprint(tuned) != store.pipeline_fingerprint(rules)
+        (fingerprint,) = con.execute(
+            "SELECT pipeline_fingerprint FROM documents"
+        ).fetchone()
+    assert (
+        fingerprint
+        == store.pipeline_fingerprint(tuned)
+        != store.pipeline_fingerprint(rules)
+    )
 
 
 def test_interrupted_build_keeps_whole_documents_and_resumes(
@@ -173,16 +212,22 @@ def test_interrupted_build_keeps_whole_documents_and_resumes(
     assert _counts(db_path)["documents"] == 4
 
 
-def test_failed_input_is_reported_and_the_rest_stored(tmp_path: Path, samples_dir: Path) -> None:
+def test_failed_input_is_reported_and_the_rest_stored(
+    tmp_path: Path, samples_dir: Path
+) -> None:
     folder = tmp_path / "mixed"
     folder.mkdir()
     shutil.copy(samples_dir / SAMPLE_TXT, folder / "good.txt")
     (folder / "bad.pdf").write_bytes(b"<html><body>not a report</body></html>")
     db_path = tmp_path / "mixed.duckdb"
     runner = CliRunner()
-    result = runner.invoke(app, ["build", str(folder), "--db", str(db_path), "--workers", "1"])
+    result = runner.invoke(
+        app, ["build", str(folder), "--db", str(db_path), "--workers", "1"]
+    )
     assert result.exit_code == 1
-    error_lines = [line for line in result.stderr.splitlines() if "bad.pdf: error" in line]
+    error_lines = [
+        line for line in result.stderr.splitlines() if "bad.pdf: error" in line
+    ]
     assert len(error_lines) == 1 and "mislabelled" in error_lines[0]
     assert _counts(db_path)["documents"] == 1
     again = store.build([folder], db_path, workers=1)
@@ -191,13 +236,21 @@ def test_failed_input_is_reported_and_the_rest_stored(tmp_path: Path, samples_di
 
 
 @pytest.mark.parametrize("fmt", list(store.ExportFormat), ids=lambda fmt: fmt.value)
-def test_export_writes_every_table(samples_db: Path, tmp_path: Path, fmt: store.ExportFormat) -> None:
+def test_export_writes_every_table(
+    samples_db: Path, tmp_path: Path, fmt: store.ExportFormat
+) -> None:
     counts = _counts(samples_db)
     with store.connect(samples_db, read_only=True) as con:
         paths = store.export_tables(con, fmt, tmp_path / fmt.value)
-    assert [path.name for path in paths] == [f"{table.name}.{fmt.value}" for table in store.TABLES]
+    assert [path.name for path in paths] == [
+        f"{table.name}.{fmt.value}" for table in store.TABLES
+    ]
     for path, table in zip(paths, store.TABLES, strict=True):
-        data = pq.read_table(path) if fmt is store.ExportFormat.PARQUET else pa_csv.read_csv(path)
+        data = (
+            pq.read_table(path)
+            if fmt is store.ExportFormat.PARQUET
+            else pa_csv.read_csv(path)
+        )
         assert data.num_rows == counts[table.name], table.name
         assert data.column_names == [column.name for column in table.columns]
 
@@ -206,14 +259,24 @@ def test_export_is_deterministic(samples_db: Path, tmp_path: Path) -> None:
     with store.connect(samples_db, read_only=True) as con:
         first = store.export_tables(con, store.ExportFormat.CSV, tmp_path / "a")
         second = store.export_tables(con, store.ExportFormat.CSV, tmp_path / "b")
-    assert [path.read_bytes() for path in first] == [path.read_bytes() for path in second]
+    assert [path.read_bytes() for path in first] == [
+        path.read_bytes() for path in second
+    ]
 
 
 def test_cli_build_with_export(tmp_path: Path, samples_dir: Path) -> None:
     db_path = tmp_path / "cli.duckdb"
     result = CliRunner().invoke(
         app,
-        ["build", str(samples_dir / SAMPLE_TXT), "--db", str(db_path), "--export", "parquet", str(tmp_path / "out")],
+        [
+            "build",
+            str(samples_dir / SAMPLE_TXT),
+            "--db",
+            str(db_path),
+            "--export",
+            "parquet",
+            str(tmp_path / "out"),
+        ],
     )
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "out" / "findings.parquet").is_file()
@@ -224,12 +287,20 @@ def test_cli_build_with_export(tmp_path: Path, samples_dir: Path) -> None:
     ("subject", "tokens"),
     [
         pytest.param(
-            "care leavers in suitable accommodation", ["accommodation", "care", "leaver", "suitable"], id="plural"
+            "care leavers in suitable accommodation",
+            ["accommodation", "care", "leaver", "suitable"],
+            id="plural",
         ),
         pytest.param("children's homes", ["children", "home"], id="possessive"),
-        pytest.param("Children’s caseloads", ["caseload", "children"], id="curly-apostrophe"),
-        pytest.param("the number of agency staff", ["agency", "number", "staff"], id="stopwords"),
-        pytest.param("cases open for 12 months", ["case", "month", "open"], id="digits-dropped"),
+        pytest.param(
+            "Children’s caseloads", ["caseload", "children"], id="curly-apostrophe"
+        ),
+        pytest.param(
+            "the number of agency staff", ["agency", "number", "staff"], id="stopwords"
+        ),
+        pytest.param(
+            "cases open for 12 months", ["case", "month", "open"], id="digits-dropped"
+        ),
         pytest.param(None, [], id="none"),
     ],
 )
@@ -239,7 +310,10 @@ def test_subject_tokens(subject: str | None, tokens: list[str]) -> None:
 
 @pytest.mark.corpus
 def test_corpus_build_then_nothing_to_do(corpus_dir: Path, tmp_path: Path) -> None:
-    files = sorted((corpus_dir / "letters").glob("*.pdf"))[:3] + sorted((corpus_dir / "reports").glob("*.pdf"))[:3]
+    files = (
+        sorted((corpus_dir / "letters").glob("*.pdf"))[:3]
+        + sorted((corpus_dir / "reports").glob("*.pdf"))[:3]
+    )
     db_path = tmp_path / "corpus.duckdb"
     first = store.build(files, db_path, workers=2)
     assert first.extracted == len(files) and first.stored + first.failed == len(files)

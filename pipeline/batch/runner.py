@@ -60,23 +60,36 @@ def label(item: str) -> str:
     return "stdin" if item == STDIN else item
 
 
-def run_one(pipeline: object, item: str, options: Options, stdin_data: bytes | None = None) -> Outcome:
+def run_one(
+    pipeline: object, item: str, options: Options, stdin_data: bytes | None = None
+) -> Outcome:
     """Extract one input with ``pipeline`` (an :class:`~ofsted_findings.api.Pipeline`); never raises for bad input."""
     from ofsted_findings.api import Pipeline, to_json
 
     assert isinstance(pipeline, Pipeline)
     try:
         if item == STDIN:
-            ingested = ingest_bytes(stdin_data or b"", "stdin", password=options.password, max_pages=options.max_pages)
+            ingested = ingest_bytes(
+                stdin_data or b"",
+                "stdin",
+                password=options.password,
+                max_pages=options.max_pages,
+            )
             document = pipeline.process(ingested)
         else:
-            document = pipeline.extract(Path(item), password=options.password, max_pages=options.max_pages)
+            document = pipeline.extract(
+                Path(item), password=options.password, max_pages=options.max_pages
+            )
         return Outcome(input=item, json_text=to_json(document, indent=options.indent))
     except InputError as exc:
         return Outcome(input=item, error=exc.line(label(item)), code=exc.code)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
         logger.debug("unexpected failure on %s", label(item), exc_info=True)
-        error = InputError(ErrorCode.INTERNAL, f"unexpected {type(exc).__name__}: {exc}", "Please report this with the file")
+        error = InputError(
+            ErrorCode.INTERNAL,
+            f"unexpected {type(exc).__name__}: {exc}",
+            "Please report this with the file",
+        )
         return Outcome(input=item, error=error.line(label(item)), code=error.code)
 
 
@@ -84,7 +97,9 @@ def _die_with_parent() -> None:
     """Ask Linux to end this worker when its parent ends (no orphaned workers)."""
     if sys.platform.startswith("linux"):
         try:
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(
+                PR_SET_PDEATHSIG, signal.SIGKILL
+            )
         except OSError:
             logger.debug("prctl is not available")
 
@@ -127,7 +142,10 @@ class _Pool:
     def _start(self) -> _Worker:
         parent_end, child_end = self.context.Pipe()
         process = self.context.Process(
-            target=_worker_main, args=(child_end, self.rules_data, self.options), daemon=True, name="ofsted-worker"
+            target=_worker_main,
+            args=(child_end, self.rules_data, self.options),
+            daemon=True,
+            name="ofsted-worker",
         )
         process.start()
         child_end.close()
@@ -143,7 +161,9 @@ class _Pool:
     def results(self) -> Iterator[tuple[int, Outcome]]:
         """Wait for at least one busy worker to finish (or die) and give what came back."""
         busy = [worker for worker in self.workers if worker.task is not None]
-        waitables: list[object] = [worker.connection for worker in busy] + [worker.process.sentinel for worker in busy]
+        waitables: list[object] = [worker.connection for worker in busy] + [
+            worker.process.sentinel for worker in busy
+        ]
         ready = set(wait(waitables))  # type: ignore[arg-type]
         for position, worker in enumerate(self.workers):
             if worker.task is None:
@@ -212,7 +232,9 @@ def run_many(
     if workers <= 1 or len(inputs) <= 1:
         pipeline = Pipeline(rules)
         for item in inputs:
-            outcome = run_one(pipeline, item, options, stdin_data if item == STDIN else None)
+            outcome = run_one(
+                pipeline, item, options, stdin_data if item == STDIN else None
+            )
             if on_done:
                 on_done(outcome)
             yield outcome

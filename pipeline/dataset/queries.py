@@ -60,13 +60,31 @@ class Filters(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    authorities: list[str] = Field(default_factory=list, description="Authority names (any case); empty: all.")
-    kinds: list[str] = Field(default_factory=list, description="Document kinds; empty: all.")
-    since: dt.date | None = Field(default=None, description="Only documents dated on or after this day.")
+    authorities: list[str] = Field(
+        default_factory=list, description="Authority names (any case); empty: all."
+    )
+    kinds: list[str] = Field(
+        default_factory=list, description="Document kinds; empty: all."
+    )
+    since: dt.date | None = Field(
+        default=None, description="Only documents dated on or after this day."
+    )
 
     def parameters(self, authorities: list[str] | None = None) -> list[object]:
-        names = [name.lower() for name in (self.authorities if authorities is None else authorities)]
-        return [UNKNOWN_AUTHORITY, names, names, UNKNOWN_AUTHORITY, self.kinds, self.kinds, self.since, self.since]
+        names = [
+            name.lower()
+            for name in (self.authorities if authorities is None else authorities)
+        ]
+        return [
+            UNKNOWN_AUTHORITY,
+            names,
+            names,
+            UNKNOWN_AUTHORITY,
+            self.kinds,
+            self.kinds,
+            self.since,
+            self.since,
+        ]
 
 
 class _Row(BaseModel):
@@ -82,7 +100,9 @@ class JudgementRow(_Row):
     era: str
     area: str
     grade: str
-    position: int | None = Field(description="1 outstanding, 2 good, 3 requires improvement / adequate, 4 inadequate.")
+    position: int | None = Field(
+        description="1 outstanding, 2 good, 3 requires improvement / adequate, 4 inadequate."
+    )
     file_path: str
 
 
@@ -95,7 +115,9 @@ class ThemeRow(_Row):
     strengths: int
     weaknesses: int
     weakness_share: float | None
-    group_share: float | None = Field(description="Weakness share of the comparison group in this theme.")
+    group_share: float | None = Field(
+        description="Weakness share of the comparison group in this theme."
+    )
     difference: float | None = Field(description="weakness_share - group_share.")
 
 
@@ -103,7 +125,9 @@ class MetricRow(_Row):
     """One figure of a metric series."""
 
     authority: str
-    date: dt.date | None = Field(description="The figure's own date where stated, else the document's date.")
+    date: dt.date | None = Field(
+        description="The figure's own date where stated, else the document's date."
+    )
     kind: str
     subject: str | None
     text: str
@@ -204,15 +228,23 @@ def theme_balance(
     """
     themes = themes or []
     group_names = compare_with or []
-    label = "group: " + ", ".join(group_names) if group_names else "group: all authorities"
+    label = (
+        "group: " + ", ".join(group_names) if group_names else "group: all authorities"
+    )
     group = {
         theme: (documents, strengths, weaknesses)
-        for _, theme, documents, strengths, weaknesses in _theme_counts(con, filters, themes, group_names, False)
+        for _, theme, documents, strengths, weaknesses in _theme_counts(
+            con, filters, themes, group_names, False
+        )
     }
     rows: list[ThemeRow] = []
-    for authority, theme, documents, strengths, weaknesses in _theme_counts(con, filters, themes, None, True):
+    for authority, theme, documents, strengths, weaknesses in _theme_counts(
+        con, filters, themes, None, True
+    ):
         share = _share(strengths, weaknesses)
-        group_share = _share(group[theme][1], group[theme][2]) if theme in group else None
+        group_share = (
+            _share(group[theme][1], group[theme][2]) if theme in group else None
+        )
         rows.append(
             ThemeRow(
                 authority=authority,
@@ -222,7 +254,9 @@ def theme_balance(
                 weaknesses=weaknesses,
                 weakness_share=share,
                 group_share=group_share,
-                difference=round(share - group_share, 4) if share is not None and group_share is not None else None,
+                difference=round(share - group_share, 4)
+                if share is not None and group_share is not None
+                else None,
             )
         )
     for theme, (documents, strengths, weaknesses) in sorted(group.items()):
@@ -243,7 +277,10 @@ def theme_balance(
 
 
 def metric_series(
-    con: duckdb.DuckDBPyConnection, filters: Filters, subject: str, unit: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    subject: str,
+    unit: str | None = None,
 ) -> list[MetricRow]:
     """Figures whose subject has every word of ``subject`` (normalised), by authority and date."""
     tokens = subject_tokens(subject)
@@ -292,7 +329,15 @@ def metric_series(
             own_date,
         ) in rows
     ]
-    return sorted(series, key=lambda row: (row.authority, row.date or dt.date.max, row.file_path, row.metric_id))
+    return sorted(
+        series,
+        key=lambda row: (
+            row.authority,
+            row.date or dt.date.max,
+            row.file_path,
+            row.metric_id,
+        ),
+    )
 
 
 def _metric_date(value: str | None) -> dt.date | None:
@@ -308,7 +353,9 @@ def _metric_date(value: str | None) -> dt.date | None:
     return None
 
 
-def subjects(con: duckdb.DuckDBPyConnection, filters: Filters, minimum: int = 2, limit: int = 30) -> list[SubjectRow]:
+def subjects(
+    con: duckdb.DuckDBPyConnection, filters: Filters, minimum: int = 2, limit: int = 30
+) -> list[SubjectRow]:
     """Subjects (same normalised words and unit) measured in at least ``minimum`` documents."""
     query = f"""
         WITH docs AS ({DOCS_QUERY})
@@ -346,7 +393,13 @@ def _cell(value: object, how: Literal["csv", "table"]) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return repr(value) if how == "csv" else f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+        return (
+            repr(value)
+            if how == "csv"
+            else f"{value:.3g}"
+            if abs(value) < 1000
+            else f"{value:,.0f}"
+        )
     return str(value)
 
 
@@ -361,12 +414,19 @@ def to_csv(rows: Rows, model: type[BaseModel]) -> str:
     return buffer.getvalue()
 
 
-def to_table(rows: Rows, model: type[BaseModel], title: str, hide: tuple[str, ...] = ()) -> Table:
+def to_table(
+    rows: Rows, model: type[BaseModel], title: str, hide: tuple[str, ...] = ()
+) -> Table:
     """Rows as a rich table (``hide`` leaves columns out, e.g. long paths)."""
     fields = [name for name in model.model_fields if name not in hide]
     table = Table(title=title, title_justify="left")
     for name in fields:
-        numeric = model.model_fields[name].annotation in (int, float, int | None, float | None)
+        numeric = model.model_fields[name].annotation in (
+            int,
+            float,
+            int | None,
+            float | None,
+        )
         table.add_column(name, justify="right" if numeric else "left")
     for row in rows:
         table.add_row(*(_cell(getattr(row, name), "table") for name in fields))

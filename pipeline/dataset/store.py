@@ -58,7 +58,9 @@ logger = logging.getLogger(__name__)
 #: to either rebuilds every document's rows.
 STORE_REVISION = 1
 #: Subpackages whose code does not change what extraction produces (left out of the fingerprint).
-NOT_EXTRACTION = frozenset({"cli", "dataset", "views", "evaluation", "diagnostics", "rules", "__pycache__"})
+NOT_EXTRACTION = frozenset(
+    {"cli", "dataset", "views", "evaluation", "diagnostics", "rules", "__pycache__"}
+)
 FINGERPRINT_SUFFIXES = (".py",)
 #: Words left out of a metric subject's tokens.
 SUBJECT_STOPWORDS = frozenset(
@@ -109,10 +111,21 @@ _FLOAT = pa.float64()
 _BOOL = pa.bool_()
 _STRS = pa.list_(pa.string())
 _VISITS = pa.list_(pa.struct([("start", _STR), ("end", _STR)]))
-_INSPECTORS = pa.list_(pa.struct([("name", _STR), ("lead", _BOOL), ("start", _INT), ("end", _INT)]))
+_INSPECTORS = pa.list_(
+    pa.struct([("name", _STR), ("lead", _BOOL), ("start", _INT), ("end", _INT)])
+)
 _WARNINGS = pa.list_(pa.struct([("code", _STR), ("message", _STR), ("page", _INT)]))
 _CUES = pa.list_(
-    pa.struct([("rule", _STR), ("kind", _STR), ("effect", _STR), ("text", _STR), ("start", _INT), ("end", _INT)])
+    pa.struct(
+        [
+            ("rule", _STR),
+            ("kind", _STR),
+            ("effect", _STR),
+            ("text", _STR),
+            ("start", _INT),
+            ("end", _INT),
+        ]
+    )
 )
 
 _SQL_TYPES: dict[pa.DataType, str] = {
@@ -175,7 +188,11 @@ DOCUMENTS = Table(
     ("sha256",),
     (
         SHA,
-        _c("file_path", _STR, "path the document was stored from (files lists every path)"),
+        _c(
+            "file_path",
+            _STR,
+            "path the document was stored from (files lists every path)",
+        ),
         _c("source_name", _STR, "file name only"),
         _c("media_type", _STR, "application/pdf or text/plain"),
         _c("pages", _INT, "number of physical pages"),
@@ -183,7 +200,9 @@ DOCUMENTS = Table(
         _c("pipeline_name", _STR, "software that extracted it"),
         _c("pipeline_version", _STR, "its version"),
         _c(
-            "pipeline_fingerprint", _STR, "version plus a hash of the extraction code and rules (decides re-extraction)"
+            "pipeline_fingerprint",
+            _STR,
+            "version plus a hash of the extraction code and rules (decides re-extraction)",
         ),
         _c("kind", _STR, "ilacs_inspection, sif_inspection, focused_visit, ..."),
         _c("framework", _STR, "framework detail (short / standard ILACS, ...)"),
@@ -210,8 +229,16 @@ DOCUMENTS = Table(
         _c("focus_start", _INT, "offset of focus"),
         _c("focus_end", _INT, "end offset of focus"),
         _c("monitoring_visit_number", _INT, "which monitoring visit"),
-        _c("previous_judgement", _STR, "previous overall effectiveness grade stated by a letter"),
-        _c("previous_judgement_date", _STR, "when that inspection was (YYYY-MM or ISO date)"),
+        _c(
+            "previous_judgement",
+            _STR,
+            "previous overall effectiveness grade stated by a letter",
+        ),
+        _c(
+            "previous_judgement_date",
+            _STR,
+            "when that inspection was (YYYY-MM or ISO date)",
+        ),
         _c("warnings", _WARNINGS, "list of {code, message, page}"),
         _c("text", _STR, "the normalised text every offset points into"),
     ),
@@ -234,9 +261,17 @@ JUDGEMENTS = Table(
     ("sha256", "area", "start"),
     (
         SHA,
-        _c("area", _STR, "canonical area (overall_effectiveness, help_and_protection, ...)"),
+        _c(
+            "area",
+            _STR,
+            "canonical area (overall_effectiveness, help_and_protection, ...)",
+        ),
         _c("label_as_printed", _STR, "area label as printed"),
-        _c("grade", _STR, "outstanding, good, requires_improvement, adequate, inadequate, not_judged"),
+        _c(
+            "grade",
+            _STR,
+            "outstanding, good, requires_improvement, adequate, inadequate, not_judged",
+        ),
         PAGE,
         START,
         END,
@@ -250,7 +285,11 @@ SECTIONS = Table(
         SHA,
         _c("id", _STR, "section id"),
         _c("title", _STR, "heading as printed"),
-        _c("category", _STR, "canonical category (what_needs_to_improve, care_leavers, ...)"),
+        _c(
+            "category",
+            _STR,
+            "canonical category (what_needs_to_improve, care_leavers, ...)",
+        ),
         _c("parent", _STR, "id of the enclosing section"),
         PAGE,
         START,
@@ -289,7 +328,11 @@ FINDINGS = Table(
         _c("modifiers", _STRS, "ids of the modifier rules that applied"),
         _c("negated", _BOOL, "a negation flipped a cue"),
         _c("hedged", _BOOL, "a hedge qualifies it"),
-        _c("cues", _CUES, "every rule that fired: list of {rule, kind, effect, text, start, end}"),
+        _c(
+            "cues",
+            _CUES,
+            "every rule that fired: list of {rule, kind, effect, text, start, end}",
+        ),
     ),
 )
 METRICS = Table(
@@ -322,13 +365,27 @@ METRICS = Table(
         _c("date", _STR, "date or interval of the value (ISO)"),
         _c("date_text", _STR, "the date as printed"),
         _c("subject", _STR, "what is measured, as extracted"),
-        _c("subject_tokens", _STRS, "normalised subject words (lower case, no stop words, singular), sorted"),
+        _c(
+            "subject_tokens",
+            _STRS,
+            "normalised subject words (lower case, no stop words, singular), sorted",
+        ),
         _c("finding", _STR, "id of the finding containing it"),
     ),
 )
-TABLES: tuple[Table, ...] = (DOCUMENTS, FILES, JUDGEMENTS, SECTIONS, SENTENCES, FINDINGS, METRICS)
+TABLES: tuple[Table, ...] = (
+    DOCUMENTS,
+    FILES,
+    JUDGEMENTS,
+    SECTIONS,
+    SENTENCES,
+    FINDINGS,
+    METRICS,
+)
 #: Tables holding one document's rows (everything except files).
-DOCUMENT_TABLES: tuple[Table, ...] = tuple(table for table in TABLES if table is not FILES)
+DOCUMENT_TABLES: tuple[Table, ...] = tuple(
+    table for table in TABLES if table is not FILES
+)
 
 VIEWS = {
     "finding_themes": "CREATE OR REPLACE VIEW finding_themes AS "
@@ -432,7 +489,11 @@ def singular(token: str) -> str:
     """A crude singular: 'leavers' -> 'leaver', 'caseloads' -> 'caseload' ('ss', 'us', 'is' kept)."""
     if len(token) > 3 and token.endswith("ies"):
         return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+    if (
+        len(token) > 3
+        and token.endswith("s")
+        and not token.endswith(("ss", "us", "is"))
+    ):
         return token[:-1]
     return token
 
@@ -450,11 +511,15 @@ def _iso_date(*values: str | None) -> date | None:
 # --- rows ------------------------------------------------------------------------------
 
 
-def document_tables(document: Document, file_path: str, fingerprint: str) -> dict[str, pa.Table]:
+def document_tables(
+    document: Document, file_path: str, fingerprint: str
+) -> dict[str, pa.Table]:
     """The rows of one document, as an Arrow table per database table."""
     sha = document.source.sha256
     letter = document.letter
-    lead = next((inspector.name for inspector in letter.inspectors if inspector.lead), None)
+    lead = next(
+        (inspector.name for inspector in letter.inspectors if inspector.lead), None
+    )
     documents = [
         {
             "sha256": sha,
@@ -493,10 +558,18 @@ def document_tables(document: Document, file_path: str, fingerprint: str) -> dic
             "text": document.text,
         }
     ]
-    judgements = [{"sha256": sha, **judgement.model_dump()} for judgement in letter.judgements]
-    sections = [{"sha256": sha, **section.model_dump()} for section in document.sections]
-    sentences = [{"sha256": sha, **sentence.model_dump()} for sentence in document.sentences]
-    findings = [{"sha256": sha, **finding.model_dump()} for finding in document.findings]
+    judgements = [
+        {"sha256": sha, **judgement.model_dump()} for judgement in letter.judgements
+    ]
+    sections = [
+        {"sha256": sha, **section.model_dump()} for section in document.sections
+    ]
+    sentences = [
+        {"sha256": sha, **sentence.model_dump()} for sentence in document.sentences
+    ]
+    findings = [
+        {"sha256": sha, **finding.model_dump()} for finding in document.findings
+    ]
     metrics = [_metric_row(sha, metric) for metric in document.metrics]
     rows = {
         "documents": documents,
@@ -506,11 +579,17 @@ def document_tables(document: Document, file_path: str, fingerprint: str) -> dic
         "findings": findings,
         "metrics": metrics,
     }
-    return {table.name: pa.Table.from_pylist(rows[table.name], schema=table.schema) for table in DOCUMENT_TABLES}
+    return {
+        table.name: pa.Table.from_pylist(rows[table.name], schema=table.schema)
+        for table in DOCUMENT_TABLES
+    }
 
 
 def _metric_row(sha: str, metric: Metric) -> dict[str, object]:
-    row: dict[str, object] = {"sha256": sha, **metric.model_dump(exclude={"baseline", "comparator"})}
+    row: dict[str, object] = {
+        "sha256": sha,
+        **metric.model_dump(exclude={"baseline", "comparator"}),
+    }
     baseline = metric.baseline
     comparator = metric.comparator
     row.update(
@@ -530,12 +609,18 @@ def _metric_row(sha: str, metric: Metric) -> dict[str, object]:
 # --- database --------------------------------------------------------------------------
 
 
-def _sql(con: duckdb.DuckDBPyConnection, statement: str, parameters: list[object] | None = None) -> None:
+def _sql(
+    con: duckdb.DuckDBPyConnection,
+    statement: str,
+    parameters: list[object] | None = None,
+) -> None:
     """Run a statement that returns no rows of interest (and finish its result)."""
     con.execute(statement, parameters or []).fetchall()
 
 
-def _first(con: duckdb.DuckDBPyConnection, query: str, parameters: list[object]) -> tuple[object, ...] | None:
+def _first(
+    con: duckdb.DuckDBPyConnection, query: str, parameters: list[object]
+) -> tuple[object, ...] | None:
     """The first row of a query, or None (the result is read to the end)."""
     rows = con.execute(query, parameters).fetchall()
     return rows[0] if rows else None
@@ -545,12 +630,16 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     """Open (and, when writable, create) the dataset."""
     if read_only:
         if not db_path.is_file():
-            raise FileNotFoundError(f"{db_path}: no such database (run 'ofsted-findings build' first)")
+            raise FileNotFoundError(
+                f"{db_path}: no such database (run 'ofsted-findings build' first)"
+            )
         return duckdb.connect(str(db_path), read_only=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path))
     for table in TABLES:
-        columns = ", ".join(f'"{column.name}" {column.sql_type}' for column in table.columns)
+        columns = ", ".join(
+            f'"{column.name}" {column.sql_type}' for column in table.columns
+        )
         _sql(con, f"CREATE TABLE IF NOT EXISTS {table.name} ({columns})")
     for view in VIEWS.values():
         _sql(con, view)
@@ -559,12 +648,16 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 def _stored(con: duckdb.DuckDBPyConnection, sha: str, fingerprint: str) -> bool:
     row = _first(
-        con, "SELECT count(*) FROM documents WHERE sha256 = ? AND pipeline_fingerprint = ?", [sha, fingerprint]
+        con,
+        "SELECT count(*) FROM documents WHERE sha256 = ? AND pipeline_fingerprint = ?",
+        [sha, fingerprint],
     )
     return bool(row and row[0])
 
 
-def _known_failure(con: duckdb.DuckDBPyConnection, path: str, sha: str, fingerprint: str) -> str | None:
+def _known_failure(
+    con: duckdb.DuckDBPyConnection, path: str, sha: str, fingerprint: str
+) -> str | None:
     row = _first(
         con,
         "SELECT error FROM files WHERE file_path = ? AND sha256 = ? AND pipeline_fingerprint = ? AND status = 'failed'",
@@ -579,21 +672,36 @@ def _delete_document(con: duckdb.DuckDBPyConnection, sha: str) -> None:
 
 
 def _link(
-    con: duckdb.DuckDBPyConnection, path: str, sha: str, fingerprint: str, status: str, error: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: str,
+    sha: str,
+    fingerprint: str,
+    status: str,
+    error: str | None = None,
 ) -> None:
     """Point ``path`` at ``sha``; drop the document it held before when no path holds it any more."""
     previous = _first(con, "SELECT sha256 FROM files WHERE file_path = ?", [path])
     _sql(con, "DELETE FROM files WHERE file_path = ?", [path])
-    _sql(con, "INSERT INTO files VALUES (?, ?, ?, ?, ?)", [path, sha, fingerprint, status, error])
+    _sql(
+        con,
+        "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
+        [path, sha, fingerprint, status, error],
+    )
     old = str(previous[0]) if previous else None
     if old is not None and old != sha:
         others = _first(con, "SELECT count(*) FROM files WHERE sha256 = ?", [old])
         if others and others[0] == 0:
-            logger.info("%s changed: dropping the rows of its previous content %s", path, old[:12])
+            logger.info(
+                "%s changed: dropping the rows of its previous content %s",
+                path,
+                old[:12],
+            )
             _delete_document(con, old)
 
 
-def store_document(con: duckdb.DuckDBPyConnection, document: Document, file_path: str, fingerprint: str) -> bool:
+def store_document(
+    con: duckdb.DuckDBPyConnection, document: Document, file_path: str, fingerprint: str
+) -> bool:
     """Replace one document's rows in ONE transaction; True when it replaced earlier rows."""
     sha = document.source.sha256
     tables = document_tables(document, file_path, fingerprint)
@@ -624,7 +732,13 @@ def _insert(con: duckdb.DuckDBPyConnection, table: Table, rows: pa.Table) -> Non
         con.unregister("incoming_rows")
 
 
-def _record_failure(con: duckdb.DuckDBPyConnection, path: str, sha: str | None, fingerprint: str, line: str) -> None:
+def _record_failure(
+    con: duckdb.DuckDBPyConnection,
+    path: str,
+    sha: str | None,
+    fingerprint: str,
+    line: str,
+) -> None:
     _sql(con, "BEGIN TRANSACTION")
     try:
         _link(con, path, sha or "", fingerprint, "failed", line)
@@ -675,7 +789,9 @@ def build(
                     _record_link(con, path, sha, fingerprint)
                 skipped += 1
                 continue
-            known = _known_failure(con, path, sha, fingerprint) if sha is not None else None
+            known = (
+                _known_failure(con, path, sha, fingerprint) if sha is not None else None
+            )
             if known is not None:
                 errors.append(known)
                 reporter.error(known)
@@ -686,17 +802,32 @@ def build(
             if sha is not None:
                 first_path[sha] = path
             todo.append(path)
-        logger.info("%d inputs: %d to extract, %d already stored", len(inputs), len(todo), skipped)
+        logger.info(
+            "%d inputs: %d to extract, %d already stored",
+            len(inputs),
+            len(todo),
+            skipped,
+        )
         reporter.start(len(todo))
         stored = replaced = 0
         for outcome in run_many(
-            todo, rules, workers=workers, password=password, max_pages=max_pages, indent=None, on_done=reporter.advance
+            todo,
+            rules,
+            workers=workers,
+            password=password,
+            max_pages=max_pages,
+            indent=None,
+            on_done=reporter.advance,
         ):
             if outcome.error is not None or outcome.json_text is None:
-                line = outcome.error or f"{outcome.input}: error internal_error: no output"
+                line = (
+                    outcome.error or f"{outcome.input}: error internal_error: no output"
+                )
                 errors.append(line)
                 reporter.error(line)
-                _record_failure(con, outcome.input, hashes.get(outcome.input), fingerprint, line)
+                _record_failure(
+                    con, outcome.input, hashes.get(outcome.input), fingerprint, line
+                )
                 continue
             document = Document.model_validate_json(outcome.json_text)
             replaced += store_document(con, document, outcome.input, fingerprint)
@@ -721,12 +852,16 @@ def build(
 
 def _known_path(con: duckdb.DuckDBPyConnection, path: str, sha: str) -> bool:
     row = _first(
-        con, "SELECT count(*) FROM files WHERE file_path = ? AND sha256 = ? AND status = 'stored'", [path, sha]
+        con,
+        "SELECT count(*) FROM files WHERE file_path = ? AND sha256 = ? AND status = 'stored'",
+        [path, sha],
     )
     return bool(row and row[0])
 
 
-def _record_link(con: duckdb.DuckDBPyConnection, path: str, sha: str, fingerprint: str) -> None:
+def _record_link(
+    con: duckdb.DuckDBPyConnection, path: str, sha: str, fingerprint: str
+) -> None:
     _sql(con, "BEGIN TRANSACTION")
     try:
         _link(con, path, sha, fingerprint, "stored")
@@ -739,7 +874,9 @@ def _record_link(con: duckdb.DuckDBPyConnection, path: str, sha: str, fingerprin
 # --- export and reading back -----------------------------------------------------------
 
 
-def export_tables(con: duckdb.DuckDBPyConnection, fmt: ExportFormat, out_dir: Path) -> list[Path]:
+def export_tables(
+    con: duckdb.DuckDBPyConnection, fmt: ExportFormat, out_dir: Path
+) -> list[Path]:
     """Write every table to ``out_dir/<table>.parquet`` or ``.csv``, rows in key order.
 
     CSV cannot hold lists, so list columns are written as JSON text there.
@@ -749,13 +886,17 @@ def export_tables(con: duckdb.DuckDBPyConnection, fmt: ExportFormat, out_dir: Pa
     for table in TABLES:
         if fmt is ExportFormat.CSV:
             select = ", ".join(
-                f'to_json("{column.name}")::VARCHAR AS "{column.name}"' if column.nested else f'"{column.name}"'
+                f'to_json("{column.name}")::VARCHAR AS "{column.name}"'
+                if column.nested
+                else f'"{column.name}"'
                 for column in table.columns
             )
         else:
             select = ", ".join(f'"{column.name}"' for column in table.columns)
         order = ", ".join(f'"{name}"' for name in table.key)
-        arrow = con.sql(f"SELECT {select} FROM {table.name} ORDER BY {order}").to_arrow_table()
+        arrow = con.sql(
+            f"SELECT {select} FROM {table.name} ORDER BY {order}"
+        ).to_arrow_table()
         path = out_dir / f"{table.name}.{fmt.value}"
         if fmt is ExportFormat.CSV:
             pa_csv.write_csv(arrow, path)
@@ -768,11 +909,14 @@ def export_tables(con: duckdb.DuckDBPyConnection, fmt: ExportFormat, out_dir: Pa
 
 def resolve(con: duckdb.DuckDBPyConnection, key: str) -> str:
     """The sha256 of the stored document named by a sha256 (or a unique prefix of one) or a file path."""
-    row = _first(con, "SELECT sha256 FROM files WHERE file_path = ? AND status = 'stored'", [key])
+    row = _first(
+        con, "SELECT sha256 FROM files WHERE file_path = ? AND status = 'stored'", [key]
+    )
     if row:
         return str(row[0])
     rows = con.execute(
-        "SELECT sha256 FROM documents WHERE starts_with(sha256, ?) ORDER BY sha256", [key.lower()]
+        "SELECT sha256 FROM documents WHERE starts_with(sha256, ?) ORDER BY sha256",
+        [key.lower()],
     ).fetchall()
     if len(rows) == 1:
         return str(rows[0][0])
@@ -781,10 +925,15 @@ def resolve(con: duckdb.DuckDBPyConnection, key: str) -> str:
     raise KeyError(f"{key}: no stored document has this path or sha256")
 
 
-def _records(con: duckdb.DuckDBPyConnection, table: Table, sha: str) -> list[dict[str, Any]]:
+def _records(
+    con: duckdb.DuckDBPyConnection, table: Table, sha: str
+) -> list[dict[str, Any]]:
     order = ", ".join(f'"{name}"' for name in table.key)
     return (
-        con.sql(f"SELECT * FROM {table.name} WHERE sha256 = ? ORDER BY {order}", params=[sha])
+        con.sql(
+            f"SELECT * FROM {table.name} WHERE sha256 = ? ORDER BY {order}",
+            params=[sha],
+        )
         .to_arrow_table()
         .to_pylist()
     )
@@ -827,15 +976,32 @@ def load_document(con: duckdb.DuckDBPyConnection, sha: str) -> Document:
     )
     return Document(
         schema_version=row["schema_version"],
-        source=Source(name=row["source_name"], sha256=sha, media_type=row["media_type"], pages=row["pages"]),
+        source=Source(
+            name=row["source_name"],
+            sha256=sha,
+            media_type=row["media_type"],
+            pages=row["pages"],
+        ),
         text=row["text"],
         letter=letter,
-        sections=sorted((Section(**_strip(item)) for item in _records(con, SECTIONS, sha)), key=_position),
-        sentences=sorted((Sentence(**_strip(item)) for item in _records(con, SENTENCES, sha)), key=_position),
-        findings=sorted((_finding(item) for item in _records(con, FINDINGS, sha)), key=_position),
-        metrics=sorted((_metric(item) for item in _records(con, METRICS, sha)), key=_position),
+        sections=sorted(
+            (Section(**_strip(item)) for item in _records(con, SECTIONS, sha)),
+            key=_position,
+        ),
+        sentences=sorted(
+            (Sentence(**_strip(item)) for item in _records(con, SENTENCES, sha)),
+            key=_position,
+        ),
+        findings=sorted(
+            (_finding(item) for item in _records(con, FINDINGS, sha)), key=_position
+        ),
+        metrics=sorted(
+            (_metric(item) for item in _records(con, METRICS, sha)), key=_position
+        ),
         warnings=[Warning(**warning) for warning in row["warnings"]],
-        pipeline=PipelineInfo(name=row["pipeline_name"], version=row["pipeline_version"]),
+        pipeline=PipelineInfo(
+            name=row["pipeline_name"], version=row["pipeline_version"]
+        ),
     )
 
 
@@ -856,11 +1022,20 @@ def _finding(record: dict[str, object]) -> Finding:
 def _metric(record: dict[str, object]) -> Metric:
     values = _strip(record)
     baseline_fields = {
-        name: values.pop(f"baseline_{name}") for name in ("value", "low", "high", "date", "start", "end")
+        name: values.pop(f"baseline_{name}")
+        for name in ("value", "low", "high", "date", "start", "end")
     }
     comparator_value = values.pop("comparator_value")
     comparator_label = values.pop("comparator_label")
     values.pop("subject_tokens")
-    baseline = Baseline(**baseline_fields) if any(value is not None for value in baseline_fields.values()) else None
-    comparator = Comparator(value=comparator_value, label=comparator_label) if comparator_label is not None else None  # type: ignore[arg-type]
+    baseline = (
+        Baseline(**baseline_fields)
+        if any(value is not None for value in baseline_fields.values())
+        else None
+    )
+    comparator = (
+        Comparator(value=comparator_value, label=comparator_label)
+        if comparator_label is not None
+        else None
+    )  # type: ignore[arg-type]
     return Metric(**values, baseline=baseline, comparator=comparator)  # type: ignore[arg-type]

@@ -74,7 +74,12 @@ CHUNK_SIZE = 4
 GLUED_DIGIT_RE = re.compile(r"(?<=[^\s\d])\d|(?<=\d)\d")
 #: Text shapes that can only be a glued marker: a five-digit "year", a digit after "%".
 TEXT_MARKER_RES = (
-    ("year+marker", re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December) (?:19|20)\d\d\d{1,2}\b")),
+    (
+        "year+marker",
+        re.compile(
+            r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December) (?:19|20)\d\d\d{1,2}\b"
+        ),
+    ),
     ("percent+marker", re.compile(r"\d%\d")),
     ("thousands+marker", re.compile(r"\b\d{1,3},\d{3}\d{1,2}\b")),
 )
@@ -122,7 +127,9 @@ class HyphenJoin(BaseModel):
 
     left: str
     right: str
-    kept_hyphen: bool = Field(description="The text has 'left-right' (otherwise 'leftright').")
+    kept_hyphen: bool = Field(
+        description="The text has 'left-right' (otherwise 'leftright')."
+    )
     page: int
 
 
@@ -135,7 +142,9 @@ class FileCheck(BaseModel):
     pages: int = 0
     defects: list[Defect] = Field(default_factory=list)
     joins: list[HyphenJoin] = Field(default_factory=list)
-    vocabulary: list[str] = Field(default_factory=list, description="Words and compounds printed mid-line.")
+    vocabulary: list[str] = Field(
+        default_factory=list, description="Words and compounds printed mid-line."
+    )
     error: str | None = None
 
 
@@ -146,7 +155,9 @@ class FidelityReport(BaseModel):
 
     files: int
     pages: int
-    failed: list[str] = Field(description="Error lines of files that could not be read.")
+    failed: list[str] = Field(
+        description="Error lines of files that could not be read."
+    )
     counts: dict[DefectClass, int]
     defects: list[Defect]
 
@@ -162,7 +173,11 @@ def check_file(path: Path, layout: LayoutRules) -> FileCheck:
     except OSError as exc:
         return FileCheck(file=name, error=f"{name}: {exc}")
     norm = normalize(ingested, layout)
-    defects = running_line_defects(ingested, norm) + split_defects(ingested, norm) + text_defects(name, norm)
+    defects = (
+        running_line_defects(ingested, norm)
+        + split_defects(ingested, norm)
+        + text_defects(name, norm)
+    )
     if ingested.media_type == PDF_MEDIA_TYPE:
         defects += marker_defects(data, ingested, norm)
     return FileCheck(
@@ -190,8 +205,12 @@ def check_paths(
             if on_done:
                 on_done(checks[-1])
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            for check in pool.map(partial(check_file, layout=layout), files, chunksize=CHUNK_SIZE):
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("spawn")
+        ) as pool:
+            for check in pool.map(
+                partial(check_file, layout=layout), files, chunksize=CHUNK_SIZE
+            ):
                 checks.append(check)
                 if on_done:
                     on_done(check)
@@ -220,13 +239,17 @@ def summarise(checks: list[FileCheck]) -> FidelityReport:
 
 def format_report(report: FidelityReport, *, examples: int = 5) -> str:
     """Plain-text summary: one count per class, then up to ``examples`` defects of each."""
-    lines = [f"files: {report.files}  pages: {report.pages}  unreadable: {len(report.failed)}"]
+    lines = [
+        f"files: {report.files}  pages: {report.pages}  unreadable: {len(report.failed)}"
+    ]
     for kind in DefectClass:
         lines.append(f"{kind.value}: {report.counts[kind]}")
     for kind in DefectClass:
         shown = [defect for defect in report.defects if defect.kind is kind][:examples]
         for defect in shown:
-            lines.append(f"  {kind.value}  {defect.file} p{defect.page}: {defect.detail}")
+            lines.append(
+                f"  {kind.value}  {defect.file} p{defect.page}: {defect.detail}"
+            )
     for error in report.failed:
         lines.append(f"  unreadable  {error}")
     return "\n".join(lines)
@@ -242,7 +265,10 @@ def _mask(text: str) -> str:
 def running_line_defects(ingested: Ingested, norm: Normalized) -> list[Defect]:
     """Page numbers and lines repeated on many pages that are still in the text."""
     defects: list[Defect] = []
-    letterhead_end = max((block.end for block in norm.blocks if block.kind is BlockKind.LETTERHEAD), default=0)
+    letterhead_end = max(
+        (block.end for block in norm.blocks if block.kind is BlockKind.LETTERHEAD),
+        default=0,
+    )
     body = norm.text[letterhead_end:]
     pages_of: dict[str, set[int]] = {}
     shown: dict[str, str] = {}
@@ -252,17 +278,29 @@ def running_line_defects(ingested: Ingested, norm: Normalized) -> list[Defect]:
             if len(key) >= RUNNING_MIN_CHARS:
                 pages_of.setdefault(key, set()).add(page.number)
                 shown.setdefault(key, " ".join(line.text.split()))
-    threshold = max(RUNNING_MIN_PAGES, int(len(ingested.pages) * RUNNING_MIN_SHARE + 0.999))
+    threshold = max(
+        RUNNING_MIN_PAGES, int(len(ingested.pages) * RUNNING_MIN_SHARE + 0.999)
+    )
     masked_lines = Counter(_mask(line) for line in body.split("\n"))
-    printed = [" ".join(line.text.split()) for page in ingested.pages for line in page.lines]
+    printed = [
+        " ".join(line.text.split()) for page in ingested.pages for line in page.lines
+    ]
     for key, pages in pages_of.items():
         if len(pages) < threshold:
             continue
         # Occurrences inside other printed lines ("Inspection dates: <the footer's dates>") are content.
         inside = sum(1 for line in printed if shown[key] in line and _mask(line) != key)
-        if masked_lines.get(key, 0) + max(_inline_count(body, shown[key]) - inside, 0) > 0:
+        if (
+            masked_lines.get(key, 0) + max(_inline_count(body, shown[key]) - inside, 0)
+            > 0
+        ):
             defects.append(
-                Defect(kind=DefectClass.RUNNING_LINE, file=ingested.name, page=min(pages), detail=shown[key][:EXCERPT_CHARS * 2])
+                Defect(
+                    kind=DefectClass.RUNNING_LINE,
+                    file=ingested.name,
+                    page=min(pages),
+                    detail=shown[key][: EXCERPT_CHARS * 2],
+                )
             )
     for match in PAGE_OF_RE.finditer(body):
         defects.append(
@@ -280,11 +318,21 @@ def running_line_defects(ingested: Ingested, norm: Normalized) -> list[Defect]:
             continue
         if abs(int(number) - block.page) <= PAGE_NUMBER_MAX_OFFSET:
             defects.append(
-                Defect(kind=DefectClass.RUNNING_LINE, file=ingested.name, page=block.page, detail=f"lone number {number}")
+                Defect(
+                    kind=DefectClass.RUNNING_LINE,
+                    file=ingested.name,
+                    page=block.page,
+                    detail=f"lone number {number}",
+                )
             )
         elif (block.page, number) in small_numbers:
             defects.append(
-                Defect(kind=DefectClass.GLUED_MARKER, file=ingested.name, page=block.page, detail=f"stray marker {number}")
+                Defect(
+                    kind=DefectClass.GLUED_MARKER,
+                    file=ingested.name,
+                    page=block.page,
+                    detail=f"stray marker {number}",
+                )
             )
     return defects
 
@@ -293,13 +341,22 @@ def _small_lone_numbers(ingested: Ingested) -> set[tuple[int, str]]:
     """(page, digits) of one- or two-digit lines printed smaller than the page's body text."""
     found: set[tuple[int, str]] = set()
     for page in ingested.pages:
-        sizes = Counter(line.size for line in page.lines if line.size and len(line.text) > RUNNING_MIN_CHARS)
+        sizes = Counter(
+            line.size
+            for line in page.lines
+            if line.size and len(line.text) > RUNNING_MIN_CHARS
+        )
         if not sizes:
             continue
         body_size = sizes.most_common(1)[0][0]
         for line in page.lines:
             digits = line.text.strip()
-            if digits.isdigit() and len(digits) <= 2 and line.size and line.size <= body_size * MARKER_SIZE_RATIO:
+            if (
+                digits.isdigit()
+                and len(digits) <= 2
+                and line.size
+                and line.size <= body_size * MARKER_SIZE_RATIO
+            ):
                 found.add((page.number, digits))
     return found
 
@@ -330,7 +387,11 @@ def marker_defects(data: bytes, ingested: Ingested, norm: Normalized) -> list[De
         for page_info in ingested.pages:
             page = pdf[page_info.number - 1]
             try:
-                defects.extend(_page_marker_defects(page, page_info.number, page_info.lines, ingested.name))
+                defects.extend(
+                    _page_marker_defects(
+                        page, page_info.number, page_info.lines, ingested.name
+                    )
+                )
             finally:
                 page.close()
     finally:
@@ -338,7 +399,9 @@ def marker_defects(data: bytes, ingested: Ingested, norm: Normalized) -> list[De
     return defects
 
 
-def _page_marker_defects(page: pdfium.PdfPage, number: int, lines: list[Line], name: str) -> list[Defect]:
+def _page_marker_defects(
+    page: pdfium.PdfPage, number: int, lines: list[Line], name: str
+) -> list[Defect]:
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
@@ -358,7 +421,12 @@ def _page_marker_defects(page: pdfium.PdfPage, number: int, lines: list[Line], n
                 for run_start, run_end in found[removed:]:
                     excerpt = segment[max(run_start - EXCERPT_CHARS, 0) : run_end + 5]
                     defects.append(
-                        Defect(kind=DefectClass.GLUED_MARKER, file=name, page=number, detail=f"size/rise: …{excerpt.strip()}")
+                        Defect(
+                            kind=DefectClass.GLUED_MARKER,
+                            file=name,
+                            page=number,
+                            detail=f"size/rise: …{excerpt.strip()}",
+                        )
                     )
         return defects
     finally:
@@ -378,7 +446,10 @@ def _superscript_runs(raw: object, segment: str, offset: int) -> list[tuple[int,
         if reference <= 0:
             continue
         small = size <= reference * MARKER_SIZE_RATIO
-        raised = _rise(raw, offset + word_start, offset + index) >= reference * MARKER_RISE_RATIO
+        raised = (
+            _rise(raw, offset + word_start, offset + index)
+            >= reference * MARKER_RISE_RATIO
+        )
         if small or raised:
             if runs and runs[-1][1] == index:
                 runs[-1] = (runs[-1][0], index + 1)
@@ -392,9 +463,13 @@ def _rise(raw: object, reference: int, index: int) -> float:
     x = ctypes.c_double()
     y_ref = ctypes.c_double()
     y = ctypes.c_double()
-    if not pdfium_c.FPDFText_GetCharOrigin(raw, reference, ctypes.byref(x), ctypes.byref(y_ref)):
+    if not pdfium_c.FPDFText_GetCharOrigin(
+        raw, reference, ctypes.byref(x), ctypes.byref(y_ref)
+    ):
         return 0.0
-    if not pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y)):
+    if not pdfium_c.FPDFText_GetCharOrigin(
+        raw, index, ctypes.byref(x), ctypes.byref(y)
+    ):
         return 0.0
     return y.value - y_ref.value
 
@@ -420,7 +495,12 @@ def text_defects(name: str, norm: Normalized) -> list[Defect]:
         while start != -1:
             excerpt = norm.text[max(start - 15, 0) : start + 15].replace(char, "<?>")
             defects.append(
-                Defect(kind=DefectClass.BROKEN_WORD, file=name, page=norm.page_at(start), detail=f"U+{ord(char):04X}: {excerpt}")
+                Defect(
+                    kind=DefectClass.BROKEN_WORD,
+                    file=name,
+                    page=norm.page_at(start),
+                    detail=f"U+{ord(char):04X}: {excerpt}",
+                )
             )
             start = norm.text.find(char, start + 1)
     return defects
@@ -428,7 +508,12 @@ def text_defects(name: str, norm: Normalized) -> list[Defect]:
 
 # --- page breaks -------------------------------------------------------------------------
 
-_FLOW_KINDS = (BlockKind.PARAGRAPH, BlockKind.BULLET, BlockKind.NUMBERED, BlockKind.HEADING)
+_FLOW_KINDS = (
+    BlockKind.PARAGRAPH,
+    BlockKind.BULLET,
+    BlockKind.NUMBERED,
+    BlockKind.HEADING,
+)
 
 
 def split_defects(ingested: Ingested, norm: Normalized) -> list[Defect]:
@@ -450,7 +535,9 @@ def split_defects(ingested: Ingested, norm: Normalized) -> list[Defect]:
         if tail and head[:1].islower() and not SENTENCE_END_RE.search(tail):
             defects.append(
                 Defect(
-                    kind=DefectClass.PAGE_BREAK_SPLIT if across else DefectClass.PARAGRAPH_SPLIT,
+                    kind=DefectClass.PAGE_BREAK_SPLIT
+                    if across
+                    else DefectClass.PARAGRAPH_SPLIT,
                     file=ingested.name,
                     page=end_page,
                     detail=f"…{tail[-EXCERPT_CHARS:]} | {head[:EXCERPT_CHARS]}…",
@@ -474,7 +561,9 @@ def mid_line_vocabulary(ingested: Ingested) -> set[str]:
     return words
 
 
-def hyphen_joins(ingested: Ingested, norm: Normalized, layout: LayoutRules) -> list[HyphenJoin]:
+def hyphen_joins(
+    ingested: Ingested, norm: Normalized, layout: LayoutRules
+) -> list[HyphenJoin]:
     """Every line-end hyphen followed by a lower-case word, and the form it has in the text."""
     table = str.maketrans(layout.ligatures)
     joins: list[HyphenJoin] = []
@@ -489,12 +578,17 @@ def hyphen_joins(ingested: Ingested, norm: Normalized, layout: LayoutRules) -> l
                 pairs.append((end.group(1).lower(), start.group(1)))
         for line in lines:
             # PDFium joins a hyphen-ended line to the next and marks that hyphen U+FFFE.
-            pairs.extend((left.lower(), right) for left, right in PDFIUM_HYPHEN_RE.findall(line.text.translate(table)))
+            pairs.extend(
+                (left.lower(), right)
+                for left, right in PDFIUM_HYPHEN_RE.findall(line.text.translate(table))
+            )
         for left, right in pairs:
             kept = f"{left}-{right}" in lowered_text
             if not kept and f"{left}{right}" not in lowered_text:
                 continue  # neither form is in the text (the word was split otherwise): nothing to judge
-            joins.append(HyphenJoin(left=left, right=right, kept_hyphen=kept, page=page.number))
+            joins.append(
+                HyphenJoin(left=left, right=right, kept_hyphen=kept, page=page.number)
+            )
     return joins
 
 
@@ -506,9 +600,18 @@ def hyphen_defects(check: FileCheck, vocabulary: set[str]) -> list[Defect]:
         compound = f"{join.left}-{join.right}"
         if join.kept_hyphen and joined in vocabulary and compound not in vocabulary:
             detail = f"kept hyphen: {compound} (printed elsewhere as {joined})"
-        elif not join.kept_hyphen and compound in vocabulary and joined not in vocabulary:
+        elif (
+            not join.kept_hyphen and compound in vocabulary and joined not in vocabulary
+        ):
             detail = f"joined: {joined} (printed elsewhere as {compound})"
         else:
             continue
-        defects.append(Defect(kind=DefectClass.BROKEN_WORD, file=check.file, page=join.page, detail=detail))
+        defects.append(
+            Defect(
+                kind=DefectClass.BROKEN_WORD,
+                file=check.file,
+                page=join.page,
+                detail=detail,
+            )
+        )
     return defects

@@ -66,7 +66,13 @@ def first_word(doc: Doc, start: int) -> int:
     return position
 
 
-def split_clauses(doc: Doc, start: int, end: int, contrasts: list[RuleMatch], rules: dict[str, ContrastRule]) -> list[Clause]:
+def split_clauses(
+    doc: Doc,
+    start: int,
+    end: int,
+    contrasts: list[RuleMatch],
+    rules: dict[str, ContrastRule],
+) -> list[Clause]:
     """Split tokens ``[start, end)`` at contrast markers."""
     cuts: set[int] = set()
     first = first_word(doc, start) if contrasts else start
@@ -78,13 +84,24 @@ def split_clauses(doc: Doc, start: int, end: int, contrasts: list[RuleMatch], ru
             continue
         if at_sentence_start:
             if rule.kind == "subordinate":
-                comma = next((i for i in range(match.end, end) if doc[i].text in CONCESSION_ENDS), None)
+                comma = next(
+                    (
+                        i
+                        for i in range(match.end, end)
+                        if doc[i].text in CONCESSION_ENDS
+                    ),
+                    None,
+                )
                 if comma is not None and comma + 1 < end:
                     cuts.add(comma + 1)
             continue
         cuts.add(match.start)
     bounds = [start, *sorted(cut for cut in cuts if start < cut < end), end]
-    clauses = [Clause(start=a, end=b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+    clauses = [
+        Clause(start=a, end=b)
+        for a, b in zip(bounds, bounds[1:], strict=False)
+        if a < b
+    ]
     for clause in clauses:
         opening = first_word(doc, clause.start)
         marker = next((m for m in contrasts if m.start == opening), None)
@@ -106,7 +123,11 @@ def apply_concessions(clauses: list[Clause]) -> None:
         return
     main = others.pop()
     for clause in clauses:
-        if clause.polarity is None and clause.contrast is not None and clause.contrast.implies_opposite:
+        if (
+            clause.polarity is None
+            and clause.contrast is not None
+            and clause.contrast.implies_opposite
+        ):
             clause.polarity = flip(main)
             clause.implied_by_contrast = True
 
@@ -115,7 +136,9 @@ def merge(clauses: list[Clause]) -> list[Clause]:
     """Join neighbouring clauses of the same polarity; neutral clauses join the one before."""
     merged: list[Clause] = []
     for clause in clauses:
-        if merged and (clause.polarity is None or clause.polarity == merged[-1].polarity):
+        if merged and (
+            clause.polarity is None or clause.polarity == merged[-1].polarity
+        ):
             last = merged[-1]
             last.end = clause.end
             last.absorb(clause)

@@ -58,20 +58,50 @@ def make_finding(
     for hit in clause.cues:
         cue_start, cue_end = _token_span(doc, hit.start, hit.end)
         cues.append(
-            Cue(rule=hit.rule.id, kind="cue", effect=hit.polarity.value, text=text[cue_start:cue_end], start=cue_start, end=cue_end)
+            Cue(
+                rule=hit.rule.id,
+                kind="cue",
+                effect=hit.polarity.value,
+                text=text[cue_start:cue_end],
+                start=cue_start,
+                end=cue_end,
+            )
         )
-    if clause.implied_by_contrast and clause.contrast is not None and clause.contrast_span is not None:
+    if (
+        clause.implied_by_contrast
+        and clause.contrast is not None
+        and clause.contrast_span is not None
+    ):
         cue_start, cue_end = _token_span(doc, *clause.contrast_span)
         cues.append(
-            Cue(rule=clause.contrast.id, kind="contrast", effect=polarity.value, text=text[cue_start:cue_end], start=cue_start, end=cue_end)
+            Cue(
+                rule=clause.contrast.id,
+                kind="contrast",
+                effect=polarity.value,
+                text=text[cue_start:cue_end],
+                start=cue_start,
+                end=cue_end,
+            )
         )
     for modifier, mod_start, mod_end in clause.modifiers:
         cue_start, cue_end = _token_span(doc, mod_start, mod_end)
         cues.append(
-            Cue(rule=modifier.id, kind="modifier", effect=modifier.effect, text=text[cue_start:cue_end], start=cue_start, end=cue_end)
+            Cue(
+                rule=modifier.id,
+                kind="modifier",
+                effect=modifier.effect,
+                text=text[cue_start:cue_end],
+                start=cue_start,
+                end=cue_end,
+            )
         )
-    cues = sorted({(c.start, c.end, c.rule): c for c in cues}.values(), key=lambda c: (c.start, c.end, c.rule))
-    found_themes = _themes(doc, found, themes, start, end) or sorted(set(section_themes))
+    cues = sorted(
+        {(c.start, c.end, c.rule): c for c in cues}.values(),
+        key=lambda c: (c.start, c.end, c.rule),
+    )
+    found_themes = _themes(doc, found, themes, start, end) or sorted(
+        set(section_themes)
+    )
     return Finding(
         id=finding_id(start, end, polarity.value),
         polarity=polarity,
@@ -89,7 +119,9 @@ def make_finding(
     )
 
 
-def _themes(doc: Doc, found: DocMatches, themes: Mapping[str, ThemeRule], start: int, end: int) -> list[str]:
+def _themes(
+    doc: Doc, found: DocMatches, themes: Mapping[str, ThemeRule], start: int, end: int
+) -> list[str]:
     """Themes whose phrases start inside ``[start, end)``."""
     result: set[str] = set()
     for match in found.themes:

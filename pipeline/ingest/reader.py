@@ -55,7 +55,9 @@ LONE_DIGITS_RE = re.compile(r"^\s*\d{1,2}\s*$")
 GRADE_TAIL_RE = re.compile(
     r"(?<=\S) ((?:Outstanding|Good|Requires improvement(?: to be good)?|Adequate|Inadequate|Not judged|Not applicable)\*?)$"
 )
-HTML_START_RE = re.compile(rb"^\s*(<!doctype html|<html|<\?xml|<head|<body)", re.IGNORECASE)
+HTML_START_RE = re.compile(
+    rb"^\s*(<!doctype html|<html|<\?xml|<head|<body)", re.IGNORECASE
+)
 FONT_NAME_BUFFER = 128
 
 
@@ -66,11 +68,19 @@ class Line(BaseModel):
 
     text: str = Field(description="The line's characters, superscript markers removed.")
     page: int = Field(description="1-based physical page.")
-    top: float | None = Field(description="Distance of the line's top from the page top, in points.")
-    x0: float | None = Field(description="Left edge, in points from the page's left side.")
-    size: float | None = Field(description="Font size (points) in the body of the line.")
+    top: float | None = Field(
+        description="Distance of the line's top from the page top, in points."
+    )
+    x0: float | None = Field(
+        description="Left edge, in points from the page's left side."
+    )
+    size: float | None = Field(
+        description="Font size (points) in the body of the line."
+    )
     bold: bool = Field(description="The line's font is bold.")
-    markers: tuple[str, ...] = Field(default=(), description="Superscript footnote markers removed from the line.")
+    markers: tuple[str, ...] = Field(
+        default=(), description="Superscript footnote markers removed from the line."
+    )
     continues_line: bool = Field(
         default=False,
         description="The rest of the previous printed line, split off by PDFium at a superscript marker.",
@@ -129,21 +139,38 @@ def ingest_bytes(
 ) -> Ingested:
     """Read a PDF or text document from its bytes. ``name`` is used for messages and typing."""
     if not data:
-        raise InputError(ErrorCode.EMPTY_FILE, "the file is empty (0 bytes)", "Check that the download or copy completed")
+        raise InputError(
+            ErrorCode.EMPTY_FILE,
+            "the file is empty (0 bytes)",
+            "Check that the download or copy completed",
+        )
     actual = sniff_media_type(data)
     expected = _expected_type(name)
     if expected == PDF_MEDIA_TYPE and actual != PDF_MEDIA_TYPE:
-        what = "an HTML page" if actual == "text/html" else ("text" if actual == TEXT_MEDIA_TYPE else "binary data")
+        what = (
+            "an HTML page"
+            if actual == "text/html"
+            else ("text" if actual == TEXT_MEDIA_TYPE else "binary data")
+        )
         raise InputError(
             ErrorCode.MISLABELLED,
             f"named .pdf but the bytes are {what}, not a PDF",
             "Download the real PDF (a saved web page is not the report)",
         )
     if expected == TEXT_MEDIA_TYPE and actual == PDF_MEDIA_TYPE:
-        raise InputError(ErrorCode.MISLABELLED, "named .txt but the bytes are a PDF", "Rename the file to .pdf")
+        raise InputError(
+            ErrorCode.MISLABELLED,
+            "named .txt but the bytes are a PDF",
+            "Rename the file to .pdf",
+        )
     if actual == PDF_MEDIA_TYPE:
         pages = _pdf_pages(data, name, password=password, max_pages=max_pages)
-        return Ingested(name=name, sha256=hashlib.sha256(data).hexdigest(), media_type=PDF_MEDIA_TYPE, pages=pages)
+        return Ingested(
+            name=name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            media_type=PDF_MEDIA_TYPE,
+            pages=pages,
+        )
     if actual == TEXT_MEDIA_TYPE:
         return Ingested(
             name=name,
@@ -159,14 +186,20 @@ def ingest_bytes(
     )
 
 
-def ingest_path(path: Path, *, password: str | None = None, max_pages: int = DEFAULT_MAX_PAGES) -> Ingested:
+def ingest_path(
+    path: Path, *, password: str | None = None, max_pages: int = DEFAULT_MAX_PAGES
+) -> Ingested:
     """Read a document from a file path."""
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(ErrorCode.NOT_FOUND, "no such file", "Check the path") from exc
     except IsADirectoryError as exc:
-        raise InputError(ErrorCode.NOT_FOUND, "is a directory", "Give a file, or pass the directory to `extract`") from exc
+        raise InputError(
+            ErrorCode.NOT_FOUND,
+            "is a directory",
+            "Give a file, or pass the directory to `extract`",
+        ) from exc
     return ingest_bytes(data, path.name, password=password, max_pages=max_pages)
 
 
@@ -185,12 +218,23 @@ def _text_pages(data: bytes) -> list[PageInfo]:
     pages: list[PageInfo] = []
     for number, page_text in enumerate(text.split("\f"), start=1):
         lines = [
-            Line(text=line.rstrip(), page=number, top=None, x0=None, size=None, bold=False)
+            Line(
+                text=line.rstrip(),
+                page=number,
+                top=None,
+                x0=None,
+                size=None,
+                bold=False,
+            )
             for line in LINE_BREAK_RE.split(page_text)
         ]
         pages.append(PageInfo(number=number, width=0.0, height=0.0, lines=lines))
     if not any(line.text.strip() for page in pages for line in page.lines):
-        raise InputError(ErrorCode.EMPTY_FILE, "the text file has no printable text", "Check the file's contents")
+        raise InputError(
+            ErrorCode.EMPTY_FILE,
+            "the text file has no printable text",
+            "Check the file's contents",
+        )
     return pages
 
 
@@ -209,7 +253,11 @@ def _open_pdf(data: bytes, password: str | None) -> pdfium.PdfDocument:
                     "the PDF is encrypted",
                     "Pass its password with --password",
                 ) from exc
-            raise InputError(ErrorCode.BAD_PASSWORD, "the password does not open this PDF", "Check the password") from exc
+            raise InputError(
+                ErrorCode.BAD_PASSWORD,
+                "the password does not open this PDF",
+                "Check the password",
+            ) from exc
         raise InputError(
             ErrorCode.BROKEN_PDF,
             f"the PDF cannot be parsed ({message.rstrip('.')})",
@@ -217,12 +265,16 @@ def _open_pdf(data: bytes, password: str | None) -> pdfium.PdfDocument:
         ) from exc
 
 
-def _pdf_pages(data: bytes, name: str, *, password: str | None, max_pages: int) -> list[PageInfo]:
+def _pdf_pages(
+    data: bytes, name: str, *, password: str | None, max_pages: int
+) -> list[PageInfo]:
     pdf = _open_pdf(data, password)
     try:
         count = len(pdf)
         if count == 0:
-            raise InputError(ErrorCode.BROKEN_PDF, "the PDF has no pages", "Download it again")
+            raise InputError(
+                ErrorCode.BROKEN_PDF, "the PDF has no pages", "Download it again"
+            )
         if count > max_pages:
             raise InputError(
                 ErrorCode.TOO_MANY_PAGES,
@@ -239,7 +291,9 @@ def _pdf_pages(data: bytes, name: str, *, password: str | None, max_pages: int) 
             finally:
                 page.close()
             total_chars += chars
-            pages.append(PageInfo(number=index + 1, width=width, height=height, lines=lines))
+            pages.append(
+                PageInfo(number=index + 1, width=width, height=height, lines=lines)
+            )
         if total_chars < MIN_CHARS_PER_PAGE * count:
             raise InputError(
                 ErrorCode.NO_TEXT_LAYER,
@@ -277,7 +331,9 @@ class _PageProbe:
     def bold(self, index: int) -> bool:
         if pdfium_c.FPDFText_GetFontWeight(self._raw, index) >= BOLD_WEIGHT:
             return True
-        pdfium_c.FPDFText_GetFontInfo(self._raw, index, self._name, FONT_NAME_BUFFER, None)
+        pdfium_c.FPDFText_GetFontInfo(
+            self._raw, index, self._name, FONT_NAME_BUFFER, None
+        )
         return b"bold" in self._name.value.lower()
 
     def position(self, index: int) -> tuple[float, float]:
@@ -291,7 +347,9 @@ class _PageProbe:
 
     def baseline(self, index: int) -> float:
         """Height of a character's origin above the page bottom."""
-        if not pdfium_c.FPDFText_GetCharOrigin(self._raw, index, ctypes.byref(self._x), ctypes.byref(self._y)):
+        if not pdfium_c.FPDFText_GetCharOrigin(
+            self._raw, index, ctypes.byref(self._x), ctypes.byref(self._y)
+        ):
             return 0.0
         return self._y.value
 
@@ -301,10 +359,14 @@ class _PageProbe:
         if size <= reference_size * SUPERSCRIPT_SIZE_RATIO:
             return True
         rise = self.baseline(index) - self.baseline(reference)
-        return size <= reference_size and rise >= reference_size * SUPERSCRIPT_RISE_RATIO
+        return (
+            size <= reference_size and rise >= reference_size * SUPERSCRIPT_RISE_RATIO
+        )
 
 
-def _page_lines(page: pdfium.PdfPage, number: int, height: float) -> tuple[list[Line], int]:
+def _page_lines(
+    page: pdfium.PdfPage, number: int, height: float
+) -> tuple[list[Line], int]:
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
@@ -312,7 +374,9 @@ def _page_lines(page: pdfium.PdfPage, number: int, height: float) -> tuple[list[
         if len(text) != textpage.count_chars():
             # Offsets would not line up with PDFium's character indices: keep the text,
             # drop the geometry for this page.
-            logger.debug("page %d: text length differs from character count; no geometry", number)
+            logger.debug(
+                "page %d: text length differs from character count; no geometry", number
+            )
             probe = None
         lines: list[Line] = []
         cursor = 0
@@ -322,17 +386,32 @@ def _page_lines(page: pdfium.PdfPage, number: int, height: float) -> tuple[list[
             cursor = match.end()
             if cursor > len(text) + 1:
                 break
-            lines.extend(_make_lines(raw, line_start, number, probe, lines[-1] if lines else None))
+            lines.extend(
+                _make_lines(
+                    raw, line_start, number, probe, lines[-1] if lines else None
+                )
+            )
         return lines, len(text)
     finally:
         textpage.close()
 
 
 def _plain_line(text: str, page: int) -> Line:
-    return Line.model_construct(text=text, page=page, top=None, x0=None, size=None, bold=False, markers=(), continues_line=False)
+    return Line.model_construct(
+        text=text,
+        page=page,
+        top=None,
+        x0=None,
+        size=None,
+        bold=False,
+        markers=(),
+        continues_line=False,
+    )
 
 
-def _make_lines(raw: str, start: int, page: int, probe: _PageProbe | None, previous: Line | None) -> list[Line]:
+def _make_lines(
+    raw: str, start: int, page: int, probe: _PageProbe | None, previous: Line | None
+) -> list[Line]:
     """One printed line as :class:`Line` objects (two when a grade sits in its own column)."""
     stripped = raw.rstrip()
     if probe is None or not stripped.strip():
@@ -349,17 +428,25 @@ def _make_lines(raw: str, start: int, page: int, probe: _PageProbe | None, previ
         previous is not None
         and previous.top is not None
         and previous.x0 is not None
-        and abs(top - previous.top) <= (previous.size or 0.0) * SAME_LINE_TOLERANCE_RATIO
+        and abs(top - previous.top)
+        <= (previous.size or 0.0) * SAME_LINE_TOLERANCE_RATIO
         and x0 > previous.x0
     )
     if same_line and previous is not None:
         leading = LEADING_DIGITS_RE.match(text)
-        if LONE_DIGITS_RE.match(text) and size <= (previous.size or 0.0) * SUPERSCRIPT_SIZE_RATIO:
+        if (
+            LONE_DIGITS_RE.match(text)
+            and size <= (previous.size or 0.0) * SUPERSCRIPT_SIZE_RATIO
+        ):
             # A marker that PDFium put on a line of its own, beside the line it belongs to.
             markers = (text.strip(), *markers)
             text = ""
             continues = True
-        elif leading and probe.is_superscript(start + leading.start(1), start + leading.end(), probe.size(start + leading.end())):
+        elif leading and probe.is_superscript(
+            start + leading.start(1),
+            start + leading.end(),
+            probe.size(start + leading.end()),
+        ):
             markers = (leading.group(1), *markers)
             text = text[leading.end() :]
             continues = True
@@ -371,23 +458,43 @@ def _make_lines(raw: str, start: int, page: int, probe: _PageProbe | None, previ
         if gap > COLUMN_GAP_RATIO * probe.size(grade_start):
             return [
                 Line.model_construct(
-                    text=text[: grade.start()], page=page, top=round(top, 2), x0=round(x0, 2), size=round(size, 2),
-                    bold=bold, markers=(), continues_line=False,
+                    text=text[: grade.start()],
+                    page=page,
+                    top=round(top, 2),
+                    x0=round(x0, 2),
+                    size=round(size, 2),
+                    bold=bold,
+                    markers=(),
+                    continues_line=False,
                 ),
                 Line.model_construct(
-                    text=grade.group(1), page=page, top=round(top, 2), x0=round(probe.position(grade_start)[1], 2),
-                    size=round(probe.size(grade_start), 2), bold=probe.bold(grade_start), markers=(), continues_line=False,
+                    text=grade.group(1),
+                    page=page,
+                    top=round(top, 2),
+                    x0=round(probe.position(grade_start)[1], 2),
+                    size=round(probe.size(grade_start), 2),
+                    bold=probe.bold(grade_start),
+                    markers=(),
+                    continues_line=False,
                 ),
             ]
     return [
         Line.model_construct(
-            text=text, page=page, top=round(top, 2), x0=round(x0, 2), size=round(size, 2),
-            bold=bold, markers=markers, continues_line=continues,
+            text=text,
+            page=page,
+            top=round(top, 2),
+            x0=round(x0, 2),
+            size=round(size, 2),
+            bold=bold,
+            markers=markers,
+            continues_line=continues,
         )
     ]
 
 
-def _strip_markers(text: str, start: int, probe: _PageProbe) -> tuple[str, tuple[str, ...]]:
+def _strip_markers(
+    text: str, start: int, probe: _PageProbe
+) -> tuple[str, tuple[str, ...]]:
     """Remove superscript digits glued to the end of a word, judged by font size and rise."""
     cuts: list[tuple[int, int]] = []
     for match in TRAILING_DIGITS_RE.finditer(text):

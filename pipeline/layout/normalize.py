@@ -140,7 +140,10 @@ class _Item:
 def normalize(doc: Ingested, rules: LayoutRules) -> Normalized:
     """Turn ingested lines into one text of blocks."""
     table = _char_table(rules)
-    pages = [[_Item(line=line, text=_clean(line.text, table)) for line in page.lines] for page in doc.pages]
+    pages = [
+        [_Item(line=line, text=_clean(line.text, table)) for line in page.lines]
+        for page in doc.pages
+    ]
     heights = {page.number: page.height for page in doc.pages}
     running = _running_lines(pages, heights, rules)
     body_size = _body_size(pages)
@@ -161,7 +164,8 @@ def normalize(doc: Ingested, rules: LayoutRules) -> Normalized:
 
     current: _Open | None = None
     footnote_starts = [
-        _footnote_start(items, running, page_index, body_size, heights, rules) for page_index, items in enumerate(pages)
+        _footnote_start(items, running, page_index, body_size, heights, rules)
+        for page_index, items in enumerate(pages)
     ]
     last_body = _last_body_lines(pages, running, footnote_starts)
     for page_index, items in enumerate(pages):
@@ -178,9 +182,18 @@ def normalize(doc: Ingested, rules: LayoutRules) -> Normalized:
                 if text:
                     if line_index == footnote_from or FOOTNOTE_START_RE.match(text):
                         footnotes.append(_Open(BlockKind.FOOTNOTE, line.page))
-                    footnotes[-1].add_line(text, line.page, joiner=_joiner(footnotes[-1].last_text(), text, vocabulary, rules))
+                    footnotes[-1].add_line(
+                        text,
+                        line.page,
+                        joiner=_joiner(
+                            footnotes[-1].last_text(), text, vocabulary, rules
+                        ),
+                    )
                 continue
-            if letterhead_end is not None and (page_index, line_index) <= letterhead_end:
+            if (
+                letterhead_end is not None
+                and (page_index, line_index) <= letterhead_end
+            ):
                 if current is None or current.kind is not BlockKind.LETTERHEAD:
                     _close(current, builder, blocks)
                     current = _Open(BlockKind.LETTERHEAD, line.page)
@@ -190,7 +203,11 @@ def normalize(doc: Ingested, rules: LayoutRules) -> Normalized:
                 continue
             if line.continues_line:
                 if text and current is not None and current.kind in _FLOW_KINDS:
-                    current.add_line(text, line.page, joiner=_joiner(current.last_text(), text, vocabulary, rules))
+                    current.add_line(
+                        text,
+                        line.page,
+                        joiner=_joiner(current.last_text(), text, vocabulary, rules),
+                    )
                     continue
                 if not text:
                     if line.markers and previous_line is not None:
@@ -206,7 +223,8 @@ def normalize(doc: Ingested, rules: LayoutRules) -> Normalized:
             if (
                 kind is BlockKind.FIELD
                 and current is not None
-                and current.kind in (BlockKind.PARAGRAPH, BlockKind.BULLET, BlockKind.NUMBERED)
+                and current.kind
+                in (BlockKind.PARAGRAPH, BlockKind.BULLET, BlockKind.NUMBERED)
                 and not TERMINAL_RE.search(current.last_text())
                 and _continues(current, line, previous_line, body_size, heights, rules)
             ):
@@ -214,13 +232,29 @@ def normalize(doc: Ingested, rules: LayoutRules) -> Normalized:
             continues = (
                 current is not None
                 and kind is None
-                and current.kind in (BlockKind.PARAGRAPH, BlockKind.BULLET, BlockKind.NUMBERED, BlockKind.HEADING)
+                and current.kind
+                in (
+                    BlockKind.PARAGRAPH,
+                    BlockKind.BULLET,
+                    BlockKind.NUMBERED,
+                    BlockKind.HEADING,
+                )
                 and _continues(current, line, previous_line, body_size, heights, rules)
             )
-            if kind is BlockKind.HEADING and current is not None and current.kind is BlockKind.HEADING:
-                continues = _continues(current, line, previous_line, body_size, heights, rules)
+            if (
+                kind is BlockKind.HEADING
+                and current is not None
+                and current.kind is BlockKind.HEADING
+            ):
+                continues = _continues(
+                    current, line, previous_line, body_size, heights, rules
+                )
             if continues and current is not None:
-                current.add_line(body, line.page, joiner=_joiner(current.last_text(), body, vocabulary, rules))
+                current.add_line(
+                    body,
+                    line.page,
+                    joiner=_joiner(current.last_text(), body, vocabulary, rules),
+                )
             else:
                 _close(current, builder, blocks)
                 current = _Open(kind or BlockKind.PARAGRAPH, line.page)
@@ -240,7 +274,9 @@ def normalize(doc: Ingested, rules: LayoutRules) -> Normalized:
     text = builder.text().removesuffix("\n")
     if not any(item.line.size for items in pages for item in items):
         blocks = _text_headings(blocks, text, rules)
-    logger.debug("normalised: %d blocks, %d running lines removed", len(blocks), removed)
+    logger.debug(
+        "normalised: %d blocks, %d running lines removed", len(blocks), removed
+    )
     return Normalized(
         text=text,
         blocks=blocks,
@@ -266,7 +302,11 @@ class _Open:
 
     def add_line(self, text: str, page: int, joiner: str) -> None:
         self.lines += 1
-        if self.pieces and self.pieces[-1][0] and not (self.label_length and len(self.pieces) == 1):
+        if (
+            self.pieces
+            and self.pieces[-1][0]
+            and not (self.label_length and len(self.pieces) == 1)
+        ):
             last, last_page = self.pieces[-1]
             if joiner == JOIN_WORD:
                 self.pieces[-1] = (last[:-1], last_page)
@@ -281,11 +321,18 @@ class _Open:
 
 
 #: Blocks that a wrapped line (or the rest of a printed line) can continue.
-_FLOW_KINDS = (BlockKind.PARAGRAPH, BlockKind.BULLET, BlockKind.NUMBERED, BlockKind.HEADING)
+_FLOW_KINDS = (
+    BlockKind.PARAGRAPH,
+    BlockKind.BULLET,
+    BlockKind.NUMBERED,
+    BlockKind.HEADING,
+)
 
 
 def _last_body_lines(
-    pages: list[list[_Item]], running: set[tuple[int, int]], footnote_starts: list[int | None]
+    pages: list[list[_Item]],
+    running: set[tuple[int, int]],
+    footnote_starts: list[int | None],
 ) -> dict[int, int]:
     """Per page, the index of the last line of running text (a blank line after it ends nothing)."""
     last: dict[int, int] = {}
@@ -353,12 +400,18 @@ def _running_lines(
     pages_with_key: dict[str, set[int]] = {}
     for (page_index, _), key in candidates.items():
         pages_with_key.setdefault(key, set()).add(page_index)
-    threshold = max(rules.running_line_min_pages, int(len(pages) * rules.running_line_min_share + 0.999))
+    threshold = max(
+        rules.running_line_min_pages,
+        int(len(pages) * rules.running_line_min_share + 0.999),
+    )
     running: set[tuple[int, int]] = set()
     for position, key in candidates.items():
         if any(pattern.match(key) for pattern in number_res):
             running.add(position)
-        elif len(pages) >= rules.running_line_min_pages and len(pages_with_key[key]) >= threshold:
+        elif (
+            len(pages) >= rules.running_line_min_pages
+            and len(pages_with_key[key]) >= threshold
+        ):
             running.add(position)
     running.update(_page_number_lines(pages, heights, rules))
     return running
@@ -380,13 +433,22 @@ def _page_number_lines(
             if not text.isdigit() or len(text) > 4 or line.top is None:
                 continue
             height = heights.get(line.page) or 0.0
-            outer = line.top <= height * rules.page_number_zone_top or line.top >= height * rules.page_number_zone_bottom
-            if height and outer and abs(int(text) - line.page) <= rules.page_number_max_offset:
+            outer = (
+                line.top <= height * rules.page_number_zone_top
+                or line.top >= height * rules.page_number_zone_bottom
+            )
+            if (
+                height
+                and outer
+                and abs(int(text) - line.page) <= rules.page_number_max_offset
+            ):
                 found.add((page_index, line_index))
     return found
 
 
-def _zone_lines(items: list[_Item], heights: dict[int, float], rules: LayoutRules) -> list[int]:
+def _zone_lines(
+    items: list[_Item], heights: dict[int, float], rules: LayoutRules
+) -> list[int]:
     """Indices of the lines that sit where running headers and footers do."""
     filled = [index for index, item in enumerate(items) if item.text.strip()]
     if not filled:
@@ -399,13 +461,17 @@ def _zone_lines(items: list[_Item], heights: dict[int, float], rules: LayoutRule
         return [
             index
             for index in filled
-            if (items[index].line.top or 0.0) <= top_limit or (items[index].line.top or 0.0) >= bottom_limit
+            if (items[index].line.top or 0.0) <= top_limit
+            or (items[index].line.top or 0.0) >= bottom_limit
         ]
     return sorted(set(filled[:2] + filled[-2:]))
 
 
 def _displaced_header_lines(
-    pages: list[list[_Item]], heights: dict[int, float], body_size: float | None, rules: LayoutRules
+    pages: list[list[_Item]],
+    heights: dict[int, float],
+    body_size: float | None,
+    rules: LayoutRules,
 ) -> set[tuple[int, int]]:
     """Small print at the top of the first page that the text layer gives after the body (a
     letter's Ofsted address block): page furniture that would otherwise split a sentence."""
@@ -445,8 +511,14 @@ def _resolve_hyphens(text: str, vocabulary: frozenset[str], rules: LayoutRules) 
         left = match.group(1)
         following = text[match.end() :]
         if not following:
-            return match.group(0)  # still at the end of the line: decided when lines are joined
-        return left + ("" if _joiner(left + "-", following, vocabulary, rules) == JOIN_WORD else "-")
+            return match.group(
+                0
+            )  # still at the end of the line: decided when lines are joined
+        return left + (
+            ""
+            if _joiner(left + "-", following, vocabulary, rules) == JOIN_WORD
+            else "-"
+        )
 
     return MID_HYPHEN_RE.sub(replace, text)
 
@@ -510,7 +582,11 @@ def _footnote_start(
 
 
 def _classify(
-    text: str, line: Line, bullets: tuple[str, ...], body_size: float | None, rules: LayoutRules
+    text: str,
+    line: Line,
+    bullets: tuple[str, ...],
+    body_size: float | None,
+    rules: LayoutRules,
 ) -> tuple[BlockKind | None, str]:
     """Whether a line opens a block of a particular kind, and its text without the glyph."""
     if text.startswith(bullets):
@@ -524,7 +600,9 @@ def _classify(
     return None, text
 
 
-def _looks_like_heading(text: str, line: Line, body_size: float | None, rules: LayoutRules) -> bool:
+def _looks_like_heading(
+    text: str, line: Line, body_size: float | None, rules: LayoutRules
+) -> bool:
     if len(text) > rules.heading_max_chars or text.endswith((".", ",", ";")):
         return False
     if line.size is None or body_size is None:
@@ -546,24 +624,34 @@ def _continues(
             return False
         return not TERMINAL_RE.search(block.last_text())
     if line.page != previous.page:
-        return block.kind is not BlockKind.HEADING and not TERMINAL_RE.search(block.last_text())
+        return block.kind is not BlockKind.HEADING and not TERMINAL_RE.search(
+            block.last_text()
+        )
     if line.top is None or previous.top is None:
         return True
     gap = line.top - previous.top
     size = previous.size or body_size or 12.0
-    if previous.markers and abs(gap) <= size * 0.5 and (line.x0 or 0.0) > (previous.x0 or 0.0):
+    if (
+        previous.markers
+        and abs(gap) <= size * 0.5
+        and (line.x0 or 0.0) > (previous.x0 or 0.0)
+    ):
         return True  # PDFium ended the printed line at a footnote marker; the rest follows on the right
     # PDFium gives a line that ends in a hyphen together with the next one (marked U+FFFE):
     # such a line spans two printed lines, so the gap to the next is twice as large.
     printed_lines = 1 + previous.text.count("\ufffe")
     if gap <= 0 or gap > size * rules.paragraph_gap_ratio * printed_lines:
         return False
-    if block.kind is BlockKind.HEADING and (line.bold != previous.bold or line.size != previous.size):
+    if block.kind is BlockKind.HEADING and (
+        line.bold != previous.bold or line.size != previous.size
+    ):
         return False
     return True
 
 
-def _joiner(previous: str, following: str, vocabulary: frozenset[str], rules: LayoutRules) -> str:
+def _joiner(
+    previous: str, following: str, vocabulary: frozenset[str], rules: LayoutRules
+) -> str:
     """How to join two wrapped lines: " ", "" (undo hyphenation) or "-" (keep the hyphen)."""
     hyphen = HYPHEN_END_RE.search(previous)
     if hyphen:
@@ -578,7 +666,9 @@ def _joiner(previous: str, following: str, vocabulary: frozenset[str], rules: La
             return KEEP_HYPHEN
         if f"{left}-{right}".lower() in vocabulary:
             return KEEP_HYPHEN
-        if (left + right).lower() in vocabulary or right.lower() in rules.join_hyphen_suffixes:
+        if (
+            left + right
+        ).lower() in vocabulary or right.lower() in rules.join_hyphen_suffixes:
             return JOIN_WORD
         return KEEP_HYPHEN
     if NO_SPACE_BEFORE_RE.match(following):
@@ -603,5 +693,9 @@ def _text_headings(blocks: list[Block], text: str, rules: LayoutRules) -> list[B
             and not body.endswith(",")
             and not closing.match(body)
         )
-        result.append(block.model_copy(update={"kind": BlockKind.HEADING}) if is_heading else block)
+        result.append(
+            block.model_copy(update={"kind": BlockKind.HEADING})
+            if is_heading
+            else block
+        )
     return result

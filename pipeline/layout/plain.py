@@ -34,7 +34,9 @@ def plain_layout(text: str, rules: LayoutRules) -> tuple[list[Block], list[PageR
     salutation = re.compile(rules.salutation_pattern)
     closing = re.compile(rules.closing_pattern)
     lines = _lines(text)
-    letterhead_end = _letterhead_end(lines, text, salutation, rules.letterhead_max_lines)
+    letterhead_end = _letterhead_end(
+        lines, text, salutation, rules.letterhead_max_lines
+    )
     runs = [PageRun(start=0, page=1)]
     page = 1
     for offset, char in enumerate(text):
@@ -45,14 +47,32 @@ def plain_layout(text: str, rules: LayoutRules) -> tuple[list[Block], list[PageR
     blocks: list[Block] = []
     if letterhead_end is not None:
         first, last = lines[0][0], lines[letterhead_end][1]
-        blocks.append(Block(kind=BlockKind.LETTERHEAD, start=first, body_start=first, end=last, page=1, lines=letterhead_end + 1))
+        blocks.append(
+            Block(
+                kind=BlockKind.LETTERHEAD,
+                start=first,
+                body_start=first,
+                end=last,
+                page=1,
+                lines=letterhead_end + 1,
+            )
+        )
     for index, (start, end) in enumerate(lines):
         if letterhead_end is not None and index <= letterhead_end:
             continue
         body = text[start:end]
         kind, body_start = _kind(body, start, bullets, rules)
         page_of_line = bisect_right(page_starts, start)
-        blocks.append(Block(kind=kind, start=start, body_start=body_start, end=end, page=page_of_line, lines=1))
+        blocks.append(
+            Block(
+                kind=kind,
+                start=start,
+                body_start=body_start,
+                end=end,
+                page=page_of_line,
+                lines=1,
+            )
+        )
     return _headings(blocks, text, rules, closing), runs
 
 
@@ -69,7 +89,9 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _letterhead_end(lines: list[tuple[int, int]], text: str, salutation: re.Pattern[str], limit: int) -> int | None:
+def _letterhead_end(
+    lines: list[tuple[int, int]], text: str, salutation: re.Pattern[str], limit: int
+) -> int | None:
     """Index of the salutation line that ends a letterhead, if one of the first ``limit`` lines is one."""
     for index, (start, end) in enumerate(lines[:limit]):
         if salutation.match(text[start:end]):
@@ -77,7 +99,9 @@ def _letterhead_end(lines: list[tuple[int, int]], text: str, salutation: re.Patt
     return None
 
 
-def _kind(body: str, start: int, bullets: tuple[str, ...], rules: LayoutRules) -> tuple[BlockKind, int]:
+def _kind(
+    body: str, start: int, bullets: tuple[str, ...], rules: LayoutRules
+) -> tuple[BlockKind, int]:
     if body.startswith(bullets):
         rest = body[1:]
         return BlockKind.BULLET, start + 1 + (len(rest) - len(rest.lstrip()))
@@ -89,7 +113,9 @@ def _kind(body: str, start: int, bullets: tuple[str, ...], rules: LayoutRules) -
     return BlockKind.PARAGRAPH, start
 
 
-def _headings(blocks: list[Block], text: str, rules: LayoutRules, closing: re.Pattern[str]) -> list[Block]:
+def _headings(
+    blocks: list[Block], text: str, rules: LayoutRules, closing: re.Pattern[str]
+) -> list[Block]:
     """A short line without final punctuation, starting in upper case, is a heading."""
     result: list[Block] = []
     for index, block in enumerate(blocks):
@@ -103,5 +129,9 @@ def _headings(blocks: list[Block], text: str, rules: LayoutRules, closing: re.Pa
             and not body.endswith(",")
             and not closing.match(body)
         )
-        result.append(block.model_copy(update={"kind": BlockKind.HEADING}) if is_heading else block)
+        result.append(
+            block.model_copy(update={"kind": BlockKind.HEADING})
+            if is_heading
+            else block
+        )
     return result

@@ -32,7 +32,9 @@ MONTHS = {
 MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 YEAR = r"(?:19|20)\d\d"
-DATE_RE = re.compile(rf"(?P<day>{DAY})\s+(?P<month>{MONTH})\s*,?\s+(?P<year>{YEAR})\b", re.IGNORECASE)
+DATE_RE = re.compile(
+    rf"(?P<day>{DAY})\s+(?P<month>{MONTH})\s*,?\s+(?P<year>{YEAR})\b", re.IGNORECASE
+)
 SEGMENT_RE = re.compile(
     rf"(?P<a>{DAY})(?:\s+(?P<am>{MONTH}))?(?:\s+(?P<ay>{YEAR}))?"
     rf"(?:\s*(?:to|–|-|—|until)\s*(?P<b>{DAY})(?:\s+(?P<bm>{MONTH}))?(?:\s+(?P<by>{YEAR}))?)?",
@@ -54,12 +56,18 @@ class DateSpan(BaseModel):
 def parse_date(text: str) -> dt.date | None:
     """'7 July 2014' -> date(2014, 7, 7)."""
     match = DATE_RE.search(text)
-    return _date(match.group("day"), match.group("month"), match.group("year")) if match else None
+    return (
+        _date(match.group("day"), match.group("month"), match.group("year"))
+        if match
+        else None
+    )
 
 
 def _date(day: str, month: str, year: str) -> dt.date | None:
     try:
-        return dt.date(int(year), MONTHS[month.lower().rstrip(".")], int(re.sub(r"\D", "", day)))
+        return dt.date(
+            int(year), MONTHS[month.lower().rstrip(".")], int(re.sub(r"\D", "", day))
+        )
     except (KeyError, ValueError):
         return None
 
@@ -69,12 +77,16 @@ def parse_span(text: str, position: int = 0) -> DateSpan | None:
     cursor = position
     while cursor < len(text) and text[cursor] in " \t\n":
         cursor += 1
-    raw: list[tuple[str, str | None, str | None, str | None, str | None, str | None]] = []
+    raw: list[
+        tuple[str, str | None, str | None, str | None, str | None, str | None]
+    ] = []
     begin = cursor
     end = cursor
     while True:
         match = SEGMENT_RE.match(text, cursor)
-        if match is None or not (match.group("am") or match.group("bm") or _more_follows(text, match.end())):
+        if match is None or not (
+            match.group("am") or match.group("bm") or _more_follows(text, match.end())
+        ):
             break
         raw.append(
             (
@@ -90,7 +102,9 @@ def parse_span(text: str, position: int = 0) -> DateSpan | None:
         separator = SEPARATOR_RE.match(text, end)
         if separator is None:
             break
-        if (match.group("ay") or match.group("by")) and not _dated_run_follows(text, separator):
+        if (match.group("ay") or match.group("by")) and not _dated_run_follows(
+            text, separator
+        ):
             break
         cursor = separator.end()
     if not raw:
@@ -112,9 +126,14 @@ def _dated_run_follows(text: str, separator: re.Match[str]) -> bool:
 
 def _more_follows(text: str, position: int) -> bool:
     """A bare day ('6' in '6 and 7 February') is only a date if more of the run follows."""
-    return SEPARATOR_RE.match(text, position) is not None and SEGMENT_RE.match(
-        text, SEPARATOR_RE.match(text, position).end()  # type: ignore[union-attr]
-    ) is not None
+    return (
+        SEPARATOR_RE.match(text, position) is not None
+        and SEGMENT_RE.match(
+            text,
+            SEPARATOR_RE.match(text, position).end(),  # type: ignore[union-attr]
+        )
+        is not None
+    )
 
 
 def _resolve(
@@ -129,7 +148,9 @@ def _resolve(
         month = bm or am or month
         if year is None or month is None:
             return []
-        end_day, end_month, end_year = (b, bm or month, by or year) if b else (a, am or month, ay or year)
+        end_day, end_month, end_year = (
+            (b, bm or month, by or year) if b else (a, am or month, ay or year)
+        )
         start_month = am or (bm if b else month) or month
         start_year = ay or year
         filled.append((a, start_month, start_year, end_day, end_month, end_year))

@@ -48,24 +48,57 @@ class MetadataReader:
     """The metadata rules, compiled once: regular expressions and the authority index."""
 
     def __init__(self, ruleset: RuleSet) -> None:
-        rules, judgements, table = ruleset.metadata, ruleset.judgements, ruleset.authorities
+        rules, judgements, table = (
+            ruleset.metadata,
+            ruleset.judgements,
+            ruleset.authorities,
+        )
         self.rules = rules
-        self.kinds = [(re.compile(rule.pattern, re.IGNORECASE | re.MULTILINE), rule) for rule in rules.kinds]
+        self.kinds = [
+            (re.compile(rule.pattern, re.IGNORECASE | re.MULTILINE), rule)
+            for rule in rules.kinds
+        ]
         self.grades = re.compile(
-            "|".join(f"(?P<g{index}>\\b(?:{rule.pattern})\\b)" for index, rule in enumerate(rules.grades)),
+            "|".join(
+                f"(?P<g{index}>\\b(?:{rule.pattern})\\b)"
+                for index, rule in enumerate(rules.grades)
+            ),
             re.IGNORECASE,
         )
-        self.grade_of = {f"g{index}": rule.grade for index, rule in enumerate(rules.grades)}
-        self.judgements = [(re.compile(rule.pattern, re.IGNORECASE | re.MULTILINE), rule) for rule in judgements]
-        self.between = {
-            rule.id: re.compile(rule.between, re.IGNORECASE) for rule in judgements if rule.between is not None
+        self.grade_of = {
+            f"g{index}": rule.grade for index, rule in enumerate(rules.grades)
         }
-        self.grade_run = re.compile(r"\s*(?:" + "|".join(f"(?:{rule.pattern})" for rule in rules.grades) + r")\b", re.IGNORECASE)
-        self.visit = [re.compile(pattern, re.IGNORECASE) for pattern in rules.visit_patterns]
-        self.published = [re.compile(pattern, re.IGNORECASE) for pattern in rules.published_patterns]
-        self.lead = [re.compile(pattern, re.IGNORECASE) for pattern in rules.lead_patterns]
-        self.inspector_lists = [re.compile(pattern, re.IGNORECASE) for pattern in rules.inspector_list_patterns]
-        self.team_lists = [re.compile(pattern, re.IGNORECASE) for pattern in rules.team_list_patterns]
+        self.judgements = [
+            (re.compile(rule.pattern, re.IGNORECASE | re.MULTILINE), rule)
+            for rule in judgements
+        ]
+        self.between = {
+            rule.id: re.compile(rule.between, re.IGNORECASE)
+            for rule in judgements
+            if rule.between is not None
+        }
+        self.grade_run = re.compile(
+            r"\s*(?:"
+            + "|".join(f"(?:{rule.pattern})" for rule in rules.grades)
+            + r")\b",
+            re.IGNORECASE,
+        )
+        self.visit = [
+            re.compile(pattern, re.IGNORECASE) for pattern in rules.visit_patterns
+        ]
+        self.published = [
+            re.compile(pattern, re.IGNORECASE) for pattern in rules.published_patterns
+        ]
+        self.lead = [
+            re.compile(pattern, re.IGNORECASE) for pattern in rules.lead_patterns
+        ]
+        self.inspector_lists = [
+            re.compile(pattern, re.IGNORECASE)
+            for pattern in rules.inspector_list_patterns
+        ]
+        self.team_lists = [
+            re.compile(pattern, re.IGNORECASE) for pattern in rules.team_list_patterns
+        ]
         self.titles = re.compile(rules.inspector_titles, re.IGNORECASE)
         self.name = re.compile(rules.name_pattern)
         self.signature_role = re.compile(rules.signature_roles, re.IGNORECASE)
@@ -73,10 +106,18 @@ class MetadataReader:
         self.salutation = re.compile(rules.salutation, re.IGNORECASE)
         self.not_names = tuple(name.lower() for name in rules.not_names)
         self.team_member = re.compile(rules.team_member_pattern)
-        self.previous = [re.compile(pattern, re.IGNORECASE) for pattern in rules.previous_judgement_patterns]
+        self.previous = [
+            re.compile(pattern, re.IGNORECASE)
+            for pattern in rules.previous_judgement_patterns
+        ]
         self.month_year = re.compile(rules.month_year_pattern, re.IGNORECASE)
-        self.focus = [re.compile(pattern, re.IGNORECASE | re.MULTILINE) for pattern in rules.focus_patterns]
-        self.visit_number = re.compile(rules.monitoring_visit_number_pattern, re.IGNORECASE)
+        self.focus = [
+            re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+            for pattern in rules.focus_patterns
+        ]
+        self.visit_number = re.compile(
+            rules.monitoring_visit_number_pattern, re.IGNORECASE
+        )
         self.honorific = re.compile(rules.honorific, re.IGNORECASE)
         self.authorities = table.authorities
         alias_owner: dict[str, AuthorityRecord] = {}
@@ -84,9 +125,19 @@ class MetadataReader:
             for alias in [record.name, *record.aliases]:
                 alias_owner.setdefault(_fold(alias), record)
         self.alias_owner = alias_owner
-        printed = sorted({alias for alias in alias_owner if not re.fullmatch(r"[a-z0-9-]+-[a-z0-9-]+", alias)}, key=len, reverse=True)
+        printed = sorted(
+            {
+                alias
+                for alias in alias_owner
+                if not re.fullmatch(r"[a-z0-9-]+-[a-z0-9-]+", alias)
+            },
+            key=len,
+            reverse=True,
+        )
         self.alias_re = re.compile(
-            r"(?<![\w-])(?:" + "|".join(re.escape(alias).replace(r"\ ", r"\s+") for alias in printed) + r")(?![\w-])",
+            r"(?<![\w-])(?:"
+            + "|".join(re.escape(alias).replace(r"\ ", r"\s+") for alias in printed)
+            + r")(?![\w-])",
             re.IGNORECASE,
         )
         self.by_ons = {record.ons_code: record for record in table.authorities}
@@ -96,7 +147,13 @@ def _fold(name: str) -> str:
     return re.sub(r"\s+", " ", name.replace("’", "'")).strip().lower()
 
 
-def extract_letter(text: str, blocks: Sequence[Block], page_of: PageMap, source_name: str, rules: MetadataReader) -> Letter:
+def extract_letter(
+    text: str,
+    blocks: Sequence[Block],
+    page_of: PageMap,
+    source_name: str,
+    rules: MetadataReader,
+) -> Letter:
     """Metadata of the document."""
     letterhead = next((b for b in blocks if b.kind is BlockKind.LETTERHEAD), None)
     body_start = letterhead.end if letterhead else 0
@@ -105,8 +162,14 @@ def extract_letter(text: str, blocks: Sequence[Block], page_of: PageMap, source_
     kind = kind_rule.kind if kind_rule else DocumentKind.OTHER
     visits = _visits(text, body_start, rules)
     published = _first_date_after(text, rules.published, 0, len(text))
-    letter_date = _letter_date(text, letterhead.start, letterhead.end) if letterhead else None
-    addressee = _addressee(text, letterhead.start, letterhead.end, rules) if letterhead else None
+    letter_date = (
+        _letter_date(text, letterhead.start, letterhead.end) if letterhead else None
+    )
+    addressee = (
+        _addressee(text, letterhead.start, letterhead.end, rules)
+        if letterhead
+        else None
+    )
     if letter_date is None and kind in LETTER_KINDS:
         letter_date, addressee = _displaced_letterhead(text, rules, addressee)
     reference = (visits[-1][1] if visits else None) or published or letter_date
@@ -114,7 +177,13 @@ def extract_letter(text: str, blocks: Sequence[Block], page_of: PageMap, source_
     inspectors = _inspectors(text, body_start, rules)
     judgements = (
         _judgements(text, body_start, kind, page_of, rules)
-        if kind in (DocumentKind.ILACS_INSPECTION, DocumentKind.SIF_INSPECTION, DocumentKind.LAC_INSPECTION, DocumentKind.OTHER)
+        if kind
+        in (
+            DocumentKind.ILACS_INSPECTION,
+            DocumentKind.SIF_INSPECTION,
+            DocumentKind.LAC_INSPECTION,
+            DocumentKind.OTHER,
+        )
         else []
     )
     framework = kind_rule.framework if kind_rule else None
@@ -144,14 +213,18 @@ def extract_letter(text: str, blocks: Sequence[Block], page_of: PageMap, source_
 
 
 #: Kinds that are letters (with a date line, an addressee and a signature).
-LETTER_KINDS = frozenset({DocumentKind.FOCUSED_VISIT, DocumentKind.MONITORING_VISIT, DocumentKind.JTAI})
+LETTER_KINDS = frozenset(
+    {DocumentKind.FOCUSED_VISIT, DocumentKind.MONITORING_VISIT, DocumentKind.JTAI}
+)
 #: How far into the body the focus, previous judgement and visit number are looked for.
 LETTER_HEAD_WINDOW = 4000
 #: How far before a previous judgement its "Month YYYY" may be printed.
 PREVIOUS_DATE_WINDOW = 200
 
 
-def _displaced_letterhead(text: str, rules: MetadataReader, addressee: str | None) -> tuple[dt.date | None, str | None]:
+def _displaced_letterhead(
+    text: str, rules: MetadataReader, addressee: str | None
+) -> tuple[dt.date | None, str | None]:
     """A letter whose date and address block are not at the top of the text layer.
 
     The date is the first line that is only a date (before the closing), and the
@@ -192,7 +265,9 @@ class LetterExtras(BaseModel):
     previous_judgement_date: str | None = None
 
 
-def _letter_extras(text: str, body_start: int, kind: DocumentKind, rules: MetadataReader) -> LetterExtras:
+def _letter_extras(
+    text: str, body_start: int, kind: DocumentKind, rules: MetadataReader
+) -> LetterExtras:
     """Focus, monitoring-visit number and previous judgement of a letter."""
     if kind not in LETTER_KINDS and kind is not DocumentKind.OTHER:
         return LetterExtras()
@@ -215,7 +290,9 @@ def _letter_extras(text: str, body_start: int, kind: DocumentKind, rules: Metada
     )
 
 
-def _focus(text: str, start: int, end: int, rules: MetadataReader) -> tuple[int, int] | None:
+def _focus(
+    text: str, start: int, end: int, rules: MetadataReader
+) -> tuple[int, int] | None:
     """The focus as printed: from after the cue to the end of its sentence (or its colon)."""
     for pattern in rules.focus:
         match = pattern.search(text, start, end)
@@ -231,7 +308,9 @@ def _focus(text: str, start: int, end: int, rules: MetadataReader) -> tuple[int,
     return None
 
 
-def _previous_judgement(text: str, start: int, end: int, rules: MetadataReader) -> tuple[Grade, str | None] | None:
+def _previous_judgement(
+    text: str, start: int, end: int, rules: MetadataReader
+) -> tuple[Grade, str | None] | None:
     """The overall judgement of the previous inspection, with its 'Month YYYY' where printed."""
     for pattern in rules.previous:
         match = pattern.search(text, start, end)
@@ -240,14 +319,26 @@ def _previous_judgement(text: str, start: int, end: int, rules: MetadataReader) 
         grade = rules.grades.match(text, match.end())
         if grade is None:
             continue
-        group = next(name for name, value in grade.groupdict().items() if value is not None)
-        sentence_start = max(text.rfind(". ", 0, match.start()) + 1, match.start() - PREVIOUS_DATE_WINDOW, 0)
+        group = next(
+            name for name, value in grade.groupdict().items() if value is not None
+        )
+        sentence_start = max(
+            text.rfind(". ", 0, match.start()) + 1,
+            match.start() - PREVIOUS_DATE_WINDOW,
+            0,
+        )
         before = list(rules.month_year.finditer(text, sentence_start, match.start()))
-        after = rules.month_year.match(text, grade.end() + len(" in "), grade.end() + 30) if text[grade.end() : grade.end() + 4].lower() == " in " else None
+        after = (
+            rules.month_year.match(text, grade.end() + len(" in "), grade.end() + 30)
+            if text[grade.end() : grade.end() + 4].lower() == " in "
+            else None
+        )
         when = before[-1] if before else after
         if when is None and start <= match.start():
             previous_sentence = max(text.rfind(". ", 0, sentence_start - 2) + 1, 0)
-            earlier = list(rules.month_year.finditer(text, previous_sentence, sentence_start))
+            earlier = list(
+                rules.month_year.finditer(text, previous_sentence, sentence_start)
+            )
             when = earlier[-1] if earlier else None
         return rules.grade_of[group], _month_iso(when.group(0)) if when else None
     return None
@@ -269,7 +360,9 @@ def _kind(region: str, rules: MetadataReader) -> KindRule | None:
     return best[2] if best else None
 
 
-def _visits(text: str, body_start: int, rules: MetadataReader) -> list[tuple[dt.date, dt.date]]:
+def _visits(
+    text: str, body_start: int, rules: MetadataReader
+) -> list[tuple[dt.date, dt.date]]:
     window_end = min(len(text), body_start + 3000)
     best: tuple[int, list[tuple[dt.date, dt.date]]] | None = None
     for pattern in rules.visit:
@@ -278,13 +371,17 @@ def _visits(text: str, body_start: int, rules: MetadataReader) -> list[tuple[dt.
             if span is not None and (best is None or match.start() < best[0]):
                 parts = span.parts
                 if RANGE_CUE_RE.search(match.group(0)) and len(parts) == 2:
-                    parts = [(parts[0][0], parts[-1][1])]  # "between 18 and 22 March" is one run
+                    parts = [
+                        (parts[0][0], parts[-1][1])
+                    ]  # "between 18 and 22 March" is one run
                 best = (match.start(), parts)
                 break
     return best[1] if best else []
 
 
-def _first_date_after(text: str, patterns: list[re.Pattern[str]], start: int, end: int) -> dt.date | None:
+def _first_date_after(
+    text: str, patterns: list[re.Pattern[str]], start: int, end: int
+) -> dt.date | None:
     for pattern in patterns:
         match = pattern.search(text, start, min(end, start + 6000))
         if match:
@@ -314,7 +411,11 @@ def _addressee(text: str, start: int, end: int, rules: MetadataReader) -> str | 
 
 
 def _authority(
-    text: str, body_start: int, source_name: str, reference: dt.date | None, rules: MetadataReader
+    text: str,
+    body_start: int,
+    source_name: str,
+    reference: dt.date | None,
+    rules: MetadataReader,
 ) -> Authority:
     window = text[body_start : body_start + rules.rules.title_window]
     match = rules.alias_re.search(window)
@@ -332,7 +433,14 @@ def _authority(
     if record is not None and reference is not None:
         record = _valid_on(record, reference, rules)
     if record is None:
-        return Authority(name_as_printed=printed, name=None, dfe_code=None, ons_code=None, start=start, end=end)
+        return Authority(
+            name_as_printed=printed,
+            name=None,
+            dfe_code=None,
+            ons_code=None,
+            start=start,
+            end=end,
+        )
     return Authority(
         name_as_printed=printed,
         name=record.name,
@@ -343,7 +451,9 @@ def _authority(
     )
 
 
-def resolve_authority(name: str, rules: MetadataReader, when: dt.date | None = None) -> AuthorityRecord | None:
+def resolve_authority(
+    name: str, rules: MetadataReader, when: dt.date | None = None
+) -> AuthorityRecord | None:
     """An authority name as printed (or a file-name slug) -> its entry, at a date where given."""
     record = rules.alias_owner.get(_fold(name))
     if record is None:
@@ -351,7 +461,9 @@ def resolve_authority(name: str, rules: MetadataReader, when: dt.date | None = N
     return _valid_on(record, when, rules) if when is not None else record
 
 
-def _valid_on(record: AuthorityRecord, when: dt.date, rules: MetadataReader) -> AuthorityRecord:
+def _valid_on(
+    record: AuthorityRecord, when: dt.date, rules: MetadataReader
+) -> AuthorityRecord:
     """Step to the predecessor or successor while the date falls outside the entry's life.
 
     With several successors (Dorset county -> Dorset and BCP) the one of the same name is
@@ -368,7 +480,11 @@ def _valid_on(record: AuthorityRecord, when: dt.date, rules: MetadataReader) -> 
         if not links:
             return record
         same_name = [link for link in links if link.name == record.name]
-        link = links[0] if len(links) == 1 else (same_name[0] if len(same_name) == 1 else None)
+        link = (
+            links[0]
+            if len(links) == 1
+            else (same_name[0] if len(same_name) == 1 else None)
+        )
         following = rules.by_ons.get(link.ons_code or "") if link is not None else None
         if following is None:
             return record
@@ -398,7 +514,9 @@ def _inspectors(text: str, body_start: int, rules: MetadataReader) -> list[Inspe
             if lead and not found[name].lead:
                 found[name] = found[name].model_copy(update={"lead": True})
             return
-        found[name] = Inspector(name=name, lead=lead, start=position, end=position + len(name))
+        found[name] = Inspector(
+            name=name, lead=lead, start=position, end=position + len(name)
+        )
         order.append(name)
 
     for pattern in rules.lead:
@@ -408,11 +526,16 @@ def _inspectors(text: str, body_start: int, rules: MetadataReader) -> list[Inspe
             if name:
                 add(name, match.end() + following.find(name), lead=True)
     head_end = min(len(text), body_start + INSPECTOR_HEAD_WINDOW)
-    scoped = [(pattern, head_end) for pattern in rules.inspector_lists] + [(p, len(text)) for p in rules.team_lists]
+    scoped = [(pattern, head_end) for pattern in rules.inspector_lists] + [
+        (p, len(text)) for p in rules.team_lists
+    ]
     for pattern, scope_end in scoped:
         for match in pattern.finditer(text, 0, scope_end):
             sentence_end = text.find(".", match.end())
-            stop = min(sentence_end if sentence_end > 0 else len(text), match.end() + INSPECTOR_LIST_SPAN)
+            stop = min(
+                sentence_end if sentence_end > 0 else len(text),
+                match.end() + INSPECTOR_LIST_SPAN,
+            )
             for candidate in rules.name.finditer(text, match.end(), stop):
                 name = _clean_name(candidate.group(0), rules)
                 if name:
@@ -427,7 +550,9 @@ def _inspectors(text: str, body_start: int, rules: MetadataReader) -> list[Inspe
     return [found[name] for name in sorted(order, key=lambda n: found[n].start)]
 
 
-def _signatories(text: str, rules: MetadataReader, add: Callable[[str, int, bool], None]) -> None:
+def _signatories(
+    text: str, rules: MetadataReader, add: Callable[[str, int, bool], None]
+) -> None:
     """The single HMI who signs a letter is its lead; joint signatures flag nobody."""
     closing = max(text.rfind("Yours sincerely"), text.rfind("Yours faithfully"))
     if closing < 0:
@@ -437,8 +562,16 @@ def _signatories(text: str, rules: MetadataReader, add: Callable[[str, int, bool
     names: list[tuple[str, int]] = []
     for role in roles:
         before = tail[: role.start()].rstrip(" ,\n")
-        line_start = max(before.rfind("\n"), before.rfind("sincerely"), before.rfind("faithfully"))
-        candidate = before[line_start + 1 :].strip().removeprefix("sincerely").removeprefix("faithfully").strip()
+        line_start = max(
+            before.rfind("\n"), before.rfind("sincerely"), before.rfind("faithfully")
+        )
+        candidate = (
+            before[line_start + 1 :]
+            .strip()
+            .removeprefix("sincerely")
+            .removeprefix("faithfully")
+            .strip()
+        )
         name = _clean_name(candidate, rules)
         if name:
             names.append((name, closing + tail.find(name)))
@@ -450,7 +583,11 @@ def _signatories(text: str, rules: MetadataReader, add: Callable[[str, int, bool
 
 
 def _judgements(
-    text: str, body_start: int, kind: DocumentKind, page_of: PageMap, rules: MetadataReader
+    text: str,
+    body_start: int,
+    kind: DocumentKind,
+    page_of: PageMap,
+    rules: MetadataReader,
 ) -> list[Judgement]:
     head_end = min(len(text), body_start + rules.rules.judgement_window)
     labels: list[tuple[int, int, JudgementRule]] = []
@@ -469,13 +606,17 @@ def _judgements(
     labels.sort(key=lambda item: item[0])
     candidates.extend(_graded_labels(text, labels, rules))
     results: dict[str, Judgement] = {}
-    for label_start, grade_start, grade_end, rule in sorted(candidates, key=lambda item: item[1]):
+    for label_start, grade_start, grade_end, rule in sorted(
+        candidates, key=lambda item: item[1]
+    ):
         if rule.area in results:
             continue
         grade = rules.grades.match(text, grade_start, grade_end)
         if grade is None:
             continue
-        group = next(name for name, value in grade.groupdict().items() if value is not None)
+        group = next(
+            name for name, value in grade.groupdict().items() if value is not None
+        )
         label_end = _label_end(text, label_start, rule, rules)
         results[rule.area] = Judgement(
             area=rule.area,
@@ -488,8 +629,12 @@ def _judgements(
     return sorted(results.values(), key=lambda j: (j.start, j.area))
 
 
-def _label_end(text: str, label_start: int, rule: JudgementRule, rules: MetadataReader) -> int:
-    pattern = next(compiled for compiled, candidate in rules.judgements if candidate.id == rule.id)
+def _label_end(
+    text: str, label_start: int, rule: JudgementRule, rules: MetadataReader
+) -> int:
+    pattern = next(
+        compiled for compiled, candidate in rules.judgements if candidate.id == rule.id
+    )
     match = pattern.match(text, label_start)
     return match.end() if match else label_start
 
@@ -529,7 +674,10 @@ def _graded_labels(
         if len(block) > 1:
             grades = _grade_block(text, block[-1][1], len(block), rules)
             if grades is not None:
-                found.extend((label[0], g_start, g_end, label[2]) for label, (g_start, g_end) in zip(block, grades, strict=True))
+                found.extend(
+                    (label[0], g_start, g_end, label[2])
+                    for label, (g_start, g_end) in zip(block, grades, strict=True)
+                )
                 index += len(block)
                 continue
         limit = labels[index + 1][0] if index + 1 < len(labels) else len(text)
@@ -541,7 +689,9 @@ def _graded_labels(
     return found
 
 
-def _grade_block(text: str, position: int, count: int, rules: MetadataReader) -> list[tuple[int, int]] | None:
+def _grade_block(
+    text: str, position: int, count: int, rules: MetadataReader
+) -> list[tuple[int, int]] | None:
     """``count`` grades printed one after another from ``position``, or None."""
     spans: list[tuple[int, int]] = []
     cursor = position

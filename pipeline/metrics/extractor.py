@@ -44,7 +44,10 @@ DATE_LEAD_RE = re.compile(
     r"^\s*[)\]]?\s*(?:[a-z’'-]+[)\]]?\s+){0,5}?(?:in|at|by|on|as\s+at|at\s+the\s+end\s+of|during|for|between)\s+(?:the\s+month\s+of\s+|the\s+end\s+of\s+)?",
     re.IGNORECASE,
 )
-DATE_OPENING_RE = re.compile(r"^\s*(?:at|in|on|by|as\s+at|as\s+of|at\s+the\s+end\s+of|between|during)\s+", re.IGNORECASE)
+DATE_OPENING_RE = re.compile(
+    r"^\s*(?:at|in|on|by|as\s+at|as\s+of|at\s+the\s+end\s+of|between|during)\s+",
+    re.IGNORECASE,
+)
 PERIOD_TAIL_RE = re.compile(r"(?:19|20)\d\d\s*[-–/]\s*$")
 ARTICLES = frozenset({"the", "a", "an"})
 #: A period a statement is dated by: 'In the last 12 months'.
@@ -53,7 +56,9 @@ REFERENCE_PERIOD_RE = re.compile(
     re.IGNORECASE,
 )
 #: What may stand between a figure and the population it describes: '28% for England'.
-COMPARATOR_LEAD_RE = re.compile(r"^[\s,)]*(?:(?:for|in|across|among|of)\s+)?", re.IGNORECASE)
+COMPARATOR_LEAD_RE = re.compile(
+    r"^[\s,)]*(?:(?:for|in|across|among|of)\s+)?", re.IGNORECASE
+)
 #: An aside right after a figure: '174 (or 51%) live ...', '17, or 40%, of ...'.
 ASIDE_RE = re.compile(r"^\s*(?:\)\s*|\([^)]{0,40}\)\s*|,\s*or\s+[^,]{0,20},\s*)")
 SPACE_RUN_RE = re.compile(r"\s+")
@@ -69,9 +74,14 @@ class Grammar:
 
     def __init__(self, vocab: MetricVocabulary) -> None:
         self.vocab = vocab
-        words = _alternation([w for w in vocab.number_words if " " not in w] + [w for w in vocab.number_words if " " in w])
+        words = _alternation(
+            [w for w in vocab.number_words if " " not in w]
+            + [w for w in vocab.number_words if " " in w]
+        )
         tens = _alternation(vocab.tens_words)
-        units = _alternation(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])
+        units = _alternation(
+            ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+        )
         self.word_number = rf"(?:(?:{tens})[-\s](?:{units})|{words})"
         number = rf"(?:£\s?)?(?:{DIGITS}|{self.word_number})"
         money_mult = _alternation(list(vocab.money_multipliers))
@@ -97,27 +107,51 @@ class Grammar:
             rf"\b(?:between\s+)?(?P<low>{number})(?:\s?(?:%|per\s?cent))?\s*(?:to|and|-|–)\s*(?P<high>{number})",
             re.IGNORECASE,
         )
-        self.approx_after = re.compile(rf"^\s*(?P<approx>{_alternation(list(vocab.approx_after))})\b", re.IGNORECASE)
-        self.approx_before = re.compile(rf"\b(?P<approx>{_alternation(list(vocab.approx_before))})\s+$", re.IGNORECASE)
-        self.comparator = re.compile(rf"\b(?P<label>{_alternation(vocab.comparator_labels)})\b", re.IGNORECASE)
-        self.baseline_time = re.compile(rf"\b(?:{_alternation(vocab.baseline_time_phrases)})\b", re.IGNORECASE)
-        self.non_metric_before = re.compile(rf"\b(?:{_alternation(vocab.non_metric_before)})\s+$", re.IGNORECASE)
-        self.age_before = re.compile(rf"\b(?:{_alternation(vocab.age_before)})\s+$", re.IGNORECASE)
-        self.non_metric_after = re.compile(rf"^\s?(?:{_alternation(vocab.non_metric_after)})", re.IGNORECASE)
+        self.approx_after = re.compile(
+            rf"^\s*(?P<approx>{_alternation(list(vocab.approx_after))})\b",
+            re.IGNORECASE,
+        )
+        self.approx_before = re.compile(
+            rf"\b(?P<approx>{_alternation(list(vocab.approx_before))})\s+$",
+            re.IGNORECASE,
+        )
+        self.comparator = re.compile(
+            rf"\b(?P<label>{_alternation(vocab.comparator_labels)})\b", re.IGNORECASE
+        )
+        self.baseline_time = re.compile(
+            rf"\b(?:{_alternation(vocab.baseline_time_phrases)})\b", re.IGNORECASE
+        )
+        self.non_metric_before = re.compile(
+            rf"\b(?:{_alternation(vocab.non_metric_before)})\s+$", re.IGNORECASE
+        )
+        self.age_before = re.compile(
+            rf"\b(?:{_alternation(vocab.age_before)})\s+$", re.IGNORECASE
+        )
+        self.non_metric_after = re.compile(
+            rf"^\s?(?:{_alternation(vocab.non_metric_after)})", re.IGNORECASE
+        )
         months = _alternation(vocab.months)
         self.month_after = re.compile(rf"^\s+(?:{months})\b", re.IGNORECASE)
         self.month_before = re.compile(rf"\b(?:{months})\s+$", re.IGNORECASE)
-        self.day_range_after = re.compile(rf"^\s*(?:and|to|-|–)\s*\d{{1,2}}\s+(?:{months})\b", re.IGNORECASE)
+        self.day_range_after = re.compile(
+            rf"^\s*(?:and|to|-|–)\s*\d{{1,2}}\s+(?:{months})\b", re.IGNORECASE
+        )
         ages = _alternation(vocab.age_before)
-        self.age_list_before = re.compile(rf"\b(?:{ages})\s+\d{{1,2}}\s*(?:-\s*)?(?:or|and|to|-|–)\s+$", re.IGNORECASE)
+        self.age_list_before = re.compile(
+            rf"\b(?:{ages})\s+\d{{1,2}}\s*(?:-\s*)?(?:or|and|to|-|–)\s+$", re.IGNORECASE
+        )
         self.date = re.compile(
             rf"\b(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{months})\s+(?P<year>(?:19|20)\d\d)\b"
             rf"|\b(?P<fy>(?:19|20)\d\d)\s*[-–/]\s*(?P<fy2>\d\d(?:\d\d)?)\b"
             rf"|\b(?P<yearonly>(?:19|20)\d\d)\b",
             re.IGNORECASE,
         )
-        self.increase = re.compile(rf"\b(?:{_alternation(vocab.increase_words)})\b", re.IGNORECASE)
-        self.decrease = re.compile(rf"\b(?:{_alternation(vocab.decrease_words)})\b", re.IGNORECASE)
+        self.increase = re.compile(
+            rf"\b(?:{_alternation(vocab.increase_words)})\b", re.IGNORECASE
+        )
+        self.decrease = re.compile(
+            rf"\b(?:{_alternation(vocab.decrease_words)})\b", re.IGNORECASE
+        )
         self.from_to = re.compile(r"\bfrom\s*(?:the\s+)?$", re.IGNORECASE)
         self.to_before = re.compile(
             r"\bto\s+(?:(?:just|only|around|about|almost|nearly|over)\s+|a\s+(?:peak|high|low|total|maximum|minimum)\s+of\s+)?$",
@@ -125,27 +159,53 @@ class Grammar:
         )
         self.next_sentence = re.compile(vocab.next_sentence_baseline, re.IGNORECASE)
         # Anything that could start a figure: sentences without one are skipped cheaply.
-        words_only = [w for w in [*vocab.number_words, *vocab.fractions, *vocab.multiples, *vocab.tens_words] if " " not in w]
-        first_words = {w.split()[0] for w in [*vocab.number_words, *vocab.fractions, *vocab.multiples] if " " in w}
-        self.candidate = re.compile(rf"\d+|£|\b(?:{_alternation(words_only + sorted(first_words))})\b", re.IGNORECASE)
-        self.non_metric_spans = re.compile("|".join(f"(?:{p})" for p in vocab.non_metric_patterns), re.IGNORECASE)
+        words_only = [
+            w
+            for w in [
+                *vocab.number_words,
+                *vocab.fractions,
+                *vocab.multiples,
+                *vocab.tens_words,
+            ]
+            if " " not in w
+        ]
+        first_words = {
+            w.split()[0]
+            for w in [*vocab.number_words, *vocab.fractions, *vocab.multiples]
+            if " " in w
+        }
+        self.candidate = re.compile(
+            rf"\d+|£|\b(?:{_alternation(words_only + sorted(first_words))})\b",
+            re.IGNORECASE,
+        )
+        self.non_metric_spans = re.compile(
+            "|".join(f"(?:{p})" for p in vocab.non_metric_patterns), re.IGNORECASE
+        )
         self.reference_period = re.compile(vocab.reference_period_before, re.IGNORECASE)
         self.half_context = re.compile(vocab.half_context, re.IGNORECASE)
         self.word_number_blockers = frozenset(vocab.word_number_blockers)
         self.one_context = re.compile(vocab.one_contexts, re.IGNORECASE)
         self.one_nouns = frozenset(vocab.one_nouns)
-        self.clause_end_number = re.compile(rf"\b(?:{_alternation(vocab.word_number_at_clause_end_after)})\s+$", re.IGNORECASE)
-        self.change_from = re.compile(
-            rf"\b(?:{_alternation(vocab.baseline_change_words)})\s+from\s+(?:the\s+)?$", re.IGNORECASE
+        self.clause_end_number = re.compile(
+            rf"\b(?:{_alternation(vocab.word_number_at_clause_end_after)})\s+$",
+            re.IGNORECASE,
         )
-        self.subject_leader = re.compile(rf"\b(?:{_alternation(vocab.subject_leaders)})\s+", re.IGNORECASE)
+        self.change_from = re.compile(
+            rf"\b(?:{_alternation(vocab.baseline_change_words)})\s+from\s+(?:the\s+)?$",
+            re.IGNORECASE,
+        )
+        self.subject_leader = re.compile(
+            rf"\b(?:{_alternation(vocab.subject_leaders)})\s+", re.IGNORECASE
+        )
         self.stopwords = frozenset(vocab.count_stopwords)
         self.prepositions = frozenset(vocab.subject_prepositions)
         self.subject_skip = frozenset(vocab.subject_skip_words)
         self.subject_stop = frozenset(vocab.subject_stop_words)
         self.subject_trailing = frozenset(vocab.subject_trailing_verbs)
         self.months_set = frozenset(vocab.months)
-        self.month_index = {name: index for index, name in enumerate(vocab.months[:12], start=1)}
+        self.month_index = {
+            name: index for index, name in enumerate(vocab.months[:12], start=1)
+        }
         for index, name in enumerate(vocab.months[12:]):
             self.month_index[name] = [1, 2, 3, 4, 6, 7, 8, 9, 9, 10, 11, 12][index]
 
@@ -190,14 +250,20 @@ def parse_number(text: str, gram: Grammar) -> float | None:
     if cleaned in gram.vocab.number_words:
         return gram.vocab.number_words[cleaned]
     parts = re.split(r"[-\s]", cleaned)
-    if len(parts) == 2 and parts[0] in gram.vocab.number_words and parts[1] in gram.vocab.number_words:
+    if (
+        len(parts) == 2
+        and parts[0] in gram.vocab.number_words
+        and parts[1] in gram.vocab.number_words
+    ):
         return gram.vocab.number_words[parts[0]] + gram.vocab.number_words[parts[1]]
     return None
 
 
 def metric_id(start: int, end: int, text: str) -> str:
     """Content-derived id from position and text."""
-    return f"m-{start:06d}-{end:06d}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:4]}"
+    return (
+        f"m-{start:06d}-{end:06d}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:4]}"
+    )
 
 
 @dataclass
@@ -214,9 +280,16 @@ class _ListContext:
     def enter(self, section: str | None) -> None:
         """A new section closes any list."""
         if section != self.section:
-            self.section, self.date, self.subject, self.open = section, (None, None), None, False
+            self.section, self.date, self.subject, self.open = (
+                section,
+                (None, None),
+                None,
+                False,
+            )
 
-    def leave(self, body: str, opening_date: str | None, subject: str | None, bullet: bool) -> None:
+    def leave(
+        self, body: str, opening_date: str | None, subject: str | None, bullet: bool
+    ) -> None:
         """After a sentence: a lead-in (with a colon) opens a list; a new date closes it.
         Its subject passes only to the bullets that follow it directly; a lead-in that names a
         reference period ('In the last 12 months:') gives its items that period instead of a date."""
@@ -249,26 +322,48 @@ def extract_metrics(
         index = bisect_left(candidates, sentence.start)
         if index >= len(candidates) or candidates[index] >= sentence.end:
             # No figure can start here (and so no date either).
-            context.leave(body, None, _lead_in_subject(body, gram) or _last_subject(previous), sentence.block == "bullet")
+            context.leave(
+                body,
+                None,
+                _lead_in_subject(body, gram) or _last_subject(previous),
+                sentence.block == "bullet",
+            )
             previous = []
             continue
         opening = _date_before(body, len(body), gram)
         if opening[0] is not None:
             context.date = opening
-        inherit_date = context.date if context.open and opening[0] is None else (None, None)
+        inherit_date = (
+            context.date if context.open and opening[0] is None else (None, None)
+        )
         colon = body.find(":")
-        inherit_subject = context.subject if context.items and sentence.block == "bullet" else None
+        inherit_subject = (
+            context.subject if context.items and sentence.block == "bullet" else None
+        )
         used: list[tuple[int, int]] = []
         next_baseline = gram.next_sentence.match(body)
         change_of: str | None = None
         change_period: str | None = None
         if next_baseline and previous:
             change_of = f"{next_baseline.group(1).lower()} in {_last_subject(previous) or ''}".strip()
-            used = _attach_next_sentence_baseline(body, next_baseline, sentence.start, previous, metrics, gram)
-            changed = next((m for m in reversed(previous) if m.baseline is not None and m.baseline.date and m.date), None)
+            used = _attach_next_sentence_baseline(
+                body, next_baseline, sentence.start, previous, metrics, gram
+            )
+            changed = next(
+                (
+                    m
+                    for m in reversed(previous)
+                    if m.baseline is not None and m.baseline.date and m.date
+                ),
+                None,
+            )
             if changed is not None and changed.baseline is not None:
                 change_period = f"{changed.baseline.date}/{changed.date}"  # 'a 41% increase' spans both dates
-        raws = [raw for raw in _sentence_figures(body, gram) if all(raw.end <= a or raw.start >= b for a, b in used)]
+        raws = [
+            raw
+            for raw in _sentence_figures(body, gram)
+            if all(raw.end <= a or raw.start >= b for a, b in used)
+        ]
         current: list[Metric] = []
         for raw in raws:
             if raw.role != "main":
@@ -276,13 +371,23 @@ def extract_metrics(
             start, end = sentence.start + raw.start, sentence.start + raw.end
             figure = text[start:end]
             # A figure after a colon is a list item of what precedes it ('Of this number: 174 ...').
-            item_date = context.date if 0 <= colon < raw.start and inherit_date == (None, None) else inherit_date
+            item_date = (
+                context.date
+                if 0 <= colon < raw.start and inherit_date == (None, None)
+                else inherit_date
+            )
             subject = raw.subject
-            if change_of and raw.change is not None and raw.kind is MetricKind.PERCENTAGE:
+            if (
+                change_of
+                and raw.change is not None
+                and raw.kind is MetricKind.PERCENTAGE
+            ):
                 subject = change_of  # 'This is a 41% increase from 300': an increase in the previous figure
                 if change_period and raw.date is None:
                     item_date = (change_period, None)
-            elif inherit_subject and not (subject or "").lower().startswith(inherit_subject.lower()):
+            elif inherit_subject and not (subject or "").lower().startswith(
+                inherit_subject.lower()
+            ):
                 subject = f"{inherit_subject} {subject}" if subject else inherit_subject
             current.append(
                 Metric(
@@ -311,7 +416,9 @@ def extract_metrics(
         context.leave(
             body,
             opening[0],
-            _lead_in_subject(body, gram) or _last_subject(current) or _last_subject(previous),
+            _lead_in_subject(body, gram)
+            or _last_subject(current)
+            or _last_subject(previous),
             sentence.block == "bullet",
         )
         previous = current
@@ -333,7 +440,9 @@ def _lead_in_subject(body: str, gram: Grammar) -> str | None:
 def _shift_baseline(baseline: Baseline | None, offset: int) -> Baseline | None:
     if baseline is None or baseline.start is None or baseline.end is None:
         return baseline
-    return baseline.model_copy(update={"start": baseline.start + offset, "end": baseline.end + offset})
+    return baseline.model_copy(
+        update={"start": baseline.start + offset, "end": baseline.end + offset}
+    )
 
 
 def _finding_for(start: int, end: int, spans: list[tuple[int, int, str]]) -> str | None:
@@ -362,18 +471,36 @@ def _attach_next_sentence_baseline(
     used: list[tuple[int, int]] = []
     word = match.group(1).lower()
     candidates = [figures[0]]
-    if len(figures) > 1 and re.fullmatch(r"\s*\((?:a\s+rate\s+of\s+)?", rest[figures[0].end : figures[1].start], re.IGNORECASE):
+    if len(figures) > 1 and re.fullmatch(
+        r"\s*\((?:a\s+rate\s+of\s+)?",
+        rest[figures[0].end : figures[1].start],
+        re.IGNORECASE,
+    ):
         candidates.append(figures[1])  # the rate printed in brackets after the count
     date, _ = _date_after(rest, candidates[-1].end, gram)
     if date is None:
         date, _ = _date_after(rest, figures[0].end, gram)
     for figure in candidates:
-        target = next((m for m in reversed(previous) if m.kind == figure.kind and m.baseline is None), None)
+        target = next(
+            (
+                m
+                for m in reversed(previous)
+                if m.kind == figure.kind and m.baseline is None
+            ),
+            None,
+        )
         if target is None:
             continue
         b_start = offset + match.end() + figure.start
         b_end = offset + match.end() + figure.end
-        baseline = Baseline(value=figure.value, low=figure.low, high=figure.high, date=date, start=b_start, end=b_end)
+        baseline = Baseline(
+            value=figure.value,
+            low=figure.low,
+            high=figure.high,
+            date=date,
+            start=b_start,
+            end=b_end,
+        )
         change = Change.DECREASE if gram.decrease.search(word) else Change.INCREASE
         if target.value is not None and figure.value is not None:
             change = _compare(figure.value, target.value)
@@ -436,10 +563,14 @@ def _classify(body: str, match: re.Match[str], gram: Grammar) -> _Raw | None:
         if value is None:
             return None
         unit = vocab.hyphen_duration_units[match.group("h_unit").lower()]
-        return _with_approx(before, _Raw(start, end, MetricKind.DURATION, value, unit), gram, body[end:])
+        return _with_approx(
+            before, _Raw(start, end, MetricKind.DURATION, value, unit), gram, body[end:]
+        )
     if match.group("multiple"):
         value = vocab.multiples[_key(match.group("multiple"))]
-        return _with_approx(before, _Raw(start, end, MetricKind.OTHER, value, Unit.OTHER), gram)
+        return _with_approx(
+            before, _Raw(start, end, MetricKind.OTHER, value, Unit.OTHER), gram
+        )
     if match.group("money"):
         value = parse_number(match.group("m_num"), gram)
         if value is None:
@@ -447,26 +578,38 @@ def _classify(body: str, match: re.Match[str], gram: Grammar) -> _Raw | None:
         multiplier = match.group("m_mult")
         if multiplier:
             value *= vocab.money_multipliers[multiplier.lower()]
-        return _with_approx(before, _Raw(start, end, MetricKind.MONEY, value, Unit.GBP), gram)
+        return _with_approx(
+            before, _Raw(start, end, MetricKind.MONEY, value, Unit.GBP), gram
+        )
     if match.group("pence"):
         value = parse_number(match.group("p_num"), gram)
         if value is None:
             return None
-        return _with_approx(before, _Raw(start, end, MetricKind.MONEY, value / 100, Unit.GBP), gram)
+        return _with_approx(
+            before, _Raw(start, end, MetricKind.MONEY, value / 100, Unit.GBP), gram
+        )
     if match.group("fraction"):
         if match.group("f_word"):
             phrase = re.sub(r"[\s-]+", " ", match.group("f_word").lower())
-            value = vocab.fractions.get(phrase) or vocab.fractions.get(match.group("f_word").lower())
+            value = vocab.fractions.get(phrase) or vocab.fractions.get(
+                match.group("f_word").lower()
+            )
             if value is None:
                 return None
-            if phrase == "half" and not (gram.half_context.match(after) or gram.approx_before.search(before)):
+            if phrase == "half" and not (
+                gram.half_context.match(after) or gram.approx_before.search(before)
+            ):
                 return None
         else:
             denominator = parse_number(match.group("f_den"), gram)
             if not denominator:
                 return None
             value = round(1 / denominator, 3)
-        return _with_approx(before, _Raw(start, end, MetricKind.FRACTION, round(value, 3), Unit.FRACTION), gram)
+        return _with_approx(
+            before,
+            _Raw(start, end, MetricKind.FRACTION, round(value, 3), Unit.FRACTION),
+            gram,
+        )
     number_text = match.group("num")
     if not number_text:
         return None
@@ -475,30 +618,56 @@ def _classify(body: str, match: re.Match[str], gram: Grammar) -> _Raw | None:
     if value is None:
         return None
     if match.group("pct"):
-        return _with_approx(before, _Raw(start, end, MetricKind.PERCENTAGE, value, Unit.PERCENT), gram, body[end:])
+        return _with_approx(
+            before,
+            _Raw(start, end, MetricKind.PERCENTAGE, value, Unit.PERCENT),
+            gram,
+            body[end:],
+        )
     if match.group("rate"):
         unit = vocab.rate_bases[re.sub(r"\s+", "", match.group("base"))]
-        return _with_approx(before, _Raw(start, end, MetricKind.RATE, value, unit), gram)
+        return _with_approx(
+            before, _Raw(start, end, MetricKind.RATE, value, unit), gram
+        )
     if _is_not_a_measure(body, start, number_end, number_text, gram):
         return None
     if match.group("dur"):
         if gram.reference_period.search(before):
-            return None  # 'in the last 12 months' dates a statement; it measures nothing
+            return (
+                None  # 'in the last 12 months' dates a statement; it measures nothing
+            )
         unit = vocab.duration_units[_key(match.group("dur_unit"))]
-        if unit is Unit.YEARS and re.match(r"^\s*(?:-|\s)?old\b", body[end:], re.IGNORECASE):
+        if unit is Unit.YEARS and re.match(
+            r"^\s*(?:-|\s)?old\b", body[end:], re.IGNORECASE
+        ):
             return None
-        return _with_approx(before, _Raw(start, end, MetricKind.DURATION, value, unit), gram, body[end:])
-    if not number_text[0].isdigit() and not _word_number_counts(before, body[number_end:], number_text, gram):
+        return _with_approx(
+            before, _Raw(start, end, MetricKind.DURATION, value, unit), gram, body[end:]
+        )
+    if not number_text[0].isdigit() and not _word_number_counts(
+        before, body[number_end:], number_text, gram
+    ):
         return None
-    return _with_approx(before, _Raw(start, number_end, MetricKind.COUNT, value, Unit.COUNT), gram, body[number_end:])
+    return _with_approx(
+        before,
+        _Raw(start, number_end, MetricKind.COUNT, value, Unit.COUNT),
+        gram,
+        body[number_end:],
+    )
 
 
-def _is_not_a_measure(body: str, start: int, end: int, number_text: str, gram: Grammar) -> bool:
+def _is_not_a_measure(
+    body: str, start: int, end: int, number_text: str, gram: Grammar
+) -> bool:
     """Years, dates, ages, section/outcome numbers and numbers inside names."""
     before = body[:start]
     after = body[end:]
     plain = number_text.replace(",", "")
-    if "," not in number_text and YEAR_RE.match(plain) and not re.match(r"^\s*(?:%|per\s?cent)", after):
+    if (
+        "," not in number_text
+        and YEAR_RE.match(plain)
+        and not re.match(r"^\s*(?:%|per\s?cent)", after)
+    ):
         return True
     if gram.month_after.match(after) or gram.month_before.search(before):
         return True
@@ -561,14 +730,31 @@ def _merge_ranges(body: str, raws: list[_Raw], gram: Grammar) -> list[_Raw]:
             following = raws[index + 1]
             gap = body[raw.end : following.start]
             lead = body[: raw.start]
-            is_range_gap = re.fullmatch(r"\s*(?:to|and|-|–)\s*", gap, re.IGNORECASE) is not None
+            is_range_gap = (
+                re.fullmatch(r"\s*(?:to|and|-|–)\s*", gap, re.IGNORECASE) is not None
+            )
             between_match = re.search(r"\bbetween\s+$", lead, re.IGNORECASE)
             between = between_match is not None
             from_word = gram.from_to.search(lead) is not None
-            compatible = raw.kind == following.kind or (raw.kind is MetricKind.COUNT and following.kind is not MetricKind.COUNT)
-            if is_range_gap and compatible and not from_word and (between or gap.strip() in ("-", "–", "to")):
-                if between or following.kind is not MetricKind.COUNT or raw.kind is MetricKind.COUNT:
-                    start = between_match.start() if between_match is not None else raw.start
+            compatible = raw.kind == following.kind or (
+                raw.kind is MetricKind.COUNT and following.kind is not MetricKind.COUNT
+            )
+            if (
+                is_range_gap
+                and compatible
+                and not from_word
+                and (between or gap.strip() in ("-", "–", "to"))
+            ):
+                if (
+                    between
+                    or following.kind is not MetricKind.COUNT
+                    or raw.kind is MetricKind.COUNT
+                ):
+                    start = (
+                        between_match.start()
+                        if between_match is not None
+                        else raw.start
+                    )
                     merged = _Raw(
                         start=start,
                         end=following.end,
@@ -608,30 +794,69 @@ def _link_baselines(body: str, raws: list[_Raw], gram: Grammar) -> None:
             if target is not None:
                 date, date_text = _date_after(body, raw.end, gram, limit=target.start)
                 target.baseline = Baseline(
-                    value=raw.value, low=raw.low, high=raw.high, date=date, start=raw.start, end=raw.end
+                    value=raw.value,
+                    low=raw.low,
+                    high=raw.high,
+                    date=date,
+                    start=raw.start,
+                    end=raw.end,
                 )
                 if raw.value is not None and target.value is not None:
                     target.change = _compare(raw.value, target.value)
                 raw.role = "baseline"
                 continue
             # 'an increase from 355' with the new value earlier in the sentence
-            earlier = next((other for other in reversed(raws[:index]) if other.role == "main" and _same_measure(other, raw)), None)
+            earlier = next(
+                (
+                    other
+                    for other in reversed(raws[:index])
+                    if other.role == "main" and _same_measure(other, raw)
+                ),
+                None,
+            )
             if earlier is not None and gram.change_from.search(lead):
                 date, _ = _date_after(body, raw.end, gram)
-                earlier.baseline = Baseline(value=raw.value, low=raw.low, high=raw.high, date=date, start=raw.start, end=raw.end)
+                earlier.baseline = Baseline(
+                    value=raw.value,
+                    low=raw.low,
+                    high=raw.high,
+                    date=date,
+                    start=raw.start,
+                    end=raw.end,
+                )
                 if earlier.value is not None and raw.value is not None:
                     earlier.change = _compare(raw.value, earlier.value)
                 raw.role = "baseline"
                 continue
-        compared = re.search(r"\bcompared\s+(?:with|to)\s+(?:(?:just|only|about|around)\s+)?$", lead, re.IGNORECASE)
+        compared = re.search(
+            r"\bcompared\s+(?:with|to)\s+(?:(?:just|only|about|around)\s+)?$",
+            lead,
+            re.IGNORECASE,
+        )
         if compared:
-            earlier = next((other for other in reversed(raws[:index]) if other.role == "main" and _same_measure(other, raw)), None)
+            earlier = next(
+                (
+                    other
+                    for other in reversed(raws[:index])
+                    if other.role == "main" and _same_measure(other, raw)
+                ),
+                None,
+            )
             if earlier is None:
                 continue
             tail = body[raw.end : raw.end + 60]
-            if gram.baseline_time.search(tail[:40]) or re.match(r"^\s*(?:\w+\s+){0,3}(?:in|at)\s+(?:\w+\s+)?(?:19|20)\d\d", tail):
+            if gram.baseline_time.search(tail[:40]) or re.match(
+                r"^\s*(?:\w+\s+){0,3}(?:in|at)\s+(?:\w+\s+)?(?:19|20)\d\d", tail
+            ):
                 date, _ = _date_after(body, raw.end, gram)
-                earlier.baseline = Baseline(value=raw.value, low=raw.low, high=raw.high, date=date, start=raw.start, end=raw.end)
+                earlier.baseline = Baseline(
+                    value=raw.value,
+                    low=raw.low,
+                    high=raw.high,
+                    date=date,
+                    start=raw.start,
+                    end=raw.end,
+                )
                 if earlier.value is not None and raw.value is not None:
                     earlier.change = _compare(raw.value, earlier.value)
                 raw.role = "baseline"
@@ -653,7 +878,10 @@ def _link_baselines(body: str, raws: list[_Raw], gram: Grammar) -> None:
 
 
 def _same_measure(a: _Raw, b: _Raw) -> bool:
-    return a.kind == b.kind or {a.kind, b.kind} <= {MetricKind.COUNT, MetricKind.DURATION}
+    return a.kind == b.kind or {a.kind, b.kind} <= {
+        MetricKind.COUNT,
+        MetricKind.DURATION,
+    }
 
 
 def _link_comparators(body: str, raws: list[_Raw], gram: Grammar) -> None:
@@ -663,20 +891,30 @@ def _link_comparators(body: str, raws: list[_Raw], gram: Grammar) -> None:
             continue
         window_before = body[max(0, raw.start - 45) : raw.start]
         window_after = COMPARATOR_LEAD_RE.sub("", body[raw.end : raw.end + 40], count=1)
-        label = gram.comparator.search(window_before) or gram.comparator.match(window_after)
+        label = gram.comparator.search(window_before) or gram.comparator.match(
+            window_after
+        )
         if label is None:
             continue
         earlier = next(
-            (other for other in reversed(raws[:index]) if other.role == "main" and other.kind == raw.kind),
+            (
+                other
+                for other in reversed(raws[:index])
+                if other.role == "main" and other.kind == raw.kind
+            ),
             None,
         )
         if earlier is None or earlier.comparator is not None:
             continue
-        earlier.comparator = Comparator(value=raw.value, label=_key(label.group("label")))
+        earlier.comparator = Comparator(
+            value=raw.value, label=_key(label.group("label"))
+        )
         raw.role = "comparator"
 
 
-def _date_after(body: str, position: int, gram: Grammar, limit: int | None = None) -> tuple[str | None, str | None]:
+def _date_after(
+    body: str, position: int, gram: Grammar, limit: int | None = None
+) -> tuple[str | None, str | None]:
     """The date printed just after a figure ('in March 2019', 'at 31 March 2019', 'in 2018-19',
     'between October 2013 and October 2014')."""
     window = body[position : limit if limit is not None else position + 80]
@@ -693,16 +931,24 @@ def _date_at(text: str, position: int, gram: Grammar) -> tuple[str | None, str |
         return None, None
     first = _iso_date(match, gram)
     joined = re.match(r"\s*(?:and|to|-|–)\s*", text[match.end() :])
-    if joined and text[max(0, position - 8) : position].lower().strip().endswith(("between", "from")):
+    if joined and text[max(0, position - 8) : position].lower().strip().endswith(
+        ("between", "from")
+    ):
         second = gram.date.match(text, match.end() + joined.end())
         if second is not None and first is not None:
             end = _iso_date(second, gram)
             if end is not None:
-                return f"{first}/{end}", text[position - len("between ") if text[:position].lower().endswith("between ") else position : second.end()].strip()
+                return f"{first}/{end}", text[
+                    position - len("between ")
+                    if text[:position].lower().endswith("between ")
+                    else position : second.end()
+                ].strip()
     return first, match.group(0)
 
 
-def _date_before(body: str, position: int, gram: Grammar) -> tuple[str | None, str | None]:
+def _date_before(
+    body: str, position: int, gram: Grammar
+) -> tuple[str | None, str | None]:
     """A date that opens the sentence ('At 31 March 2015, 354 children ...')."""
     opening = DATE_OPENING_RE.match(body[:position])
     if opening is None:
@@ -722,7 +968,11 @@ def _iso_date(match: re.Match[str], gram: Grammar) -> str | None:
     if match.group("fy"):
         first = int(match.group("fy"))
         second_text = match.group("fy2")
-        second = int(second_text) if len(second_text) == 4 else (first // 100) * 100 + int(second_text)
+        second = (
+            int(second_text)
+            if len(second_text) == 4
+            else (first // 100) * 100 + int(second_text)
+        )
         if second == first + 1:
             return f"{first}-04/{second}-03"
         return f"{first}/{second}"
@@ -745,15 +995,23 @@ def _subject(body: str, raw: _Raw, gram: Grammar) -> str | None:
     aside = ASIDE_RE.match(after)
     if aside:
         after = " " + after[aside.end() :]
-    of = re.match(r"^\s+of\s+(?:the\s+|all\s+|their\s+|these\s+|those\s+)?", after, re.IGNORECASE)
+    of = re.match(
+        r"^\s+of\s+(?:the\s+|all\s+|their\s+|these\s+|those\s+)?", after, re.IGNORECASE
+    )
     words = _clause_words(after[of.end() :] if of else after, gram)
     if words:
         return " ".join(words)
-    clause_start = max(lead.rfind(","), lead.rfind(";"), lead.rfind("("), lead.rfind(":"))
-    tail = SUBJECT_WORD_RE.findall(lead[clause_start + 1 :])[-gram.vocab.max_subject_words :]
+    clause_start = max(
+        lead.rfind(","), lead.rfind(";"), lead.rfind("("), lead.rfind(":")
+    )
+    tail = SUBJECT_WORD_RE.findall(lead[clause_start + 1 :])[
+        -gram.vocab.max_subject_words :
+    ]
     while tail and tail[-1].lower() in gram.subject_trailing:
         tail.pop()
-    while tail and (tail[0].lower() in gram.stopwords or tail[0].lower() in gram.subject_skip):
+    while tail and (
+        tail[0].lower() in gram.stopwords or tail[0].lower() in gram.subject_skip
+    ):
         tail.pop(0)
     return " ".join(tail) or None
 
@@ -763,7 +1021,9 @@ def _after_leader(text: str, gram: Grammar) -> str | None:
     leader = _last(gram.subject_leader.finditer(text))
     if leader is None:
         return None
-    words = SUBJECT_WORD_RE.findall(text[leader.end() :])[: gram.vocab.max_subject_words]
+    words = SUBJECT_WORD_RE.findall(text[leader.end() :])[
+        : gram.vocab.max_subject_words
+    ]
     while words and words[-1].lower() in gram.subject_trailing:
         words.pop()
     return " ".join(words) or None
@@ -785,7 +1045,11 @@ def _clause_words(text: str, gram: Grammar) -> list[str]:
     for match in WORD_RE.finditer(clause):
         word = match.group(0)
         lowered = word.lower()
-        if word[0].isdigit() or lowered in gram.months_set or lowered in gram.subject_stop:
+        if (
+            word[0].isdigit()
+            or lowered in gram.months_set
+            or lowered in gram.subject_stop
+        ):
             break
         if lowered in gram.subject_skip and (not words or lowered not in ARTICLES):
             continue

@@ -26,11 +26,15 @@ logger = logging.getLogger(__name__)
 def _records(doc: Doc, group: str) -> list[dict[str, Any]]:
     records = doc._.get(ext.RECORDS[group])
     if records is None:
-        raise ValueError(f"the Doc has no {group!r} records: run the whole ofsted pipeline on it")
+        raise ValueError(
+            f"the Doc has no {group!r} records: run the whole ofsted pipeline on it"
+        )
     return list(records)
 
 
-def doc_to_document(doc: Doc, pipeline: PipelineInfo, *, validate: bool = True) -> Document:
+def doc_to_document(
+    doc: Doc, pipeline: PipelineInfo, *, validate: bool = True
+) -> Document:
     """The Document a processed Doc holds.
 
     With ``validate`` (the default) every record is checked against the models, which is
@@ -38,7 +42,12 @@ def doc_to_document(doc: Doc, pipeline: PipelineInfo, *, validate: bool = True) 
     its records were made from validated models a moment before.
     """
     text = doc_text(doc)
-    source = doc._.get(ext.SOURCE) or {"name": "text", "sha256": "", "media_type": "text/plain", "pages": _pages(doc)}
+    source = doc._.get(ext.SOURCE) or {
+        "name": "text",
+        "sha256": "",
+        "media_type": "text/plain",
+        "pages": _pages(doc),
+    }
     fields: dict[str, Any] = {
         "source": source,
         "text": text,
@@ -51,7 +60,9 @@ def doc_to_document(doc: Doc, pipeline: PipelineInfo, *, validate: bool = True) 
         "pipeline": pipeline.model_dump(mode="json"),
     }
     if fields["letter"] is None:
-        raise ValueError("the Doc has no metadata: run the ofsted_metadata component first")
+        raise ValueError(
+            "the Doc has no metadata: run the ofsted_metadata component first"
+        )
     if validate:
         return Document.model_validate(fields)
     return Document.model_construct(
@@ -59,7 +70,9 @@ def doc_to_document(doc: Doc, pipeline: PipelineInfo, *, validate: bool = True) 
         text=text,
         letter=Letter.model_validate(fields["letter"]),
         sections=[Section.model_construct(**record) for record in fields["sections"]],
-        sentences=[Sentence.model_construct(**record) for record in fields["sentences"]],
+        sentences=[
+            Sentence.model_construct(**record) for record in fields["sentences"]
+        ],
         findings=[Finding.model_validate(record) for record in fields["findings"]],
         metrics=[Metric.model_validate(record) for record in fields["metrics"]],
         warnings=[Warning.model_construct(**record) for record in fields["warnings"]],

@@ -19,7 +19,17 @@ def set_layout(doc: Doc, blocks: Sequence[Block], runs: Sequence[PageRun]) -> No
     """Store blocks and page runs on the Doc (as lists, which serialise)."""
     doc._.set(
         ext.BLOCKS,
-        [[block.kind.value, block.start, block.body_start, block.end, block.page, block.lines] for block in blocks],
+        [
+            [
+                block.kind.value,
+                block.start,
+                block.body_start,
+                block.end,
+                block.page,
+                block.lines,
+            ]
+            for block in blocks
+        ],
     )
     doc._.set(ext.PAGES, [[run.start, run.page] for run in runs])
 
@@ -30,7 +40,14 @@ def blocks_of(doc: Doc) -> list[Block]:
     if raw is None:
         raise ValueError("the Doc has no blocks: run the ofsted_layout component first")
     return [
-        Block.model_construct(kind=BlockKind(kind), start=start, body_start=body, end=end, page=page, lines=lines)
+        Block.model_construct(
+            kind=BlockKind(kind),
+            start=start,
+            body_start=body,
+            end=end,
+            page=page,
+            lines=lines,
+        )
         for kind, start, body, end, page, lines in raw
     ]
 
@@ -38,7 +55,9 @@ def blocks_of(doc: Doc) -> list[Block]:
 def page_map_of(doc: Doc) -> PageMap:
     """Page look-ups for the Doc's characters."""
     raw = doc._.get(ext.PAGES) or [[0, 1]]
-    return PageMap([PageRun.model_construct(start=start, page=page) for start, page in raw])
+    return PageMap(
+        [PageRun.model_construct(start=start, page=page) for start, page in raw]
+    )
 
 
 def section_infos(doc: Doc, classifier: SectionClassifier) -> list[SectionInfo]:
@@ -47,7 +66,8 @@ def section_infos(doc: Doc, classifier: SectionClassifier) -> list[SectionInfo]:
     rule_ids = doc._.get(ext.SECTION_RULES) or [None] * len(records)
     return [
         SectionInfo.model_construct(
-            section=Section.model_construct(**record), rule=classifier.by_id.get(rule_id) if rule_id else None
+            section=Section.model_construct(**record),
+            rule=classifier.by_id.get(rule_id) if rule_id else None,
         )
         for record, rule_id in zip(records, rule_ids, strict=True)
     ]
@@ -55,16 +75,24 @@ def section_infos(doc: Doc, classifier: SectionClassifier) -> list[SectionInfo]:
 
 def sentences_of(doc: Doc) -> list[Sentence]:
     """The running-text sentences the ``ofsted_sentences`` component found."""
-    return [Sentence.model_construct(**record) for record in _records(doc, ext.SENTENCES, "ofsted_sentences")]
+    return [
+        Sentence.model_construct(**record)
+        for record in _records(doc, ext.SENTENCES, "ofsted_sentences")
+    ]
 
 
 def finding_spans(doc: Doc) -> list[tuple[int, int, str]]:
     """``(start, end, id)`` of every finding, sorted (what the metrics stage links figures to)."""
-    return sorted((record["start"], record["end"], record["id"]) for record in _records(doc, ext.FINDINGS, "ofsted_findings"))
+    return sorted(
+        (record["start"], record["end"], record["id"])
+        for record in _records(doc, ext.FINDINGS, "ofsted_findings")
+    )
 
 
 def _records(doc: Doc, group: str, component: str) -> list[dict[str, Any]]:
     records = doc._.get(ext.RECORDS[group])
     if records is None:
-        raise ValueError(f"the Doc has no {group!r} records: run the {component} component first")
+        raise ValueError(
+            f"the Doc has no {group!r} records: run the {component} component first"
+        )
     return list(records)

@@ -39,7 +39,9 @@ class SectionClassifier:
 
     def __init__(self, rules: Sequence[SectionRule]) -> None:
         self.rules = tuple(rules)
-        self._compiled = tuple((re.compile(rule.pattern, re.IGNORECASE), rule) for rule in self.rules)
+        self._compiled = tuple(
+            (re.compile(rule.pattern, re.IGNORECASE), rule) for rule in self.rules
+        )
         self.by_id = {rule.id: rule for rule in self.rules}
 
     def classify(self, title: str) -> SectionRule | None:
@@ -56,7 +58,9 @@ def section_id(start: int, title: str) -> str:
     return f"sec-{start:06d}-{digest}"
 
 
-def build_sections(text: str, blocks: Sequence[Block], page_of: PageMap, classifier: SectionClassifier) -> list[SectionInfo]:
+def build_sections(
+    text: str, blocks: Sequence[Block], page_of: PageMap, classifier: SectionClassifier
+) -> list[SectionInfo]:
     """Flat list of sections (sorted by start), with ``parent`` ids where headings nest."""
     # (start, title, rule, category)
     openings: list[tuple[int, str, SectionRule | None, str]] = []
@@ -66,7 +70,9 @@ def build_sections(text: str, blocks: Sequence[Block], page_of: PageMap, classif
         elif block.kind is BlockKind.HEADING:
             title = text[block.start : block.end]
             rule = classifier.classify(title)
-            openings.append((block.start, title, rule, rule.category.value if rule else OTHER))
+            openings.append(
+                (block.start, title, rule, rule.category.value if rule else OTHER)
+            )
         elif block.kind is BlockKind.FOOTNOTE:
             if not openings or openings[-1][3] != FOOTNOTES:
                 openings.append((block.start, "", None, FOOTNOTES))
@@ -103,7 +109,9 @@ def build_sections(text: str, blocks: Sequence[Block], page_of: PageMap, classif
     return sections
 
 
-def _section_ends(blocks: Sequence[Block], text_length: int, starts: list[int]) -> list[int]:
+def _section_ends(
+    blocks: Sequence[Block], text_length: int, starts: list[int]
+) -> list[int]:
     """Each section ends where the last block before the next section ends."""
     block_ends = [block.end for block in blocks]
     ends: list[int] = []

@@ -72,7 +72,9 @@ class SentenceSetter:
             following = text[match.end()]
             if following.islower() or following in self.final:
                 continue
-            if match.group("final") == "." and self._abbreviation_before(text, match.start()):
+            if match.group("final") == "." and self._abbreviation_before(
+                text, match.start()
+            ):
                 continue
             starts.add(match.end())
         return starts
@@ -80,7 +82,9 @@ class SentenceSetter:
     def _abbreviation_before(self, text: str, position: int) -> bool:
         """Whether the word ending at ``position`` (a full stop) is an abbreviation."""
         word = WORD_BEFORE_RE.search(text, max(0, position - 24), position)
-        return word is not None and word.group(0).lower().rstrip(".") in self.abbreviations
+        return (
+            word is not None and word.group(0).lower().rstrip(".") in self.abbreviations
+        )
 
 
 WORD_BEFORE_RE = re.compile(r"[\w.'’-]*$")
@@ -97,7 +101,11 @@ def sentence_id(start: int, end: int) -> str:
 
 
 def extract_sentences(
-    doc: Doc, blocks: Sequence[Block], sections: list[SectionInfo], page_of: PageMap, rules: SegmentRules
+    doc: Doc,
+    blocks: Sequence[Block],
+    sections: list[SectionInfo],
+    page_of: PageMap,
+    rules: SegmentRules,
 ) -> list[Sentence]:
     """Sentences of running text (not headings, letterhead or footnotes), with section ids."""
     kinds = frozenset(BlockKind(kind) for kind in rules.sentence_block_kinds)
@@ -125,7 +133,10 @@ def extract_sentences(
         start = max(start, block.body_start)
         if start >= end:
             continue
-        while section_cursor + 1 < len(section_starts) and section_starts[section_cursor + 1] <= start:
+        while (
+            section_cursor + 1 < len(section_starts)
+            and section_starts[section_cursor + 1] <= start
+        ):
             section_cursor += 1
         section = sections[section_cursor].section.id if section_cursor >= 0 else None
         result.append(

@@ -53,17 +53,61 @@ class RuleFile:
 
 
 RULE_FILES: tuple[RuleFile, ...] = (
-    RuleFile("layout.json", "layout", "json", LayoutRules, "normalisation: page furniture, line joining, characters"),
+    RuleFile(
+        "layout.json",
+        "layout",
+        "json",
+        LayoutRules,
+        "normalisation: page furniture, line joining, characters",
+    ),
     RuleFile("segment.json", "segment", "json", SegmentRules, "sentence boundaries"),
-    RuleFile("sections.jsonl", "sections", "jsonl", SectionRule, "heading patterns and section categories"),
+    RuleFile(
+        "sections.jsonl",
+        "sections",
+        "jsonl",
+        SectionRule,
+        "heading patterns and section categories",
+    ),
     RuleFile("cues.jsonl", "cues", "jsonl", CueRule, "polarity cues"),
-    RuleFile("modifiers.jsonl", "modifiers", "jsonl", ModifierRule, "negation, partial, hedge and pseudo modifiers"),
-    RuleFile("contrasts.jsonl", "contrasts", "jsonl", ContrastRule, "clause-splitting contrast markers"),
+    RuleFile(
+        "modifiers.jsonl",
+        "modifiers",
+        "jsonl",
+        ModifierRule,
+        "negation, partial, hedge and pseudo modifiers",
+    ),
+    RuleFile(
+        "contrasts.jsonl",
+        "contrasts",
+        "jsonl",
+        ContrastRule,
+        "clause-splitting contrast markers",
+    ),
     RuleFile("themes.jsonl", "themes", "jsonl", ThemeRule, "theme phrases"),
-    RuleFile("metrics.json", "metrics", "json", MetricVocabulary, "figures: numbers, units, qualifiers, baselines"),
-    RuleFile("metadata.json", "metadata", "json", MetadataRules, "document kinds, grades, dates, inspectors"),
-    RuleFile("judgements.jsonl", "judgements", "jsonl", JudgementRule, "judgement labels"),
-    RuleFile("authorities.json", "authorities", "json", AuthorityTable, "local authorities: names, codes, mergers"),
+    RuleFile(
+        "metrics.json",
+        "metrics",
+        "json",
+        MetricVocabulary,
+        "figures: numbers, units, qualifiers, baselines",
+    ),
+    RuleFile(
+        "metadata.json",
+        "metadata",
+        "json",
+        MetadataRules,
+        "document kinds, grades, dates, inspectors",
+    ),
+    RuleFile(
+        "judgements.jsonl", "judgements", "jsonl", JudgementRule, "judgement labels"
+    ),
+    RuleFile(
+        "authorities.json",
+        "authorities",
+        "json",
+        AuthorityTable,
+        "local authorities: names, codes, mergers",
+    ),
 )
 RULE_FILE_NAMES = frozenset(rule_file.name for rule_file in RULE_FILES)
 
@@ -109,7 +153,10 @@ class RuleSet(BaseModel):
     def default(cls) -> RuleSet:
         """The rules shipped in the package."""
         folder = resources.files("ofsted_findings").joinpath("rules")
-        texts = {rule_file.name: folder.joinpath(rule_file.name).read_text(encoding="utf-8") for rule_file in RULE_FILES}
+        texts = {
+            rule_file.name: folder.joinpath(rule_file.name).read_text(encoding="utf-8")
+            for rule_file in RULE_FILES
+        }
         return cls.from_texts(texts, origin="(packaged rules)")
 
     @classmethod
@@ -125,12 +172,20 @@ class RuleSet(BaseModel):
             try:
                 texts[rule_file.name] = file.read_text(encoding="utf-8")
             except FileNotFoundError:
-                problems.append(f"{file}: missing (start from `ofsted-findings rules export DIR`)")
+                problems.append(
+                    f"{file}: missing (start from `ofsted-findings rules export DIR`)"
+                )
             except (OSError, UnicodeDecodeError) as exc:
                 problems.append(f"{file}: cannot be read ({exc})")
         for extra in sorted(folder.iterdir()):
-            if extra.is_file() and extra.name not in RULE_FILE_NAMES and not extra.name.endswith(DOCUMENTATION_SUFFIXES):
-                problems.append(f"{extra}: not a rule file (the rule files are: {', '.join(sorted(RULE_FILE_NAMES))})")
+            if (
+                extra.is_file()
+                and extra.name not in RULE_FILE_NAMES
+                and not extra.name.endswith(DOCUMENTATION_SUFFIXES)
+            ):
+                problems.append(
+                    f"{extra}: not a rule file (the rule files are: {', '.join(sorted(RULE_FILE_NAMES))})"
+                )
         if problems:
             raise RuleSetError(problems)
         return cls.from_texts(texts, origin=str(folder))
@@ -138,7 +193,9 @@ class RuleSet(BaseModel):
     @classmethod
     def from_texts(cls, texts: Mapping[str, str], *, origin: str = "") -> RuleSet:
         """Parse and validate rule files given as ``{file name: text}``."""
-        prefix = f"{origin.rstrip('/')}/" if origin and not origin.startswith("(") else ""
+        prefix = (
+            f"{origin.rstrip('/')}/" if origin and not origin.startswith("(") else ""
+        )
         problems: list[str] = []
         values: dict[str, Any] = {}
         ids: dict[str, str] = {}
@@ -149,9 +206,13 @@ class RuleSet(BaseModel):
                 problems.append(f"{label}: missing")
                 continue
             if rule_file.format == "jsonl":
-                values[rule_file.field] = _parse_jsonl(text, label, rule_file.model, problems, ids)
+                values[rule_file.field] = _parse_jsonl(
+                    text, label, rule_file.model, problems, ids
+                )
             else:
-                values[rule_file.field] = _parse_json(text, label, rule_file.model, problems, ids)
+                values[rule_file.field] = _parse_json(
+                    text, label, rule_file.model, problems, ids
+                )
         if problems:
             raise RuleSetError(problems)
         rules = cls.model_validate(values)
@@ -170,7 +231,9 @@ class RuleSet(BaseModel):
     def fingerprint(self) -> str:
         """sha256 of the rules' content (parsed and re-serialised, so layout does not count)."""
         if self._fingerprint is None:
-            self._fingerprint = hashlib.sha256(self.model_dump_json(by_alias=True).encode("utf-8")).hexdigest()
+            self._fingerprint = hashlib.sha256(
+                self.model_dump_json(by_alias=True).encode("utf-8")
+            ).hexdigest()
         return self._fingerprint
 
     @property
@@ -187,7 +250,8 @@ class RuleSet(BaseModel):
                 result[rule_file.name] = len(value)
             else:
                 result[rule_file.name] = sum(
-                    len(item) if isinstance(item, (list, dict, tuple)) else 1 for item in value.model_dump().values()
+                    len(item) if isinstance(item, (list, dict, tuple)) else 1
+                    for item in value.model_dump().values()
                 )
         return result
 
@@ -220,15 +284,20 @@ class RuleSet(BaseModel):
                 raise ValueError(f"no rule file holds {field_name!r}")
             if rule_file.format == "jsonl":
                 texts[rule_file.name] = "".join(
-                    json.dumps(_plain(item), ensure_ascii=False) + "\n" for item in value
+                    json.dumps(_plain(item), ensure_ascii=False) + "\n"
+                    for item in value
                 )
             else:
-                texts[rule_file.name] = json.dumps(_plain(value), ensure_ascii=False, indent=2) + "\n"
+                texts[rule_file.name] = (
+                    json.dumps(_plain(value), ensure_ascii=False, indent=2) + "\n"
+                )
         return RuleSet.from_texts(texts, origin=self._origin)
 
     def to_bytes(self) -> bytes:
         """The rule files as one JSON document (for spaCy's ``to_bytes``)."""
-        return json.dumps({"origin": self._origin, "files": self._texts}, sort_keys=True).encode("utf-8")
+        return json.dumps(
+            {"origin": self._origin, "files": self._texts}, sort_keys=True
+        ).encode("utf-8")
 
     @classmethod
     def from_bytes(cls, data: bytes) -> RuleSet:
@@ -238,7 +307,14 @@ class RuleSet(BaseModel):
 
     def ids(self) -> Iterable[str]:
         """Every rule id in the set."""
-        for family in (self.sections, self.cues, self.modifiers, self.contrasts, self.themes, self.judgements):
+        for family in (
+            self.sections,
+            self.cues,
+            self.modifiers,
+            self.contrasts,
+            self.themes,
+            self.judgements,
+        ):
             for rule in family:
                 yield rule.id
         for kind in self.metadata.kinds:
@@ -254,19 +330,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _remember_id(item: Any, where: str, ids: dict[str, str], problems: list[str]) -> None:
+def _remember_id(
+    item: Any, where: str, ids: dict[str, str], problems: list[str]
+) -> None:
     """Rule ids are unique across every file."""
     identifier = item.get("id") if isinstance(item, dict) else None
     if not isinstance(identifier, str):
         return
     if identifier in ids:
-        problems.append(f"{where}: rule id {identifier!r} is already used at {ids[identifier]}")
+        problems.append(
+            f"{where}: rule id {identifier!r} is already used at {ids[identifier]}"
+        )
     else:
         ids[identifier] = where
 
 
 def _parse_jsonl(
-    text: str, label: str, model: type[BaseModel], problems: list[str], ids: dict[str, str]
+    text: str,
+    label: str,
+    model: type[BaseModel],
+    problems: list[str],
+    ids: dict[str, str],
 ) -> list[BaseModel]:
     items: list[BaseModel] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -275,7 +359,9 @@ def _parse_jsonl(
             continue
         where = f"{label}:{number}"
         if stripped.startswith("//"):
-            problems.append(f"{where}: comments are not JSON; document rules in README.md beside the files")
+            problems.append(
+                f"{where}: comments are not JSON; document rules in README.md beside the files"
+            )
             continue
         try:
             raw = json.loads(stripped)
@@ -291,22 +377,32 @@ def _parse_jsonl(
 
 
 def _parse_json(
-    text: str, label: str, model: type[BaseModel], problems: list[str], ids: dict[str, str]
+    text: str,
+    label: str,
+    model: type[BaseModel],
+    problems: list[str],
+    ids: dict[str, str],
 ) -> BaseModel | None:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        problems.append(f"{label}:{exc.lineno}: not JSON ({exc.msg}, column {exc.colno})")
+        problems.append(
+            f"{label}:{exc.lineno}: not JSON ({exc.msg}, column {exc.colno})"
+        )
         return None
     lines = value_lines(text)
     if isinstance(raw, dict):
         for key, value in raw.items():
             if isinstance(value, list):
                 for index, item in enumerate(value):
-                    _remember_id(item, f"{label}:{line_for(lines, (key, index))}", ids, problems)
+                    _remember_id(
+                        item, f"{label}:{line_for(lines, (key, index))}", ids, problems
+                    )
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
         for error in exc.errors():
-            problems.append(f"{label}:{line_for(lines, tuple(error.get('loc', ())))}: {_describe(error)}")
+            problems.append(
+                f"{label}:{line_for(lines, tuple(error.get('loc', ())))}: {_describe(error)}"
+            )
     return None

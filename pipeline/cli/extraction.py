@@ -1,0 +1,152 @@
+"""Commands that extract: ``extract`` and ``schema``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from ofsted_findings.batch.files import discover, output_names, write_atomic
+from ofsted_findings.batch.runner import run_many
+from ofsted_findings.cli.common import (
+    PROGRESS_THRESHOLD,
+    Progress,
+    QuietOption,
+    RulesOption,
+    VerboseOption,
+    app,
+    configure_logging,
+    load_rules,
+)
+from ofsted_findings.ingest.reader import DEFAULT_MAX_PAGES
+from ofsted_findings.models import Document
+
+logger = logging.getLogger(__name__)
+
+
+class OutputFormat(str, Enum):
+    """How documents are written to stdout."""
+
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+@app.command()
+def extract(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files (.pdf, .txt), directories (searched recursively) or '-' for stdin."
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            file_okay=False,
+            dir_okay=True,
+            help="Write one <input stem>.json per input here.",
+        ),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="stdout format: json (pretty) or jsonl (one document per line).",
+        ),
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=0,
+            help="Parallel worker processes (0, the default: one per CPU).",
+        ),
+    ] = 0,
+    password: Annotated[
+        str | None, typer.Option("--password", help="Password for encrypted PDFs.")
+    ] = None,
+    max_pages: Annotated[
+        int,
+        typer.Option("--max-pages", min=1, help="Refuse documents with more pages."),
+    ] = DEFAULT_MAX_PAGES,
+    rules_dir: RulesOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Extract metadata, findings and metrics from each input to JSON.
+
+    Exit status: 0 when every input succeeded, 1 when any failed (each failure is one line
+    on stderr: file, error code, cause, what to do), 2 for usage errors.
+    """
+    configure_logging(quiet, verbose)
+    rules = load_rules(rules_dir)
+    inputs = discover(paths)
+    if not inputs:
+        typer.echo(
+            "ofsted-findings: no .pdf or .txt files found in the given paths", err=True
+        )
+        raise typer.Exit(1)
+    if inputs.count("-") > 1:
+        raise typer.BadParameter("'-' (stdin) can be given only once")
+    fmt = output_format or (
+        OutputFormat.JSON if len(inputs) == 1 else OutputFormat.JSONL
+    )
+    indent = 2 if (out is not None or fmt is OutputFormat.JSON) else None
+    names = output_names(inputs)
+    worker_count = workers or os.cpu_count() or 1
+    failures = 0
+    with Progress(
+        len(inputs),
+        enabled=not quiet and len(inputs) > PROGRESS_THRESHOLD and sys.stderr.isatty(),
+    ) as progress:
+        for outcome in run_many(
+            inputs,
+            rules,
+            workers=worker_count,
+            password=password,
+            max_pages=max_pages,
+            indent=indent,
+            on_done=progress.advance,
+        ):
+            if outcome.error is not None:
+                failures += 1
+                progress.print_error(outcome.error)
+                continue
+            assert outcome.json_text is not None
+            if out is not None:
+                write_atomic(out / names[outcome.input], outcome.json_text)
+            else:
+                sys.stdout.write(outcome.json_text + "\n")
+                sys.stdout.flush()
+    if not quiet and len(inputs) > 1:
+        typer.echo(
+            f"ofsted-findings: {len(inputs) - failures} of {len(inputs)} inputs extracted",
+            err=True,
+        )
+    raise typer.Exit(1 if failures else 0)
+
+
+@app.command()
+def schema(
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Print the JSON Schema of the output document."""
+    configure_logging(quiet, verbose)
+    typer.echo(schema_text())
+
+
+def schema_text() -> str:
+    """The JSON Schema as checked into ``models/document.schema.json``."""
+    return json.dumps(
+        Document.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False
+    )
