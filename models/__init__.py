@@ -1,6 +1,7 @@
 """Output models of ofsted-findings (pydantic only; no spaCy import)."""
 
 from ofsted_findings.models.document import (
+    SCHEMA_ID,
     SCHEMA_VERSION,
     Approx,
     Authority,
@@ -8,6 +9,9 @@ from ofsted_findings.models.document import (
     Change,
     Comparator,
     Cue,
+    CueEffect,
+    CueKind,
+    DatePrecision,
     Document,
     DocumentKind,
     Finding,
@@ -18,10 +22,12 @@ from ofsted_findings.models.document import (
     Letter,
     Metric,
     MetricKind,
+    PartialDate,
     PipelineInfo,
     Polarity,
     Section,
     SectionCategory,
+    SentenceBlock,
     Sentence,
     Source,
     Theme,
@@ -31,6 +37,7 @@ from ofsted_findings.models.document import (
 )
 
 __all__ = [
+    "SCHEMA_ID",
     "SCHEMA_VERSION",
     "Approx",
     "Authority",
@@ -38,6 +45,9 @@ __all__ = [
     "Change",
     "Comparator",
     "Cue",
+    "CueEffect",
+    "CueKind",
+    "DatePrecision",
     "Document",
     "DocumentKind",
     "Finding",
@@ -48,10 +58,12 @@ __all__ = [
     "Letter",
     "Metric",
     "MetricKind",
+    "PartialDate",
     "PipelineInfo",
     "Polarity",
     "Section",
     "SectionCategory",
+    "SentenceBlock",
     "Sentence",
     "Source",
     "Theme",

@@ -7,12 +7,18 @@ the output with pydantic alone. Offsets are ``[start, end)`` character offsets i
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "2.0.0"
+#: ``$id`` of the published JSON Schema (the major version names the contract).
+SCHEMA_ID = "urn:ofsted-findings:schema:document:2"
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 class _Frozen(BaseModel):
@@ -126,6 +132,42 @@ class Theme(str, Enum):
     OTHER = "other"
 
 
+class SentenceBlock(str, Enum):
+    """What kind of block a sentence is in."""
+
+    PARAGRAPH = "paragraph"
+    BULLET = "bullet"
+    NUMBERED = "numbered"
+    FIELD = "field"
+
+
+class CueKind(str, Enum):
+    """What kind of rule a cue is."""
+
+    CUE = "cue"
+    MODIFIER = "modifier"
+    SECTION_DEFAULT = "section_default"
+    CONTRAST = "contrast"
+
+
+class CueEffect(str, Enum):
+    """What a rule did: gave a polarity, or modified the cues in its scope."""
+
+    STRENGTH = "strength"
+    WEAKNESS = "weakness"
+    NEGATE = "negate"
+    PARTIAL = "partial"
+    HEDGE = "hedge"
+
+
+class DatePrecision(str, Enum):
+    """How exactly a date was printed."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
 class MetricKind(str, Enum):
     """What a figure measures (see the annotation guide)."""
 
@@ -182,6 +224,65 @@ Offset = Annotated[NonNegativeInt, Field(description="Character offset into `tex
 Page = Annotated[PositiveInt, Field(description="1-based physical page of the source.")]
 
 
+_ISO_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PRECISIONS = (DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY)
+
+
+class PartialDate(_Frozen):
+    """A date as precisely as it was printed: the days it covers and how exact it is.
+
+    '31 March 2019' is ``{start: 2019-03-31, end: 2019-03-31, precision: day}``, 'March
+    2019' covers the month, '2019' the year, and a period ('2018-19', 'between October 2013
+    and October 2014') runs from its first day to its last; ``precision`` is the coarser
+    of its two ends.
+    """
+
+    start: dt.date = Field(description="First day the date covers.")
+    end: dt.date = Field(description="Last day the date covers.")
+    precision: DatePrecision = Field(description="How exactly it was printed: day, month or year.")
+
+    _ORDER: ClassVar[dict[str, int]] = {"year": 0, "month": 1, "day": 2}
+
+    @classmethod
+    def from_iso(cls, text: str | None) -> PartialDate | None:
+        """'2019-03-31', '2019-03', '2019' or a period 'A/B' (or 'A/B/C/D': its first and last parts);
+        None for anything that is not a real date."""
+        if not text:
+            return None
+        parts = text.split("/")
+        first = _iso_bounds(parts[0])
+        last = _iso_bounds(parts[-1])
+        if first is None or last is None or last[1] < first[0]:
+            return None
+        coarser = min(first[2], last[2], key=lambda p: cls._ORDER[p.value])
+        return cls(start=first[0], end=last[1], precision=coarser)
+
+    def iso(self) -> str:
+        """The date as ISO 8601 text: a day, a month, a year, or an interval of them."""
+        form = {DatePrecision.DAY: "%Y-%m-%d", DatePrecision.MONTH: "%Y-%m", DatePrecision.YEAR: "%Y"}[
+            DatePrecision(self.precision)
+        ]
+        start, end = self.start.strftime(form), self.end.strftime(form)
+        return start if start == end else f"{start}/{end}"
+
+
+def _iso_bounds(part: str) -> tuple[dt.date, dt.date, DatePrecision] | None:
+    match = _ISO_PART.match(part)
+    if match is None:
+        return None
+    year = int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else None
+    day = int(match.group(3)) if match.group(3) else None
+    try:
+        if month is None:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31), DatePrecision.YEAR
+        if day is None:
+            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]), DatePrecision.MONTH
+        return dt.date(year, month, day), dt.date(year, month, day), DatePrecision.DAY
+    except ValueError:
+        return None
+
+
 class Source(_Frozen):
     """The input the document came from."""
 
@@ -225,8 +326,8 @@ class Judgement(_Frozen):
 class Visit(_Frozen):
     """One on-site part of an inspection or visit."""
 
-    start: str = Field(description="First day (ISO 8601).")
-    end: str = Field(description="Last day (ISO 8601).")
+    start: dt.date = Field(description="First day.")
+    end: dt.date = Field(description="Last day.")
 
 
 class Letter(_Frozen):
@@ -235,11 +336,11 @@ class Letter(_Frozen):
     kind: DocumentKind = Field(description="Kind of publication.")
     framework: str | None = Field(default=None, description="Framework detail, e.g. 'short' or 'standard' for ILACS.")
     authority: Authority = Field(description="The authority inspected.")
-    letter_date: str | None = Field(description="Date printed at the head of a letter (ISO 8601).")
-    visit_start: str | None = Field(description="First on-site day (ISO 8601).")
-    visit_end: str | None = Field(description="Last on-site day printed (ISO 8601).")
+    letter_date: dt.date | None = Field(description="Date printed at the head of a letter.")
+    visit_start: dt.date | None = Field(description="First on-site day.")
+    visit_end: dt.date | None = Field(description="Last on-site day printed.")
     visits: list[Visit] = Field(default_factory=list, description="Every on-site part, in order (split visits have several).")
-    published: str | None = Field(description="Publication date where printed (ISO 8601).")
+    published: dt.date | None = Field(description="Publication date where printed.")
     addressee: str | None = Field(default=None, description="Addressee of a letter, as printed.")
     inspectors: list[Inspector] = Field(description="Every inspector named, in order of first mention.")
     judgements: list[Judgement] = Field(description="Judgements, sorted by start offset.")
@@ -258,8 +359,8 @@ class Letter(_Frozen):
         description="For letters: the overall effectiveness judgement of the previous full inspection, where the "
         "letter states it (sub-judgements are not used).",
     )
-    previous_judgement_date: str | None = Field(
-        default=None, description="When that previous inspection took place, as printed (ISO 'YYYY-MM' or 'YYYY-MM-DD')."
+    previous_judgement_date: PartialDate | None = Field(
+        default=None, description="When that previous inspection took place, as precisely as printed (usually a month)."
     )
 
 
@@ -268,7 +369,7 @@ class Section(_Frozen):
 
     id: str = Field(description="Stable id derived from position and title.")
     title: str = Field(description="Heading as it appears in `text` ('' for untitled spans).")
-    category: str = Field(description="Canonical category from the section rules (e.g. what_needs_to_improve).")
+    category: SectionCategory = Field(description="Canonical category from the section rules (e.g. what_needs_to_improve).")
     parent: str | None = Field(description="Id of the enclosing section where headings nest.")
     page: Page
     start: Offset
@@ -280,8 +381,8 @@ class Sentence(_Frozen):
 
     id: str = Field(description="Stable id derived from position.")
     section: str | None = Field(description="Id of the section the sentence is in.")
-    block: Literal["paragraph", "bullet", "numbered", "field"] = Field(
-        default="paragraph", description="What kind of block the sentence is in (a bullet is a list item)."
+    block: SentenceBlock = Field(
+        default=SentenceBlock.PARAGRAPH, description="What kind of block the sentence is in (a bullet is a list item)."
     )
     page: Page
     start: Offset
@@ -292,8 +393,8 @@ class Cue(_Frozen):
     """Evidence for a finding's polarity: a rule that fired, with where it matched."""
 
     rule: str = Field(description="Id of the rule in the rule files.")
-    kind: str = Field(description="cue, modifier, section_default or contrast.")
-    effect: str = Field(description="What it did: strength, weakness, negate, partial, hedge, ...")
+    kind: CueKind = Field(description="What kind of rule it is.")
+    effect: CueEffect = Field(description="What it did: gave a polarity, or negated, partially negated or hedged a cue.")
     text: str = Field(description="Matched text.")
     start: Offset
     end: Offset
@@ -310,7 +411,7 @@ class Finding(_Frozen):
     end: Offset
     sentence: str = Field(description="Id of the sentence it comes from.")
     section: str | None = Field(description="Id of the section it is in.")
-    themes: list[str] = Field(description="Theme ids (annotation guide), sorted.")
+    themes: list[Theme] = Field(description="Theme ids (annotation guide), sorted.")
     cues: list[Cue] = Field(description="Rules that fired, sorted by start.")
     negated: bool = Field(default=False, description="A negation flipped a cue.")
     hedged: bool = Field(default=False, description="A hedge (beginning to, yet to, ...) qualifies it.")
@@ -323,7 +424,7 @@ class Baseline(_Frozen):
     value: float | None = Field(description="The earlier value (null for a range).")
     low: float | None = Field(default=None, description="Lower end of an earlier range.")
     high: float | None = Field(default=None, description="Upper end of an earlier range.")
-    date: str | None = Field(default=None, description="ISO date or interval of the baseline.")
+    date: PartialDate | None = Field(default=None, description="When the baseline was, as precisely as printed.")
     start: Offset | None = Field(default=None, description="Offset of the baseline figure.")
     end: Offset | None = Field(default=None, description="End offset of the baseline figure.")
 
@@ -353,7 +454,7 @@ class Metric(_Frozen):
     baseline: Baseline | None = Field(default=None, description="Earlier value of the same measure.")
     change: Change | None = Field(default=None, description="Direction from the baseline (or as the verb says).")
     comparator: Comparator | None = Field(default=None, description="Another population's value.")
-    date: str | None = Field(default=None, description="ISO date or interval of the value.")
+    date: PartialDate | None = Field(default=None, description="When the value was, as precisely as printed.")
     date_text: str | None = Field(default=None, description="The date as printed.")
     subject: str | None = Field(default=None, description="What is measured.")
     finding: str | None = Field(default=None, description="Id of the finding containing it.")
@@ -376,6 +477,11 @@ class PipelineInfo(_Frozen):
 
 class Document(_Frozen):
     """Everything ofsted-findings extracts from one input."""
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """The published JSON Schema: the model's schema with ``$schema`` and ``$id``."""
+        return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID, **cls.model_json_schema()}
 
     schema_version: str = Field(default=SCHEMA_VERSION, description="Semantic version of this schema.")
     source: Source = Field(description="The input the document came from.")

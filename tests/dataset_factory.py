@@ -6,6 +6,7 @@ dates and judgements, stored with :func:`ofsted_findings.dataset.store.store_doc
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -47,8 +48,8 @@ def variant(
             "authority": Authority(
                 name_as_printed=authority, name=authority, dfe_code=None, ons_code=None
             ),
-            "visit_start": day,
-            "visit_end": day,
+            "visit_start": dt.date.fromisoformat(day),
+            "visit_end": dt.date.fromisoformat(day),
             "letter_date": None,
             "judgements": judgements,
         }

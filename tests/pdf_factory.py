@@ -6,6 +6,8 @@ looks like: running footers, superscript markers, wrapped lines, a judgement tab
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dataclasses import dataclass, field
 
 from fpdf import FPDF
@@ -39,11 +41,15 @@ class Page:
         return self
 
 
+FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+
+
 def build_pdf(
     pages: list[Page], *, footer: str | None = None, page_numbers: bool = False
 ) -> bytes:
     """A4 PDF of the given pages, with an optional running footer and "Page N of M"."""
     pdf = FPDF(unit="pt", format="A4")
+    pdf.set_creation_date(FIXED_DATE)  # the same bytes every time, so sha256 and snapshots are stable
     pdf.core_fonts_encoding = "windows-1252"
     pdf.set_auto_page_break(False)
     for number, page in enumerate(pages, start=1):

@@ -13,6 +13,7 @@ import pytest
 from dataset_factory import VARIANTS, build_dataset
 from ofsted_findings.api import extract
 from ofsted_findings.cli.app import app
+from ofsted_findings.dataset import queries as compare
 from ofsted_findings.dataset import store
 from ofsted_findings.models import Document
 from ofsted_findings.views import html as pages
@@ -174,8 +175,9 @@ def test_highlight_keeps_nesting_valid(
 def test_report_page_charts(tmp_path: Path, focused: Document) -> None:
     build_dataset(focused, tmp_path / "report.duckdb")
     with store.connect(tmp_path / "report.duckdb", read_only=True) as con:
-        page = pages.report_page(con, pages.ReportOptions(subjects=["children"]))
-        again = pages.report_page(con, pages.ReportOptions(subjects=["children"]))
+        data = compare.report_data(con, compare.ReportOptions(subjects=["children"]))
+        page = pages.report_page(data)
+        again = pages.report_page(compare.report_data(con, compare.ReportOptions(subjects=["children"])))
     assert page == again
     graded = sum(1 for *_, grade in VARIANTS if grade)
     assert page.count('class="grade"') == graded

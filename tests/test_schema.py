@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+
+import pytest
 import subprocess
 import sys
 from pathlib import Path
@@ -66,3 +68,50 @@ def test_schema_names_the_contract_fields() -> None:
         "subject",
         "finding",
     } <= set(metric)
+
+
+def test_schema_is_typed() -> None:
+    """Schema 2.0.0: $schema and $id, full dates as format: date, partial dates as ranges, closed sets as enums."""
+    schema = json.loads(schema_text())
+    assert schema["$schema"].startswith("https://json-schema.org/") and schema["$id"] == "urn:ofsted-findings:schema:document:2"
+    defs = schema["$defs"]
+    letter = defs["Letter"]["properties"]
+    for field in ("letter_date", "visit_start", "visit_end", "published"):
+        assert {"type": "string", "format": "date"} in letter[field]["anyOf"], field
+    assert defs["Visit"]["properties"]["start"]["format"] == "date"
+    partial = defs["PartialDate"]["properties"]
+    assert partial["start"]["format"] == partial["end"]["format"] == "date"
+    assert set(defs["DatePrecision"]["enum"]) == {"day", "month", "year"}
+    assert defs["Metric"]["properties"]["date"]["anyOf"][0] == {"$ref": "#/$defs/PartialDate"}
+    assert "enum" in defs["SectionCategory"] and "what_needs_to_improve" in defs["SectionCategory"]["enum"]
+    assert defs["Finding"]["properties"]["themes"]["items"] == {"$ref": "#/$defs/Theme"}
+    assert set(defs["CueKind"]["enum"]) == {"cue", "modifier", "section_default", "contrast"}
+    assert {"strength", "weakness", "negate", "partial", "hedge"} == set(defs["CueEffect"]["enum"])
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision"),
+    [
+        pytest.param("2019-03-31", "2019-03-31", "2019-03-31", "day", id="day"),
+        pytest.param("2019-02", "2019-02-01", "2019-02-28", "month", id="month"),
+        pytest.param("2020-02", "2020-02-01", "2020-02-29", "month", id="leap-month"),
+        pytest.param("2019", "2019-01-01", "2019-12-31", "year", id="year"),
+        pytest.param("2016-04/2017-03", "2016-04-01", "2017-03-31", "month", id="financial-year"),
+        pytest.param("2019/2020", "2019-01-01", "2020-12-31", "year", id="years"),
+        pytest.param("2013-06/2014-06-24", "2013-06-01", "2014-06-24", "month", id="mixed-ends-coarser"),
+        pytest.param("2011-04/2012-03/2013-04/2014-03", "2011-04-01", "2014-03-31", "month", id="joined-periods"),
+    ],
+)
+def test_partial_dates(text: str, start: str, end: str, precision: str) -> None:
+    from ofsted_findings.models import PartialDate
+
+    date = PartialDate.from_iso(text)
+    assert date is not None
+    assert (date.start.isoformat(), date.end.isoformat(), date.precision) == (start, end, precision)
+
+
+@pytest.mark.parametrize("text", ["", "2016-02-30", "2019/2018", "March 2019", "2019-13"])
+def test_not_a_date(text: str) -> None:
+    from ofsted_findings.models import PartialDate
+
+    assert PartialDate.from_iso(text) is None

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from ofsted_findings.api import extract
 from ofsted_findings.cli.app import app
-from ofsted_findings.dataset import store
+from ofsted_findings.dataset import build, store
 from typer.testing import CliRunner
 
 SAMPLE_TXT = "monitoring-visit_invented.txt"
@@ -29,7 +29,7 @@ def _counts(db_path: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def samples_db(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> Path:
     db_path = tmp_path_factory.mktemp("db") / "samples.duckdb"
-    report = store.build([samples_dir], db_path, workers=1)
+    report = build.build([samples_dir], db_path, workers=1)
     assert report.failed == 0
     return db_path
 
@@ -108,8 +108,8 @@ def test_resolve_by_sha_prefix_and_errors(samples_db: Path) -> None:
 
 def test_second_build_does_no_work(tmp_path: Path, samples_dir: Path) -> None:
     db_path = tmp_path / "again.duckdb"
-    first = store.build([samples_dir], db_path, workers=1)
-    second = store.build([samples_dir], db_path, workers=1)
+    first = build.build([samples_dir], db_path, workers=1)
+    second = build.build([samples_dir], db_path, workers=1)
     assert (first.extracted, first.stored) == (4, 4)
     assert (second.extracted, second.stored, second.skipped, second.failed) == (
         0,
@@ -125,13 +125,13 @@ def test_changed_file_replaces_its_rows(tmp_path: Path, samples_dir: Path) -> No
     letter = folder / "letter.txt"
     shutil.copy(samples_dir / SAMPLE_TXT, letter)
     db_path = tmp_path / "changed.duckdb"
-    store.build([folder], db_path, workers=1)
+    build.build([folder], db_path, workers=1)
     old_sha = store.hash_file(letter)
     letter.write_text(
         letter.read_text(encoding="utf-8") + "\nLeaders are ambitious and effective.\n",
         encoding="utf-8",
     )
-    report = store.build([folder], db_path, workers=1)
+    report = build.build([folder], db_path, workers=1)
     new_sha = store.hash_file(letter)
     assert report.stored == 1
     with store.connect(db_path, read_only=True) as con:
@@ -153,11 +153,11 @@ def test_new_rule_set_replaces_rows_in_place(tmp_path: Path, samples_dir: Path) 
 
     db_path = tmp_path / "version.duckdb"
     rules = RuleSet.default()
-    store.build([samples_dir / SAMPLE_TXT], db_path, workers=1, rules=rules)
+    build.build([samples_dir / SAMPLE_TXT], db_path, workers=1, rules=rules)
     before = _counts(db_path)
     copy = tmp_path / "same-rules"
     rules.export(copy)
-    again = store.build(
+    again = build.build(
         [samples_dir / SAMPLE_TXT], db_path, workers=1, rules=RuleSet.from_dir(copy)
     )
     assert (again.stored, again.skipped) == (0, 1)
@@ -167,7 +167,7 @@ def test_new_rule_set_replaces_rows_in_place(tmp_path: Path, samples_dir: Path) 
             CueRule(id="wk.never_printed", polarity="weakness", pattern="zqx qzx"),
         ]
     )
-    report = store.build([samples_dir / SAMPLE_TXT], db_path, workers=1, rules=tuned)
+    report = build.build([samples_dir / SAMPLE_TXT], db_path, workers=1, rules=tuned)
     assert (report.stored, report.replaced) == (1, 1)
     assert _counts(db_path) == before
     with store.connect(db_path, read_only=True) as con:
@@ -197,7 +197,7 @@ def test_interrupted_build_keeps_whole_documents_and_resumes(
 
     monkeypatch.setattr(store, "_insert", insert_then_stop)
     with pytest.raises(KeyboardInterrupt):
-        store.build([samples_dir], db_path, workers=1)
+        build.build([samples_dir], db_path, workers=1)
     counts = _counts(db_path)
     assert counts["documents"] == 1
     with store.connect(db_path, read_only=True) as con:
@@ -207,7 +207,7 @@ def test_interrupted_build_keeps_whole_documents_and_resumes(
             ).fetchall()[0][0]
             assert strays == 0, table.name
     monkeypatch.setattr(store, "_insert", real_insert)
-    resumed = store.build([samples_dir], db_path, workers=1)
+    resumed = build.build([samples_dir], db_path, workers=1)
     assert (resumed.extracted, resumed.skipped) == (3, 1)
     assert _counts(db_path)["documents"] == 4
 
@@ -230,7 +230,7 @@ def test_failed_input_is_reported_and_the_rest_stored(
     ]
     assert len(error_lines) == 1 and "mislabelled" in error_lines[0]
     assert _counts(db_path)["documents"] == 1
-    again = store.build([folder], db_path, workers=1)
+    again = build.build([folder], db_path, workers=1)
     assert (again.extracted, again.failed, again.skipped) == (0, 1, 1)
     assert again.errors == [error_lines[0]]
 
@@ -315,9 +315,9 @@ def test_corpus_build_then_nothing_to_do(corpus_dir: Path, tmp_path: Path) -> No
         + sorted((corpus_dir / "reports").glob("*.pdf"))[:3]
     )
     db_path = tmp_path / "corpus.duckdb"
-    first = store.build(files, db_path, workers=2)
+    first = build.build(files, db_path, workers=2)
     assert first.extracted == len(files) and first.stored + first.failed == len(files)
-    second = store.build(files, db_path, workers=2)
+    second = build.build(files, db_path, workers=2)
     assert second.extracted == 0
     assert second.skipped == first.stored
     with store.connect(db_path, read_only=True) as con:
@@ -325,3 +325,40 @@ def test_corpus_build_then_nothing_to_do(corpus_dir: Path, tmp_path: Path) -> No
             "SELECT count(DISTINCT kind), count(*) FROM judgements JOIN documents USING (sha256)"
         ).fetchall()
     assert kinds[0][1] > 0
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "sql_type"),
+    [
+        pytest.param("documents", "visit_end", "DATE", id="date"),
+        pytest.param("documents", "date", "DATE", id="evidence-date"),
+        pytest.param("documents", "kind", "ENUM", id="kind-enum"),
+        pytest.param("documents", "previous_judgement_date_start", "DATE", id="partial-date-start"),
+        pytest.param("documents", "previous_judgement_date_precision", "ENUM", id="partial-date-precision"),
+        pytest.param("sections", "category", "ENUM", id="category-enum"),
+        pytest.param("findings", "polarity", "ENUM", id="polarity-enum"),
+        pytest.param("findings", "themes", "ENUM[]", id="themes-enum-list"),
+        pytest.param("metrics", "date_end", "DATE", id="metric-date"),
+        pytest.param("metrics", "baseline_date_start", "DATE", id="baseline-date"),
+        pytest.param("metrics", "unit", "ENUM", id="unit-enum"),
+    ],
+)
+def test_columns_are_typed_like_the_models(samples_db: Path, table: str, column: str, sql_type: str) -> None:
+    with store.connect(samples_db, read_only=True) as con:
+        (found,) = con.execute(
+            "SELECT data_type FROM duckdb_columns() WHERE table_name = ? AND column_name = ?", [table, column]
+        ).fetchone()
+    kind = "ENUM" if str(found).startswith("ENUM") else str(found)
+    if str(found).startswith("ENUM") and str(found).endswith("[]"):
+        kind = "ENUM[]"
+    assert kind == sql_type, found
+
+
+def test_every_model_field_has_a_column() -> None:
+    """A field added to a model becomes a column without code changing (names follow the field paths)."""
+    from ofsted_findings.dataset.tables import METRICS, model_columns
+    from ofsted_findings.models import Metric
+
+    names = {column.name for column in METRICS.columns}
+    assert {column.name for column in model_columns(Metric)} <= names
+    assert {"baseline_value", "baseline_date_start", "baseline_date_precision", "comparator_label", "date_end"} <= names

@@ -101,7 +101,7 @@ def build(
     when any input failed (one line each on stderr), 2 for usage errors.
     """
     from ofsted_findings.dataset.store import ExportFormat
-    from ofsted_findings.dataset.store import build as build_store
+    from ofsted_findings.dataset.build import build as build_store
 
     configure_logging(quiet, verbose)
     target = None
@@ -311,9 +311,9 @@ def report(
     verbose: VerboseOption = False,
 ) -> None:
     """Write the comparison views of a database as an HTML page with charts (works offline)."""
-    from ofsted_findings.dataset.queries import Filters
+    from ofsted_findings.dataset.queries import Filters, ReportOptions, report_data
     from ofsted_findings.dataset.store import connect
-    from ofsted_findings.views.html import ReportOptions, report_page
+    from ofsted_findings.views.html import report_page
 
     configure_logging(quiet, verbose)
     filters = Filters(
@@ -330,7 +330,7 @@ def report(
         typer.echo(f"ofsted-findings: {exc}", err=True)
         raise typer.Exit(2) from exc
     with con:
-        page = report_page(con, options)
+        page = report_page(report_data(con, options))
     write_atomic(html_out, page)
     if not quiet:
         typer.echo(f"ofsted-findings: wrote {html_out}", err=True)

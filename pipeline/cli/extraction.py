@@ -148,5 +148,5 @@ def schema(
 def schema_text() -> str:
     """The JSON Schema as checked into ``models/document.schema.json``."""
     return json.dumps(
-        Document.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False
+        Document.json_schema(), indent=2, sort_keys=True, ensure_ascii=False
     )

@@ -47,10 +47,10 @@ SCALE_POSITION: dict[str, int] = {
 }
 
 DOCS_QUERY = """
-SELECT sha256, coalesce(authority, authority_as_printed, ?) AS authority, kind, date, file_path
+SELECT sha256, coalesce(authority_name, authority_name_as_printed, ?) AS authority, kind::VARCHAR AS kind, date, file_path
 FROM documents
-WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], lower(coalesce(authority, authority_as_printed, ?))))
-  AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], kind))
+WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], lower(coalesce(authority_name, authority_name_as_printed, ?))))
+  AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], kind::VARCHAR))
   AND (?::DATE IS NULL OR date >= ?::DATE)
 """
 
@@ -134,7 +134,7 @@ class MetricRow(_Row):
     value: float | None
     unit: str
     baseline_value: float | None
-    baseline_date: str | None
+    baseline_date: dt.date | None = Field(description="Last day of the baseline's date, where printed.")
     change: str | None
     comparator_value: float | None
     comparator_label: str | None
@@ -162,9 +162,9 @@ def judgement_history(
     areas = areas or []
     query = f"""
         WITH docs AS ({DOCS_QUERY})
-        SELECT d.authority, d.date, d.kind, j.area, j.grade, d.file_path
+        SELECT d.authority, d.date, d.kind, j.area::VARCHAR, j.grade::VARCHAR, d.file_path
         FROM judgements j JOIN docs d USING (sha256)
-        WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], j.area)
+        WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], j.area::VARCHAR)
         ORDER BY d.authority, d.date NULLS LAST, d.file_path, j.start, j.area
     """
     rows = con.execute(query, [*filters.parameters(), areas, areas]).fetchall()
@@ -194,8 +194,8 @@ def _theme_counts(
     query = f"""
         WITH docs AS ({DOCS_QUERY}),
         themed AS (
-            SELECT {group} AS authority, f.sha256, f.polarity,
-                   unnest(CASE WHEN len(f.themes) = 0 THEN [?] ELSE f.themes END) AS theme
+            SELECT {group} AS authority, f.sha256, f.polarity::VARCHAR AS polarity,
+                   unnest(CASE WHEN len(f.themes) = 0 THEN [?] ELSE f.themes::VARCHAR[] END) AS theme
             FROM findings f JOIN docs d USING (sha256)
         )
         SELECT authority, theme, count(DISTINCT sha256),
@@ -288,16 +288,17 @@ def metric_series(
         raise ValueError(f"{subject!r}: no words left to match after normalising")
     query = f"""
         WITH docs AS ({DOCS_QUERY})
-        SELECT d.authority, d.date, d.kind, m.subject, m.text, m.value, m.unit, m.baseline_value,
-               m.baseline_date, m.change, m.comparator_value, m.comparator_label, d.file_path, m.id, m.date
+        SELECT d.authority, d.date, m.kind::VARCHAR, m.subject, m.text, m.value, m.unit::VARCHAR, m.baseline_value,
+               m.baseline_date_end, m.change::VARCHAR, m.comparator_value, m.comparator_label, d.file_path, m.id,
+               m.date_end
         FROM metrics m JOIN docs d USING (sha256)
-        WHERE list_has_all(m.subject_tokens, ?::VARCHAR[]) AND (?::VARCHAR IS NULL OR m.unit = ?::VARCHAR)
+        WHERE list_has_all(m.subject_tokens, ?::VARCHAR[]) AND (?::VARCHAR IS NULL OR m.unit::VARCHAR = ?::VARCHAR)
     """
     rows = con.execute(query, [*filters.parameters(), tokens, unit, unit]).fetchall()
     series = [
         MetricRow(
             authority=authority,
-            date=_metric_date(own_date) or when,
+            date=own_date or when,
             kind=kind,
             subject=text_subject,
             text=text,
@@ -340,32 +341,19 @@ def metric_series(
     )
 
 
-def _metric_date(value: str | None) -> dt.date | None:
-    """The last day a metric's own date names (an interval 'A/B' gives B; a month gives its first day)."""
-    if not value:
-        return None
-    last = value.split("/")[-1]
-    for candidate in (last, f"{last}-01", f"{last}-01-01"):
-        try:
-            return dt.date.fromisoformat(candidate)
-        except ValueError:
-            continue
-    return None
-
-
 def subjects(
     con: duckdb.DuckDBPyConnection, filters: Filters, minimum: int = 2, limit: int = 30
 ) -> list[SubjectRow]:
     """Subjects (same normalised words and unit) measured in at least ``minimum`` documents."""
     query = f"""
         WITH docs AS ({DOCS_QUERY})
-        SELECT array_to_string(m.subject_tokens, ' ') AS words, m.unit, count(*), count(DISTINCT m.sha256),
+        SELECT array_to_string(m.subject_tokens, ' ') AS words, m.unit::VARCHAR AS unit, count(*), count(DISTINCT m.sha256),
                count(DISTINCT d.authority), min(d.date), max(d.date), min(m.subject)
         FROM metrics m JOIN docs d USING (sha256)
         WHERE len(m.subject_tokens) > 0
-        GROUP BY words, m.unit
+        GROUP BY words, unit
         HAVING count(DISTINCT m.sha256) >= ?
-        ORDER BY count(DISTINCT m.sha256) DESC, count(*) DESC, words, m.unit
+        ORDER BY count(DISTINCT m.sha256) DESC, count(*) DESC, words, unit
         LIMIT ?
     """
     rows = con.execute(query, [*filters.parameters(), minimum, limit]).fetchall()
@@ -382,6 +370,61 @@ def subjects(
         )
         for words, unit, metrics, documents, authorities, first, last, example in rows
     ]
+
+
+#: Metric series drawn by `report` when none are asked for.
+DEFAULT_SUBJECTS = ("care leavers", "caseloads", "agency")
+
+
+class ReportOptions(BaseModel):
+    """What `report` draws."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    filters: Filters = Filters()
+    area: str = "overall_effectiveness"
+    subjects: list[str] = Field(default_factory=list)
+    unit: str | None = None
+
+
+class Coverage(_Row):
+    """How many documents and authorities a view covers, and their dates."""
+
+    documents: int
+    authorities: int
+    first: dt.date | None
+    last: dt.date | None
+
+
+class ReportData(_Row):
+    """Everything the comparison report shows, queried once (the page renders it)."""
+
+    options: ReportOptions
+    coverage: Coverage
+    judgements: list[JudgementRow]
+    themes: list[ThemeRow]
+    series: dict[str, list[MetricRow]]
+
+
+def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> Coverage:
+    """Documents, authorities and date range selected by ``filters``."""
+    documents, authorities, first, last = con.execute(
+        f"WITH docs AS ({DOCS_QUERY}) SELECT count(*), count(DISTINCT authority), min(date), max(date) FROM docs",
+        filters.parameters(),
+    ).fetchall()[0]
+    return Coverage(documents=documents, authorities=authorities, first=first, last=last)
+
+
+def report_data(con: duckdb.DuckDBPyConnection, options: ReportOptions) -> ReportData:
+    """The judgement timeline, theme balance and metric series of the report."""
+    subjects = options.subjects or list(DEFAULT_SUBJECTS)
+    return ReportData(
+        options=options,
+        coverage=coverage(con, options.filters),
+        judgements=judgement_history(con, options.filters, [options.area]),
+        themes=theme_balance(con, options.filters),
+        series={subject: metric_series(con, options.filters, subject, options.unit) for subject in subjects},
+    )
 
 
 # --- output ----------------------------------------------------------------------------

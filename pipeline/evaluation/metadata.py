@@ -283,17 +283,17 @@ def observed_values(letter: Letter | None, fields: Iterable[str]) -> dict[str, s
             if letter.authority.name
             else ""
         ),
-        "letter_date": lambda: letter.letter_date or "",
-        "visit_start": lambda: letter.visit_start or "",
-        "visit_end": lambda: letter.visit_end or "",
-        "visits": lambda: ";".join(f"{v.start}/{v.end}" for v in letter.visits),
-        "published": lambda: letter.published or "",
+        "letter_date": lambda: _iso(letter.letter_date),
+        "visit_start": lambda: _iso(letter.visit_start),
+        "visit_end": lambda: _iso(letter.visit_end),
+        "visits": lambda: ";".join(f"{v.start.isoformat()}/{v.end.isoformat()}" for v in letter.visits),
+        "published": lambda: _iso(letter.published),
         "addressee": lambda: _person(letter.addressee),
         "inspectors": lambda: _names(";".join(i.name for i in letter.inspectors)),
         "lead_inspector": lambda: _text(lead),
         "monitoring_visit_number": lambda: str(letter.monitoring_visit_number or ""),
         "previous_judgement": lambda: str(letter.previous_judgement or ""),
-        "previous_judgement_date": lambda: letter.previous_judgement_date or "",
+        "previous_judgement_date": lambda: letter.previous_judgement_date.iso() if letter.previous_judgement_date else "",
         "focus": lambda: _text(letter.focus),
     }
     values: dict[str, str] = {}
@@ -303,6 +303,10 @@ def observed_values(letter: Letter | None, fields: Iterable[str]) -> dict[str, s
         else:
             values[field] = getters[field]()
     return values
+
+
+def _iso(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
 
 
 def peer_values(row: Mapping[str, str], expected: Mapping[str, str]) -> dict[str, str]:

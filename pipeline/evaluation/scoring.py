@@ -26,7 +26,7 @@ from ofsted_findings.evaluation.gold import (
     anchor_figure,
     load_gold,
 )
-from ofsted_findings.models import Document, Finding, Metric
+from ofsted_findings.models import Document, Finding, Metric, PartialDate
 from pydantic import BaseModel, ConfigDict, Field
 
 logger = logging.getLogger(__name__)
@@ -466,7 +466,7 @@ def _compare_fields(
     )
     fields["comparator"].append(1.0 if comparator_ok else 0.0)
     fields["date"].append(
-        1.0 if (figure.date or None) == (metric.date or None) else 0.0
+        1.0 if PartialDate.from_iso(figure.date) == metric.date else 0.0
     )
     fields["subject"].append(token_f1(figure.subject, metric.subject))
 

@@ -17,6 +17,7 @@ from pathlib import PurePath
 from ofsted_findings.layout.normalize import Block, BlockKind, PageMap
 from ofsted_findings.metadata.dates import DATE_RE, parse_date, parse_span
 from ofsted_findings.models import (
+    PartialDate,
     Authority,
     DocumentKind,
     Grade,
@@ -195,11 +196,11 @@ def extract_letter(
         kind=kind,
         framework=framework,
         authority=authority,
-        letter_date=letter_date.isoformat() if letter_date else None,
-        visit_start=visits[0][0].isoformat() if visits else None,
-        visit_end=visits[-1][1].isoformat() if visits else None,
-        visits=[Visit(start=a.isoformat(), end=b.isoformat()) for a, b in visits],
-        published=published.isoformat() if published else None,
+        letter_date=letter_date,
+        visit_start=visits[0][0] if visits else None,
+        visit_end=visits[-1][1] if visits else None,
+        visits=[Visit(start=a, end=b) for a, b in visits],
+        published=published,
         addressee=addressee,
         inspectors=inspectors,
         judgements=judgements,
@@ -262,7 +263,7 @@ class LetterExtras(BaseModel):
     focus_end: int | None = None
     monitoring_visit_number: int | None = None
     previous_judgement: Grade | None = None
-    previous_judgement_date: str | None = None
+    previous_judgement_date: PartialDate | None = None
 
 
 def _letter_extras(
@@ -286,7 +287,7 @@ def _letter_extras(
         focus_end=focus[1] if focus else None,
         monitoring_visit_number=number,
         previous_judgement=previous[0] if previous else None,
-        previous_judgement_date=previous[1] if previous else None,
+        previous_judgement_date=PartialDate.from_iso(previous[1]) if previous else None,
     )
 
 

@@ -23,6 +23,7 @@ from ofsted_findings.models import (
     Comparator,
     Metric,
     MetricKind,
+    PartialDate,
     Sentence,
     Unit,
 )
@@ -358,7 +359,7 @@ def extract_metrics(
                 None,
             )
             if changed is not None and changed.baseline is not None:
-                change_period = f"{changed.baseline.date}/{changed.date}"  # 'a 41% increase' spans both dates
+                change_period = f"{changed.baseline.date.iso()}/{changed.date.iso()}"  # 'a 41% increase' spans both dates
         raws = [
             raw
             for raw in _sentence_figures(body, gram)
@@ -406,7 +407,7 @@ def extract_metrics(
                     baseline=_shift_baseline(raw.baseline, sentence.start),
                     change=raw.change,
                     comparator=raw.comparator,
-                    date=raw.date or item_date[0],
+                    date=PartialDate.from_iso(raw.date or item_date[0]),
                     date_text=raw.date_text if raw.date else item_date[1],
                     subject=subject,
                     finding=_finding_for(start, end, finding_spans),
@@ -497,7 +498,7 @@ def _attach_next_sentence_baseline(
             value=figure.value,
             low=figure.low,
             high=figure.high,
-            date=date,
+            date=PartialDate.from_iso(date),
             start=b_start,
             end=b_end,
         )
@@ -797,7 +798,7 @@ def _link_baselines(body: str, raws: list[_Raw], gram: Grammar) -> None:
                     value=raw.value,
                     low=raw.low,
                     high=raw.high,
-                    date=date,
+                    date=PartialDate.from_iso(date),
                     start=raw.start,
                     end=raw.end,
                 )
@@ -820,7 +821,7 @@ def _link_baselines(body: str, raws: list[_Raw], gram: Grammar) -> None:
                     value=raw.value,
                     low=raw.low,
                     high=raw.high,
-                    date=date,
+                    date=PartialDate.from_iso(date),
                     start=raw.start,
                     end=raw.end,
                 )
@@ -853,7 +854,7 @@ def _link_baselines(body: str, raws: list[_Raw], gram: Grammar) -> None:
                     value=raw.value,
                     low=raw.low,
                     high=raw.high,
-                    date=date,
+                    date=PartialDate.from_iso(date),
                     start=raw.start,
                     end=raw.end,
                 )

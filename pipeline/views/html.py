@@ -16,7 +16,6 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
-import duckdb
 from ofsted_findings.dataset import queries as compare
 from ofsted_findings.models import Document, Finding, Metric
 from pydantic import BaseModel, ConfigDict
@@ -42,7 +41,6 @@ SERIES_COLOURS = (
     "#57606a",
 )
 #: Subjects charted by `report` when none are asked for (what researchers ask about most).
-DEFAULT_SUBJECTS = ("care leavers", "caseloads", "agency")
 #: A theme cell with fewer findings than this is drawn pale (its share says little).
 FEW_FINDINGS = 5
 
@@ -142,7 +140,7 @@ def metric_tooltip(metric: Metric) -> str:
         baseline = metric.baseline
         parts.append(
             f"baseline: {_number(baseline.value)}"
-            + (f" ({baseline.date})" if baseline.date else "")
+            + (f" ({baseline.date.iso()})" if baseline.date else "")
             + (f", {metric.change}" if metric.change else "")
         )
     if metric.comparator is not None:
@@ -151,7 +149,7 @@ def metric_tooltip(metric: Metric) -> str:
         )
     if metric.date:
         parts.append(
-            f"date: {metric.date}"
+            f"date: {metric.date.iso()}"
             + (f" ('{metric.date_text}')" if metric.date_text else "")
         )
     if metric.subject:
@@ -313,7 +311,7 @@ def document_page(document: Document) -> str:
         ),
         (
             "previous judgement",
-            f"{letter.previous_judgement} ({letter.previous_judgement_date or 'date not stated'})"
+            f"{letter.previous_judgement} ({letter.previous_judgement_date.iso() if letter.previous_judgement_date else 'date not stated'})"
             if letter.previous_judgement
             else None,
         ),
@@ -378,17 +376,6 @@ def document_page(document: Document) -> str:
 
 
 # --- comparison report -----------------------------------------------------------------
-
-
-class ReportOptions(BaseModel):
-    """What `report` draws."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    filters: compare.Filters = compare.Filters()
-    area: str = "overall_effectiveness"
-    subjects: list[str] = []
-    unit: str | None = None
 
 
 def _year_fraction(day: dt.date) -> float:
@@ -607,33 +594,24 @@ def _nice_ceiling(value: float) -> float:
     return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
 
 
-def report_page(con: duckdb.DuckDBPyConnection, options: ReportOptions) -> str:
+def report_page(data: compare.ReportData) -> str:
     """The comparison views of a dataset: judgement timeline, theme balance, metric series."""
-    filters = options.filters
-    judgements = compare.judgement_history(con, filters, [options.area])
-    themes = compare.theme_balance(con, filters)
-    subjects = options.subjects or list(DEFAULT_SUBJECTS)
-    documents, authorities, first, last = con.execute(
-        f"WITH docs AS ({compare.DOCS_QUERY}) SELECT count(*), count(DISTINCT authority), min(date), max(date) FROM docs",
-        filters.parameters(),
-    ).fetchall()[0]
+    coverage = data.coverage
     body = ["<h1>Ofsted findings: comparison report</h1>"]
     body.append(
-        f"<p>{documents} documents about {authorities} authorities, dated {_e(first)} to {_e(last)}. "
-        + _e(_describe(filters))
-        + "</p>"
+        f"<p>{coverage.documents} documents about {coverage.authorities} authorities, dated {_e(coverage.first)} "
+        f"to {_e(coverage.last)}. " + _e(_describe(data.options.filters)) + "</p>"
     )
-    body.append(f"<h2>Judgement timeline: {_e(options.area)}</h2>")
+    body.append(f"<h2>Judgement timeline: {_e(data.options.area)}</h2>")
     body.append(
         '<p class="muted">Grades by their position on the four-point scale every framework used: the third grade '
         "was 'adequate' until 2013 and 'requires improvement to be good' since.</p>"
     )
-    body.append(judgement_timeline(judgements))
+    body.append(judgement_timeline(data.judgements))
     body.append("<h2>Theme balance per authority</h2>")
-    body.append(theme_heatmap(themes))
+    body.append(theme_heatmap(data.themes))
     body.append("<h2>Metric series</h2>")
-    for subject in subjects:
-        rows = compare.metric_series(con, filters, subject, options.unit)
+    for subject, rows in data.series.items():
         body.append(f"<h3>{_e(subject)}</h3>")
         body.append(metric_chart(subject, rows))
     return _page("Ofsted findings: comparison report", body)
