@@ -277,7 +277,11 @@ def _iso_bounds(part: str) -> tuple[dt.date, dt.date, DatePrecision] | None:
         if month is None:
             return dt.date(year, 1, 1), dt.date(year, 12, 31), DatePrecision.YEAR
         if day is None:
-            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]), DatePrecision.MONTH
+            return (
+                dt.date(year, month, 1),
+                dt.date(year, month, calendar.monthrange(year, month)[1]),
+                DatePrecision.MONTH,
+            )
         return dt.date(year, month, day), dt.date(year, month, day), DatePrecision.DAY
     except ValueError:
         return None
@@ -339,7 +343,9 @@ class Letter(_Frozen):
     letter_date: dt.date | None = Field(description="Date printed at the head of a letter.")
     visit_start: dt.date | None = Field(description="First on-site day.")
     visit_end: dt.date | None = Field(description="Last on-site day printed.")
-    visits: list[Visit] = Field(default_factory=list, description="Every on-site part, in order (split visits have several).")
+    visits: list[Visit] = Field(
+        default_factory=list, description="Every on-site part, in order (split visits have several)."
+    )
     published: dt.date | None = Field(description="Publication date where printed.")
     addressee: str | None = Field(default=None, description="Addressee of a letter, as printed.")
     inspectors: list[Inspector] = Field(description="Every inspector named, in order of first mention.")
@@ -369,7 +375,9 @@ class Section(_Frozen):
 
     id: str = Field(description="Stable id derived from position and title.")
     title: str = Field(description="Heading as it appears in `text` ('' for untitled spans).")
-    category: SectionCategory = Field(description="Canonical category from the section rules (e.g. what_needs_to_improve).")
+    category: SectionCategory = Field(
+        description="Canonical category from the section rules (e.g. what_needs_to_improve)."
+    )
     parent: str | None = Field(description="Id of the enclosing section where headings nest.")
     page: Page
     start: Offset
@@ -394,7 +402,9 @@ class Cue(_Frozen):
 
     rule: str = Field(description="Id of the rule in the rule files.")
     kind: CueKind = Field(description="What kind of rule it is.")
-    effect: CueEffect = Field(description="What it did: gave a polarity, or negated, partially negated or hedged a cue.")
+    effect: CueEffect = Field(
+        description="What it did: gave a polarity, or negated, partially negated or hedged a cue."
+    )
     text: str = Field(description="Matched text.")
     start: Offset
     end: Offset

@@ -55,15 +55,11 @@ def _no_timer(stage: str) -> None:
 class Pipeline:
     """A rule set and the spaCy pipeline built from it: build one, extract many documents."""
 
-    def __init__(
-        self, rules: RuleSet | None = None, *, nlp: Language | None = None
-    ) -> None:
+    def __init__(self, rules: RuleSet | None = None, *, nlp: Language | None = None) -> None:
         """``rules``: the rule set (default: packaged); or ``nlp``: a pipeline to use as it is
         (from :func:`~ofsted_findings.nlp.language.build_nlp` or ``spacy.load``)."""
         if rules is not None and nlp is not None:
-            raise ValueError(
-                "give rules or nlp, not both (the rules of an nlp are its ofsted_rules component's)"
-            )
+            raise ValueError("give rules or nlp, not both (the rules of an nlp are its ofsted_rules component's)")
         self.nlp = nlp if nlp is not None else build_nlp(rules)
         self.info = PipelineInfo(name=PIPELINE_NAME, version=pipeline_version())
 
@@ -88,30 +84,24 @@ class Pipeline:
         Raises :class:`ofsted_findings.errors.InputError` for input that cannot be read.
         """
         if isinstance(source, bytes):
-            ingested = ingest_bytes(
-                source, name or "bytes", password=password, max_pages=max_pages
-            )
+            ingested = ingest_bytes(source, name or "bytes", self.rules, password=password, max_pages=max_pages)
         elif isinstance(source, os.PathLike) or (
-            isinstance(source, str)
-            and len(source) < MAX_PATH_LENGTH
-            and "\n" not in source
-            and Path(source).is_file()
+            isinstance(source, str) and len(source) < MAX_PATH_LENGTH and "\n" not in source and Path(source).is_file()
         ):
-            ingested = ingest_path(Path(source), password=password, max_pages=max_pages)
+            ingested = ingest_path(Path(source), self.rules, password=password, max_pages=max_pages)
             if name:
                 ingested = ingested.model_copy(update={"name": name})
         else:
             ingested = ingest_bytes(
                 str(source).encode("utf-8"),
                 name or "text.txt",
+                self.rules,
                 password=password,
                 max_pages=max_pages,
             )
         return self.process(ingested)
 
-    def doc(
-        self, ingested: Ingested, *, timer: Callable[[str], None] = _no_timer
-    ) -> Doc:
+    def doc(self, ingested: Ingested, *, timer: Callable[[str], None] = _no_timer) -> Doc:
         """Normalise an ingested document and run the spaCy pipeline on its text.
 
         ``timer`` is called with each stage's name as it finishes ("normalize", "tokenize",
@@ -138,9 +128,7 @@ class Pipeline:
                     message=f"{norm.markers_removed} superscript footnote marker(s) removed from the text",
                 )
             )
-        doc._.set(
-            ext.WARNINGS, [warning.model_dump(mode="json") for warning in warnings]
-        )
+        doc._.set(ext.WARNINGS, [warning.model_dump(mode="json") for warning in warnings])
         timer("tokenize")
         if timer is _no_timer:
             return self.nlp(doc)
@@ -149,9 +137,7 @@ class Pipeline:
             timer(f"component:{name}")
         return doc
 
-    def process(
-        self, ingested: Ingested, *, timer: Callable[[str], None] = _no_timer
-    ) -> Document:
+    def process(self, ingested: Ingested, *, timer: Callable[[str], None] = _no_timer) -> Document:
         """Every stage after ingestion: the Document of an ingested input."""
         doc = self.doc(ingested, timer=timer)
         document = doc_to_document(doc, self.info, validate=False)
@@ -174,9 +160,7 @@ def extract(
     ``rules`` is a :class:`~ofsted_findings.ruleset.RuleSet` (``RuleSet.from_dir(DIR)``)
     and ``nlp`` a pipeline to use as it is.
     """
-    return Pipeline(rules, nlp=nlp).extract(
-        source, name=name, password=password, max_pages=max_pages
-    )
+    return Pipeline(rules, nlp=nlp).extract(source, name=name, password=password, max_pages=max_pages)
 
 
 def to_json(document: Document, *, indent: int | None = 2) -> str:

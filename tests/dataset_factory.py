@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 from ofsted_findings.dataset import store
+from ofsted_findings.ruleset import RuleSet
 from ofsted_findings.models import Authority, Document, Judgement
 
 #: (authority, kind, last day on site, overall effectiveness grade or None)
@@ -24,9 +25,7 @@ VARIANTS: tuple[tuple[str, str, str, str | None], ...] = (
 )
 
 
-def variant(
-    base: Document, authority: str, kind: str, day: str, grade: str | None
-) -> Document:
+def variant(base: Document, authority: str, kind: str, day: str, grade: str | None) -> Document:
     """The base document as if it were about ``authority``: new sha256, kind, dates and grade."""
     sha = hashlib.sha256(f"{authority}|{kind}|{day}".encode()).hexdigest()
     judgements = []
@@ -45,30 +44,25 @@ def variant(
     letter = base.letter.model_copy(
         update={
             "kind": kind,
-            "authority": Authority(
-                name_as_printed=authority, name=authority, dfe_code=None, ons_code=None
-            ),
+            "authority": Authority(name_as_printed=authority, name=authority, dfe_code=None, ons_code=None),
             "visit_start": dt.date.fromisoformat(day),
             "visit_end": dt.date.fromisoformat(day),
             "letter_date": None,
             "judgements": judgements,
         }
     )
-    source = base.source.model_copy(
-        update={"sha256": sha, "name": f"{authority.lower()}_{day}.pdf"}
-    )
+    source = base.source.model_copy(update={"sha256": sha, "name": f"{authority.lower()}_{day}.pdf"})
     return base.model_copy(update={"letter": letter, "source": source})
 
 
 def build_dataset(base: Document, db_path: Path) -> list[Document]:
     """Store every variant in a new database; returns the documents stored."""
     documents = [variant(base, *item) for item in VARIANTS]
+    words = store.SubjectWords.of(RuleSet.default())
     con = store.connect(db_path)
     try:
         for document in documents:
-            store.store_document(
-                con, document, f"invented/{document.source.name}", "test-fingerprint"
-            )
+            store.store_document(con, document, f"invented/{document.source.name}", "test-fingerprint", words)
     finally:
         con.close()
     return documents

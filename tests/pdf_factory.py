@@ -44,9 +44,7 @@ class Page:
 FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def build_pdf(
-    pages: list[Page], *, footer: str | None = None, page_numbers: bool = False
-) -> bytes:
+def build_pdf(pages: list[Page], *, footer: str | None = None, page_numbers: bool = False) -> bytes:
     """A4 PDF of the given pages, with an optional running footer and "Page N of M"."""
     pdf = FPDF(unit="pt", format="A4")
     pdf.set_creation_date(FIXED_DATE)  # the same bytes every time, so sha256 and snapshots are stable
@@ -118,9 +116,7 @@ def letter_pdf() -> bytes:
     second.line("help and protection", 155, size=11)
     second.line("Requires improvement", 155, size=11, x=400)
     second.line("Yours sincerely", 200)
-    return build_pdf(
-        [first, second], footer="Testshire focused visit letter", page_numbers=True
-    )
+    return build_pdf([first, second], footer="Testshire focused visit letter", page_numbers=True)
 
 
 def image_only_pdf() -> bytes:
@@ -132,13 +128,9 @@ def image_only_pdf() -> bytes:
     return bytes(pdf.output())
 
 
-def simple_pdf(
-    text: str = "Inspection of Testshire children's services.", pages: int = 1
-) -> bytes:
+def simple_pdf(text: str = "Inspection of Testshire children's services.", pages: int = 1) -> bytes:
     """A plain PDF with one line per page."""
-    return build_pdf(
-        [Page().line(f"{text} Page text {n}.", 100) for n in range(1, pages + 1)]
-    )
+    return build_pdf([Page().line(f"{text} Page text {n}.", 100) for n in range(1, pages + 1)])
 
 
 def encrypted_pdf(password: str) -> bytes:

@@ -28,9 +28,7 @@ def _html_page() -> bytes:
 
 
 def _cp1252_text() -> bytes:
-    return "Children\u2019s services in Testshire \u2013 caf\u00e9 visit.\n".encode(
-        "cp1252"
-    )
+    return "Children\u2019s services in Testshire \u2013 caf\u00e9 visit.\n".encode("cp1252")
 
 
 def _binary_junk() -> bytes:
@@ -39,12 +37,8 @@ def _binary_junk() -> bytes:
 
 # (file name, how to build its bytes, extra CLI options, expected error code)
 BAD_INPUTS = [
-    pytest.param(
-        "report.pdf", _html_page, [], ErrorCode.MISLABELLED, id="html-named-pdf"
-    ),
-    pytest.param(
-        "truncated.pdf", _truncated_pdf, [], ErrorCode.BROKEN_PDF, id="truncated-pdf"
-    ),
+    pytest.param("report.pdf", _html_page, [], ErrorCode.MISLABELLED, id="html-named-pdf"),
+    pytest.param("truncated.pdf", _truncated_pdf, [], ErrorCode.BROKEN_PDF, id="truncated-pdf"),
     pytest.param(
         "locked.pdf",
         lambda: encrypted_pdf(PASSWORD),
@@ -59,15 +53,9 @@ BAD_INPUTS = [
         ErrorCode.BAD_PASSWORD,
         id="encrypted-wrong-password",
     ),
-    pytest.param(
-        "scan.pdf", image_only_pdf, [], ErrorCode.NO_TEXT_LAYER, id="no-text-layer"
-    ),
-    pytest.param(
-        "empty.pdf", lambda: b"", [], ErrorCode.EMPTY_FILE, id="zero-byte-pdf"
-    ),
-    pytest.param(
-        "empty.txt", lambda: b"", [], ErrorCode.EMPTY_FILE, id="zero-byte-txt"
-    ),
+    pytest.param("scan.pdf", image_only_pdf, [], ErrorCode.NO_TEXT_LAYER, id="no-text-layer"),
+    pytest.param("empty.pdf", lambda: b"", [], ErrorCode.EMPTY_FILE, id="zero-byte-pdf"),
+    pytest.param("empty.txt", lambda: b"", [], ErrorCode.EMPTY_FILE, id="zero-byte-txt"),
     pytest.param(
         "long.pdf",
         lambda: simple_pdf(pages=4),
@@ -76,9 +64,7 @@ BAD_INPUTS = [
         id="too-many-pages",
     ),
     pytest.param("latin.txt", _cp1252_text, [], ErrorCode.NOT_UTF8, id="text-not-utf8"),
-    pytest.param(
-        "junk.pdf", _binary_junk, [], ErrorCode.MISLABELLED, id="binary-junk-named-pdf"
-    ),
+    pytest.param("junk.pdf", _binary_junk, [], ErrorCode.MISLABELLED, id="binary-junk-named-pdf"),
     pytest.param(
         "junk.txt",
         _binary_junk,
@@ -108,9 +94,7 @@ def test_bad_input_fails_alone_and_batch_continues(
     (inputs / name).write_bytes(build())
     (inputs / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
     out = tmp_path / "out"
-    result = runner.invoke(
-        app, ["extract", str(inputs), "--out", str(out), "--workers", "1", *options]
-    )
+    result = runner.invoke(app, ["extract", str(inputs), "--out", str(out), "--workers", "1", *options])
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if ": error " in line]
     assert len(errors) == 1
@@ -121,9 +105,7 @@ def test_bad_input_fails_alone_and_batch_continues(
     assert not (out / f"{Path(name).stem}.json").exists()
 
 
-def test_bad_input_on_stdout_batch_keeps_good_documents(
-    tmp_path: Path, runner: CliRunner
-) -> None:
+def test_bad_input_on_stdout_batch_keeps_good_documents(tmp_path: Path, runner: CliRunner) -> None:
     (tmp_path / "a.pdf").write_bytes(_html_page())
     (tmp_path / "b.txt").write_text(GOOD_TEXT, encoding="utf-8")
     result = runner.invoke(
@@ -131,15 +113,11 @@ def test_bad_input_on_stdout_batch_keeps_good_documents(
         ["extract", str(tmp_path / "a.pdf"), str(tmp_path / "b.txt"), "--workers", "1"],
     )
     assert result.exit_code == 1
-    documents = [
-        json.loads(line) for line in result.stdout.splitlines() if line.strip()
-    ]
+    documents = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert [doc["source"]["name"] for doc in documents] == ["b.txt"]
 
 
-def test_encrypted_pdf_opens_with_its_password(
-    tmp_path: Path, runner: CliRunner
-) -> None:
+def test_encrypted_pdf_opens_with_its_password(tmp_path: Path, runner: CliRunner) -> None:
     path = tmp_path / "locked.pdf"
     path.write_bytes(encrypted_pdf(PASSWORD))
     result = runner.invoke(app, ["extract", str(path), "--password", PASSWORD])

@@ -17,10 +17,7 @@ def test_discover_recurses_sorted_and_filters(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     for name in ("b/z.pdf", "a.txt", "notes.md", "b/c.TXT"):
         (tmp_path / name).write_text("x")
-    found = [
-        Path(item).relative_to(tmp_path).as_posix()
-        for item in discover([str(tmp_path)])
-    ]
+    found = [Path(item).relative_to(tmp_path).as_posix() for item in discover([str(tmp_path)])]
     assert found == ["a.txt", "b/c.TXT", "b/z.pdf"]
 
 
@@ -28,9 +25,7 @@ def test_discover_recurses_sorted_and_filters(tmp_path: Path) -> None:
     ("inputs", "expected"),
     [
         pytest.param(["x/a.pdf", "y/b.txt"], ["a.json", "b.json"], id="distinct-stems"),
-        pytest.param(
-            ["x/a.pdf", "y/a.txt"], ["a.pdf.json", "a.txt.json"], id="shared-stem"
-        ),
+        pytest.param(["x/a.pdf", "y/a.txt"], ["a.pdf.json", "a.txt.json"], id="shared-stem"),
         pytest.param(["-"], ["stdin.json"], id="stdin"),
     ],
 )
@@ -62,9 +57,7 @@ def test_parallel_run_keeps_input_order_and_isolates_failures(tmp_path: Path) ->
     assert [outcome.input for outcome in outcomes] == inputs
     assert sorted(seen) == sorted(inputs)
     assert outcomes[2].code is ErrorCode.MISLABELLED
-    assert all(
-        outcome.json_text for index, outcome in enumerate(outcomes) if index != 2
-    )
+    assert all(outcome.json_text for index, outcome in enumerate(outcomes) if index != 2)
 
 
 def test_write_atomic_leaves_no_temporary_files(tmp_path: Path) -> None:
@@ -84,6 +77,4 @@ def test_written_files_have_ordinary_permissions(tmp_path: Path) -> None:
         write_atomic(target, "{}")
     finally:
         os.umask(mask)
-    assert (
-        stat.S_IMODE(target.stat().st_mode) & 0o044 == 0o044
-    )  # readable by group and others
+    assert stat.S_IMODE(target.stat().st_mode) & 0o044 == 0o044  # readable by group and others

@@ -13,17 +13,16 @@ from ofsted_findings.diagnostics.benchmark import (
     timed_document,
 )
 from ofsted_findings.ingest.reader import ingest_path
+from ofsted_findings.ruleset import RuleSet
+
+RULES = RuleSet.default()
 
 
-def test_timed_document_matches_process_and_times_every_stage(
-    samples_dir: Path, pipeline: Pipeline
-) -> None:
+def test_timed_document_matches_process_and_times_every_stage(samples_dir: Path, pipeline: Pipeline) -> None:
     for path in sorted(samples_dir.glob("*.pdf")):
-        ingested = ingest_path(path)
+        ingested = ingest_path(path, RULES)
         clock = _Clock()
-        assert timed_document(ingested, pipeline, clock) == to_json(
-            pipeline.process(ingested)
-        )
+        assert timed_document(ingested, pipeline, clock) == to_json(pipeline.process(ingested))
         timed = {stage for stage, seconds in clock.stages.items() if seconds > 0}
         assert set(STAGES) - {"ingest"} <= timed
         assert set(clock.components) == set(pipeline.nlp.pipe_names)

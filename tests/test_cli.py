@@ -62,9 +62,7 @@ def test_format_option_overrides(samples_dir: Path) -> None:
     assert len(result.stdout.strip().splitlines()) == 1
 
 
-def test_out_directory_writes_one_file_per_input(
-    samples_dir: Path, tmp_path: Path
-) -> None:
+def test_out_directory_writes_one_file_per_input(samples_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(
         app,
         ["extract", str(samples_dir), "--out", str(tmp_path / "out"), "--workers", "2"],
@@ -94,18 +92,14 @@ def test_same_bytes_give_identical_json_from_any_path(
     copy = tmp_path / "elsewhere" / "focused-visit_invented.pdf"
     copy.parent.mkdir()
     shutil.copy(samples_dir / "focused-visit_invented.pdf", copy)
-    first = runner.invoke(
-        app, ["extract", str(samples_dir / "focused-visit_invented.pdf")]
-    )
+    first = runner.invoke(app, ["extract", str(samples_dir / "focused-visit_invented.pdf")])
     monkeypatch.chdir(copy.parent)
     second = runner.invoke(app, ["extract", "focused-visit_invented.pdf"])
     assert first.exit_code == second.exit_code == 0
     assert first.stdout == second.stdout
 
 
-def test_missing_file_fails_with_one_line_and_others_still_run(
-    samples_dir: Path, tmp_path: Path
-) -> None:
+def test_missing_file_fails_with_one_line_and_others_still_run(samples_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(
         app,

@@ -14,15 +14,17 @@ from ofsted_findings.api import extract
 from ofsted_findings.cli.app import app
 from ofsted_findings.dataset import queries as compare
 from ofsted_findings.dataset import store
+from ofsted_findings.ruleset import RuleSet
+
+RULES = RuleSet.default()
+WORDS = store.SubjectWords.of(RULES)
 from ofsted_findings.models import Document
 from spacy.language import Language
 from typer.testing import CliRunner
 
 
 @pytest.fixture(scope="module")
-def dataset(
-    tmp_path_factory: pytest.TempPathFactory, samples_dir: Path, nlp: Language
-) -> tuple[Path, list[Document]]:
+def dataset(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path, nlp: Language) -> tuple[Path, list[Document]]:
     base = extract(samples_dir / "focused-visit_invented.txt", nlp=nlp)
     db_path = tmp_path_factory.mktemp("compare") / "invented.duckdb"
     return db_path, build_dataset(base, db_path)
@@ -30,7 +32,7 @@ def dataset(
 
 def _history(db_path: Path, **filters: object) -> list[compare.JudgementRow]:
     with store.connect(db_path, read_only=True) as con:
-        return compare.judgement_history(con, compare.Filters(**filters))  # type: ignore[arg-type]
+        return compare.judgement_history(con, compare.Filters(**filters), RULES.vocabulary)  # type: ignore[arg-type]
 
 
 def test_judgement_history_puts_every_era_on_one_scale(
@@ -43,8 +45,7 @@ def test_judgement_history_puts_every_era_on_one_scale(
         (dt.date(2019, 3, 15), "requires_improvement", 3),
     ]
     assert [row.era for row in rows] == [
-        compare.ERAS[kind]
-        for kind in ("lac_inspection", "sif_inspection", "ilacs_inspection")
+        RULES.vocabulary.eras[kind] for kind in ("lac_inspection", "sif_inspection", "ilacs_inspection")
     ]
 
 
@@ -62,27 +63,20 @@ def test_judgement_history_puts_every_era_on_one_scale(
         ),
     ],
 )
-def test_judgement_filters(
-    dataset: tuple[Path, list[Document]], filters: dict[str, object], expected: int
-) -> None:
+def test_judgement_filters(dataset: tuple[Path, list[Document]], filters: dict[str, object], expected: int) -> None:
     assert len(_history(dataset[0], **filters)) == expected
     assert len(_history(dataset[0])) == 5  # nothing was dropped
 
 
 def _expected_counts(documents: list[Document], theme: str) -> Counter[str]:
     return Counter(
-        finding.polarity
-        for document in documents
-        for finding in document.findings
-        if theme in finding.themes
+        finding.polarity for document in documents for finding in document.findings if theme in finding.themes
     )
 
 
 def test_theme_balance_counts_and_group(dataset: tuple[Path, list[Document]]) -> None:
     db_path, documents = dataset
-    theme = Counter(
-        theme for finding in documents[0].findings for theme in finding.themes
-    ).most_common(1)[0][0]
+    theme = Counter(theme for finding in documents[0].findings for theme in finding.themes).most_common(1)[0][0]
     with store.connect(db_path, read_only=True) as con:
         rows = compare.theme_balance(
             con,
@@ -93,18 +87,14 @@ def test_theme_balance_counts_and_group(dataset: tuple[Path, list[Document]]) ->
     by_authority = {row.authority: row for row in rows}
     assert set(by_authority) == {"Knowsley", "group: Wirral, Sefton"}
     knowsley = by_authority["Knowsley"]
-    expected = _expected_counts(
-        [d for d in documents if d.letter.authority.name == "Knowsley"], theme
-    )
+    expected = _expected_counts([d for d in documents if d.letter.authority.name == "Knowsley"], theme)
     assert (knowsley.strengths, knowsley.weaknesses, knowsley.documents) == (
         expected["strength"],
         expected["weakness"],
         3,
     )
     group = by_authority["group: Wirral, Sefton"]
-    expected_group = _expected_counts(
-        [d for d in documents if d.letter.authority.name != "Knowsley"], theme
-    )
+    expected_group = _expected_counts([d for d in documents if d.letter.authority.name != "Knowsley"], theme)
     assert (group.strengths, group.weaknesses, group.documents) == (
         expected_group["strength"],
         expected_group["weakness"],
@@ -112,9 +102,7 @@ def test_theme_balance_counts_and_group(dataset: tuple[Path, list[Document]]) ->
     )
     total = knowsley.strengths + knowsley.weaknesses
     assert knowsley.weakness_share == round(knowsley.weaknesses / total, 4)
-    assert knowsley.difference == pytest.approx(
-        knowsley.weakness_share - group.weakness_share, abs=1e-4
-    )
+    assert knowsley.difference == pytest.approx(knowsley.weakness_share - group.weakness_share, abs=1e-4)
 
 
 def test_theme_balance_without_filters_lists_every_authority(
@@ -128,11 +116,7 @@ def test_theme_balance_without_filters_lists_every_authority(
         "Sefton",
         "group: all authorities",
     }
-    themes = {
-        finding_theme
-        for finding in dataset[1][0].findings
-        for finding_theme in finding.themes
-    }
+    themes = {finding_theme for finding in dataset[1][0].findings for finding_theme in finding.themes}
     assert themes <= {row.theme for row in rows}
 
 
@@ -141,12 +125,12 @@ def test_metric_series_matches_subject_words(
 ) -> None:
     db_path, documents = dataset
     metric = next(m for m in documents[0].metrics if m.subject and m.unit == "percent")
-    words = " ".join(store.subject_tokens(metric.subject)[:2])
+    words = " ".join(WORDS.tokens(metric.subject)[:2])
     with store.connect(db_path, read_only=True) as con:
-        rows = compare.metric_series(con, compare.Filters(), words)
-        only_counts = compare.metric_series(con, compare.Filters(), words, unit="count")
+        rows = compare.metric_series(con, compare.Filters(), words, WORDS)
+        only_counts = compare.metric_series(con, compare.Filters(), words, WORDS, unit="count")
         with pytest.raises(ValueError, match="no words"):
-            compare.metric_series(con, compare.Filters(), "the of and")
+            compare.metric_series(con, compare.Filters(), "the of and", WORDS)
     assert len([row for row in rows if row.metric_id == metric.id]) == len(VARIANTS)
     assert all(row.unit == "count" for row in only_counts)
     assert rows == sorted(
@@ -163,9 +147,7 @@ def test_metric_series_matches_subject_words(
 def test_subjects_overview(dataset: tuple[Path, list[Document]]) -> None:
     with store.connect(dataset[0], read_only=True) as con:
         rows = compare.subjects(con, compare.Filters(), minimum=2, limit=5)
-    assert rows and all(
-        row.documents == len(VARIANTS) and row.authorities == 3 for row in rows
-    )
+    assert rows and all(row.documents == len(VARIANTS) and row.authorities == 3 for row in rows)
 
 
 def test_cli_compare_csv_and_table(dataset: tuple[Path, list[Document]]) -> None:
@@ -185,19 +167,13 @@ def test_cli_compare_csv_and_table(dataset: tuple[Path, list[Document]]) -> None
     )
     assert result.exit_code == 0, result.stderr
     records = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [
-        record["grade"] for record in records if record["authority"] == "Wirral"
-    ] == ["good"]
+    assert [record["grade"] for record in records if record["authority"] == "Wirral"] == ["good"]
     assert set(records[0]) == set(compare.JudgementRow.model_fields)
     table = runner.invoke(
         app,
         ["compare", "themes", "--db", db_path, "-a", "sefton", "--since", "2020-01-01"],
     )
-    assert (
-        table.exit_code == 0
-        and "Sefton" in table.stdout
-        and "group: all authorities" in table.stdout
-    )
+    assert table.exit_code == 0 and "Sefton" in table.stdout and "group: all authorities" in table.stdout
     series = runner.invoke(app, ["compare", "metrics", "--db", db_path])
     assert series.exit_code == 0 and "Subjects measured" in series.stdout
     missing = runner.invoke(

@@ -64,36 +64,22 @@ def test_offsets_and_order(documents: dict[str, Document], name: str) -> None:
 
 
 @pytest.mark.corpus
-def test_same_input_gives_identical_json(
-    corpus_dir: Path, documents: dict[str, Document]
-) -> None:
+def test_same_input_gives_identical_json(corpus_dir: Path, documents: dict[str, Document]) -> None:
     name = SAMPLE[0]
     assert to_json(extract(corpus_dir / name)) == to_json(documents[name])
 
 
 @pytest.mark.corpus
 @pytest.mark.parametrize("name", FOCUSED)
-def test_focused_visits_what_needs_to_improve_and_percentages(
-    documents: dict[str, Document], name: str
-) -> None:
+def test_focused_visits_what_needs_to_improve_and_percentages(documents: dict[str, Document], name: str) -> None:
     document = documents[name]
     sections = {s.id: s for s in document.sections}
-    wnti = [
-        s
-        for s in document.sentences
-        if sections[s.section or ""].category == "what_needs_to_improve"
-    ]
+    wnti = [s for s in document.sentences if sections[s.section or ""].category == "what_needs_to_improve"]
     assert wnti, "no 'What needs to improve' items found"
-    weaknesses = {
-        (f.start, f.end) for f in document.findings if f.polarity == "weakness"
-    }
+    weaknesses = {(f.start, f.end) for f in document.findings if f.polarity == "weakness"}
     assert all((s.start, s.end) in weaknesses for s in wnti)
     # every percentage in the gold for this letter comes out with its value
-    (gold,) = [
-        g
-        for g in load_gold(ROOT / "corpus" / "gold", "metrics")
-        if g.header.file == name
-    ]
+    (gold,) = [g for g in load_gold(ROOT / "corpus" / "gold", "metrics") if g.header.file == name]
     anchor = Anchor(document.text, RuleSet.default().layout)
     for figure in gold.figures:
         if figure.kind != "percentage":
@@ -121,20 +107,12 @@ def test_focused_visits_what_needs_to_improve_and_percentages(
         pytest.param("focused-visit_invented.pdf", 4, [96.0, 94.0], id="focused-visit"),
     ],
 )
-def test_sample_letters(
-    samples_dir: Path, name: str, items: int, percentages: list[float]
-) -> None:
+def test_sample_letters(samples_dir: Path, name: str, items: int, percentages: list[float]) -> None:
     """The shipped samples: 'What needs to improve' items are weaknesses, percentages have their values."""
     document = extract(samples_dir / name)
     sections = {s.id: s for s in document.sections}
-    wnti = [
-        s
-        for s in document.sentences
-        if sections[s.section or ""].category == "what_needs_to_improve"
-    ]
+    wnti = [s for s in document.sentences if sections[s.section or ""].category == "what_needs_to_improve"]
     assert len(wnti) == items
-    weaknesses = {
-        (f.start, f.end) for f in document.findings if f.polarity == "weakness"
-    }
+    weaknesses = {(f.start, f.end) for f in document.findings if f.polarity == "weakness"}
     assert all((s.start, s.end) in weaknesses for s in wnti)
     assert [m.value for m in document.metrics if m.kind == "percentage"] == percentages

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from ofsted_findings.metadata.dates import parse_date, parse_span
+from ofsted_findings.metadata.dates import DateReader
+from ofsted_findings.ruleset import RuleSet
+
+DATES = DateReader(RuleSet.default().vocabulary)
 
 D = dt.date
 
@@ -20,15 +23,13 @@ D = dt.date
     ],
 )
 def test_parse_date(text: str, expected: dt.date | None) -> None:
-    assert parse_date(text) == expected
+    assert DATES.parse_date(text) == expected
 
 
 @pytest.mark.parametrize(
     ("text", "parts"),
     [
-        pytest.param(
-            "11 December 2018.", [(D(2018, 12, 11), D(2018, 12, 11))], id="one-day"
-        ),
+        pytest.param("11 December 2018.", [(D(2018, 12, 11), D(2018, 12, 11))], id="one-day"),
         pytest.param(
             "18 to 29 November 2024",
             [(D(2024, 11, 18), D(2024, 11, 29))],
@@ -72,9 +73,9 @@ def test_parse_date(text: str, expected: dt.date | None) -> None:
     ],
 )
 def test_parse_span(text: str, parts: list[tuple[dt.date, dt.date]]) -> None:
-    span = parse_span(text)
+    span = DATES.parse_span(text)
     assert span is not None and span.parts == parts
 
 
 def test_parse_span_needs_a_month() -> None:
-    assert parse_span("18 and 22 cases") is None
+    assert DATES.parse_span("18 and 22 cases") is None

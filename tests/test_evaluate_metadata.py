@@ -57,9 +57,7 @@ def _letter(**changes: object) -> Letter:
     values: dict[str, object] = {
         "kind": "ilacs_inspection",
         "framework": "standard",
-        "authority": Authority(
-            name_as_printed="Wigan", name="Wigan", dfe_code="359", ons_code="E08000010"
-        ),
+        "authority": Authority(name_as_printed="Wigan", name="Wigan", dfe_code="359", ons_code="E08000010"),
         "letter_date": None,
         "visit_start": "2019-03-04",
         "visit_end": "2019-03-15",
@@ -82,22 +80,15 @@ def test_a_perfect_letter_scores_everything() -> None:
     scores = {score.field: score for score in result.fields}
     assert scores["judgement.overall_effectiveness"].accuracy == 1.0
     assert scores["authority"].correct == 1
-    assert (
-        scores["judgement.lscb"].expected == 0
-        and scores["judgement.lscb"].accuracy is None
-    )
+    assert scores["judgement.lscb"].expected == 0 and scores["judgement.lscb"].accuracy is None
 
 
 @pytest.mark.parametrize(
     ("changes", "field", "got"),
     [
-        pytest.param(
-            {"visit_end": "2019-03-14"}, "visit_end", "2019-03-14", id="wrong-date"
-        ),
+        pytest.param({"visit_end": "2019-03-14"}, "visit_end", "2019-03-14", id="wrong-date"),
         pytest.param({"inspectors": []}, "lead_inspector", "", id="missing-lead"),
-        pytest.param(
-            {"framework": "short"}, "framework", "short", id="wrong-framework"
-        ),
+        pytest.param({"framework": "short"}, "framework", "short", id="wrong-framework"),
         pytest.param(
             {"judgements": []},
             "judgement.overall_effectiveness",
@@ -106,19 +97,14 @@ def test_a_perfect_letter_scores_everything() -> None:
         ),
     ],
 )
-def test_mismatches_are_listed(
-    changes: dict[str, object], field: str, got: str
-) -> None:
+def test_mismatches_are_listed(changes: dict[str, object], field: str, got: str) -> None:
     result = evaluate([REPORT_ROW], {REPORT_ROW["file"]: _letter(**changes)}, READER)
     assert any(m.field == field and m.got == got for m in result.mismatches)
 
 
 def test_an_unexpected_grade_counts_as_extra() -> None:
     letter = _letter(judgements=[*_letter().judgements, _judgement("lscb", "good", 50)])
-    scores = {
-        score.field: score
-        for score in evaluate([REPORT_ROW], {REPORT_ROW["file"]: letter}, READER).fields
-    }
+    scores = {score.field: score for score in evaluate([REPORT_ROW], {REPORT_ROW["file"]: letter}, READER).fields}
     assert (scores["judgement.lscb"].extra, scores["judgement.lscb"].accuracy) == (
         1,
         0.0,
@@ -173,9 +159,7 @@ def test_an_unexpected_grade_counts_as_extra() -> None:
     ],
 )
 def test_peer_values(column: str, raw: str, field: str, value: str) -> None:
-    assert (
-        peer_values({column: raw}, expected_values(REPORT_ROW, READER))[field] == value
-    )
+    assert peer_values({column: raw}, expected_values(REPORT_ROW, READER))[field] == value
 
 
 def _sample(source: Path, files: list[str], target: Path) -> Path:
@@ -233,9 +217,7 @@ def test_corpus_sample_is_exact(corpus_dir: Path, tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[1]
     cases = [
         (
-            _sample(
-                corpus_dir / "expected_metadata.csv", REPORTS, tmp_path / "reports.csv"
-            ),
+            _sample(corpus_dir / "expected_metadata.csv", REPORTS, tmp_path / "reports.csv"),
             "reports",
             REPORTS,
         ),
@@ -263,19 +245,9 @@ def test_corpus_sample_is_exact(corpus_dir: Path, tmp_path: Path) -> None:
                 *paths,
             ],
         )
-        rows = [
-            line.split("|")
-            for line in result.stdout.splitlines()
-            if line.startswith("| ") and "---" not in line
-        ]
+        rows = [line.split("|") for line in result.stdout.splitlines() if line.startswith("| ") and "---" not in line]
         scored = {cells[1].strip(): cells[3].strip() for cells in rows[1:]}
-        wanted = {
-            field
-            for field in scored
-            if field in EXACT or field.startswith("judgement.")
-        }
+        wanted = {field for field in scored if field in EXACT or field.startswith("judgement.")}
         assert wanted, result.stdout
         for field in wanted:
-            assert scored[field].startswith("100.0%"), (
-                f"{folder} {field}: {scored[field]}\n{result.stdout}"
-            )
+            assert scored[field].startswith("100.0%"), f"{folder} {field}: {scored[field]}\n{result.stdout}"

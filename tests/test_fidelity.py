@@ -26,17 +26,22 @@ from ofsted_findings.layout.normalize import (
     PageRun,
     normalize,
 )
+from ofsted_findings.diagnostics.fidelity import not_prose_pattern
 from ofsted_findings.ruleset import RuleSet
 from pdf_factory import Page, build_pdf, letter_pdf
 from typer.testing import CliRunner
+from ofsted_findings.diagnostics.fidelity import not_prose_pattern
+from ofsted_findings.ruleset import RuleSet
 
-LAYOUT = RuleSet.default().layout
+RULES = RuleSet.default()
+
+LAYOUT = RULES.layout
 
 
 def test_clean_letter_has_no_defects(tmp_path: Path) -> None:
     path = tmp_path / "letter.pdf"
     path.write_bytes(letter_pdf())
-    report = summarise([check_file(path, LAYOUT)])
+    report = summarise([check_file(path, RULES)])
     assert report.counts == dict.fromkeys(DefectClass, 0)
     assert report.pages == 2
 
@@ -44,19 +49,15 @@ def test_clean_letter_has_no_defects(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param(
-            "Children seen by 31 March 20187 were safe.", 1, id="year-plus-marker"
-        ),
+        pytest.param("Children seen by 31 March 20187 were safe.", 1, id="year-plus-marker"),
         pytest.param("Of these, 22.2%3 waited.", 1, id="percent-plus-marker"),
         pytest.param("There were 56,2002 contacts.", 1, id="thousands-plus-marker"),
         pytest.param("By 31 March 2018, 45% were seen.", 0, id="clean"),
     ],
 )
 def test_text_shapes_of_glued_markers(text: str, expected: int) -> None:
-    norm = normalize(ingest_bytes(text.encode(), "a.txt"), LAYOUT)
-    found = [
-        d for d in text_defects("a.txt", norm) if d.kind is DefectClass.GLUED_MARKER
-    ]
+    norm = normalize(ingest_bytes(text.encode(), "a.txt", RULES), LAYOUT)
+    found = [d for d in text_defects("a.txt", norm) if d.kind is DefectClass.GLUED_MARKER]
     assert len(found) == expected
 
 
@@ -132,24 +133,20 @@ def _norm(pieces: list[tuple[BlockKind, str, int]]) -> Normalized:
         ),
     ],
 )
-def test_sentence_splits(
-    pieces: list[tuple[BlockKind, str, int]], expected: list[DefectClass]
-) -> None:
-    doc = ingest_bytes(b"x", "a.txt")
-    assert [d.kind for d in split_defects(doc, _norm(pieces))] == expected
+def test_sentence_splits(pieces: list[tuple[BlockKind, str, int]], expected: list[DefectClass]) -> None:
+    doc = ingest_bytes(b"x", "a.txt", RULES)
+    assert [d.kind for d in split_defects(doc, _norm(pieces), not_prose_pattern(RULES))] == expected
 
 
 def test_leftover_page_number_is_a_running_line() -> None:
-    doc = ingest_bytes(b"x", "a.txt")
+    doc = ingest_bytes(b"x", "a.txt", RULES)
     norm = _norm(
         [
             (BlockKind.PARAGRAPH, "Text on page two.", 2),
             (BlockKind.PARAGRAPH, "Page 2 of 9", 2),
         ]
     )
-    assert [d.kind for d in running_line_defects(doc, norm)] == [
-        DefectClass.RUNNING_LINE
-    ]
+    assert [d.kind for d in running_line_defects(doc, norm)] == [DefectClass.RUNNING_LINE]
 
 
 @pytest.mark.parametrize(
@@ -175,16 +172,12 @@ def test_leftover_page_number_is_a_running_line() -> None:
         ),
     ],
 )
-def test_hyphenation_judged_by_vocabulary(
-    join: HyphenJoin, vocabulary: set[str], expected: int
-) -> None:
+def test_hyphenation_judged_by_vocabulary(join: HyphenJoin, vocabulary: set[str], expected: int) -> None:
     check = FileCheck(file="a.pdf", pages=1, joins=[join])
     assert len(hyphen_defects(check, vocabulary)) == expected
 
 
-def test_glued_marker_found_by_font_size(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_glued_marker_found_by_font_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import ofsted_findings.ingest.reader as ingest
 
     # Disable marker removal in ingestion: the checker must then see the small digit.
@@ -203,7 +196,7 @@ def test_glued_marker_found_by_font_size(
             ]
         )
     )
-    report = summarise([check_file(path, LAYOUT)])
+    report = summarise([check_file(path, RULES)])
     assert report.counts[DefectClass.GLUED_MARKER] == 1
 
 
@@ -222,5 +215,5 @@ def test_corpus_sample_is_clean(corpus_dir: Path) -> None:
         "reports/oldham_2015-08-03.pdf",
         "reports/peterborough_2015-09-18.pdf",
     ]
-    report = check_paths([str(corpus_dir / name) for name in names], LAYOUT)
+    report = check_paths([str(corpus_dir / name) for name in names], RULES)
     assert report.counts == dict.fromkeys(DefectClass, 0), report.defects

@@ -26,9 +26,7 @@ def _label(sentence: str) -> tuple[str, Document]:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        pytest.param(
-            "Assessments are thorough and timely.", "strength", id="plain-strength"
-        ),
+        pytest.param("Assessments are thorough and timely.", "strength", id="plain-strength"),
         pytest.param("Management oversight is weak.", "weakness", id="plain-weakness"),
         pytest.param(
             "Planning has improved since the last inspection.",
@@ -46,13 +44,9 @@ def _label(sentence: str) -> tuple[str, Document]:
             id="less-effective-than",
         ),
         pytest.param("Plans are not effective.", "weakness", id="negation-not"),
-        pytest.param(
-            "Plans are no longer timely.", "weakness", id="negation-no-longer"
-        ),
+        pytest.param("Plans are no longer timely.", "weakness", id="negation-no-longer"),
         pytest.param("Reviews are never timely.", "weakness", id="negation-never"),
-        pytest.param(
-            "Visits are not always timely.", "weakness", id="partial-not-always"
-        ),
+        pytest.param("Visits are not always timely.", "weakness", id="partial-not-always"),
         pytest.param(
             "Children's views are not consistently recorded.",
             "weakness",
@@ -63,9 +57,7 @@ def _label(sentence: str) -> tuple[str, Document]:
             "weakness",
             id="partial-not-all",
         ),
-        pytest.param(
-            "Too few children are seen alone.", "weakness", id="partial-too-few"
-        ),
+        pytest.param("Too few children are seen alone.", "weakness", id="partial-too-few"),
         pytest.param(
             "A small number of children do not have a plan.",
             "weakness",
@@ -76,9 +68,7 @@ def _label(sentence: str) -> tuple[str, Document]:
             "weakness",
             id="hedge-yet-to",
         ),
-        pytest.param(
-            "The new model has not yet had an impact.", "weakness", id="hedge-not-yet"
-        ),
+        pytest.param("The new model has not yet had an impact.", "weakness", id="hedge-not-yet"),
         pytest.param(
             "Managers are beginning to use supervision effectively.",
             "strength",
@@ -119,9 +109,7 @@ def _label(sentence: str) -> tuple[str, Document]:
             "neutral",
             id="neutral-fact",
         ),
-        pytest.param(
-            "Inspectors looked at a range of evidence.", "neutral", id="neutral-method"
-        ),
+        pytest.param("Inspectors looked at a range of evidence.", "neutral", id="neutral-method"),
         pytest.param(
             "The local authority was judged inadequate in 2019.",
             "neutral",
@@ -166,15 +154,11 @@ def _label(sentence: str) -> tuple[str, Document]:
 )
 def test_sentence_polarity(sentence: str, expected: str) -> None:
     label, document = _label(sentence)
-    assert label == expected, [
-        (f.polarity, f.text, [c.rule for c in f.cues]) for f in document.findings
-    ]
+    assert label == expected, [(f.polarity, f.text, [c.rule for c in f.cues]) for f in document.findings]
 
 
 def test_mixed_sentence_is_split_into_clauses() -> None:
-    _, document = _label(
-        "Although actions are not always time-bound, decisions are appropriately reached."
-    )
+    _, document = _label("Although actions are not always time-bound, decisions are appropriately reached.")
     parts = {f.polarity: f.text for f in document.findings}
     assert parts == {
         "weakness": "Although actions are not always time-bound",
@@ -185,9 +169,7 @@ def test_mixed_sentence_is_split_into_clauses() -> None:
 
 
 def test_concession_clause_is_marked_by_its_contrast_rule() -> None:
-    _, document = _label(
-        "While there is a culture of reflection, audits have not had enough impact."
-    )
+    _, document = _label("While there is a culture of reflection, audits have not had enough impact.")
     strength = next(f for f in document.findings if f.polarity == "strength")
     assert [c.rule for c in strength.cues if c.kind == "contrast"] == ["con.while"]
 
@@ -196,9 +178,7 @@ def test_modifiers_are_recorded_on_the_finding() -> None:
     _, document = _label("Visits are not always timely.")
     (finding,) = document.findings
     assert "part.not_always" in finding.modifiers
-    assert any(
-        cue.kind == "modifier" and cue.rule == "part.not_always" for cue in finding.cues
-    )
+    assert any(cue.kind == "modifier" and cue.rule == "part.not_always" for cue in finding.cues)
 
 
 def test_negation_is_flagged() -> None:
@@ -235,9 +215,7 @@ def test_negation_is_flagged() -> None:
             "part.yet_to",
             id="yet-to",
         ),
-        pytest.param(
-            "The new model has not yet had an impact.", "part.not_yet", id="not-yet"
-        ),
+        pytest.param("The new model has not yet had an impact.", "part.not_yet", id="not-yet"),
     ],
 )
 def test_hedge_is_flagged(sentence: str, rule: str) -> None:

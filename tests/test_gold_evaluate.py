@@ -31,9 +31,7 @@ def test_anchor_folds_quotes_case_and_spaces() -> None:
 
 
 def test_anchor_figure_uses_context() -> None:
-    anchor = Anchor(
-        "There were 12 cases. Later, 12 children were seen.", RuleSet.default().layout
-    )
+    anchor = Anchor("There were 12 cases. Later, 12 children were seen.", RuleSet.default().layout)
     figure = GoldFigure(
         file="x.pdf",
         sha256="0",
@@ -68,12 +66,8 @@ def _finding(start: int, end: int, polarity: str) -> Finding:
     [
         pytest.param([], "neutral", id="nothing"),
         pytest.param([("strength", 0, 100)], "strength", id="whole"),
-        pytest.param(
-            [("strength", 0, 40), ("weakness", 42, 100)], "mixed", id="clauses"
-        ),
-        pytest.param(
-            [("weakness", 95, 200)], "neutral", id="neighbour-overlaps-a-little"
-        ),
+        pytest.param([("strength", 0, 40), ("weakness", 42, 100)], "mixed", id="clauses"),
+        pytest.param([("weakness", 95, 200)], "neutral", id="neighbour-overlaps-a-little"),
     ],
 )
 def test_predicted_label(findings: list[tuple[str, int, int]], expected: str) -> None:
@@ -100,9 +94,7 @@ def test_token_f1() -> None:
 
 
 def test_selection_pages() -> None:
-    assert selection_pages(
-        "pages 9-10 (statistics) and pages 11-14 (judgements)"
-    ) == set(range(9, 15))
+    assert selection_pages("pages 9-10 (statistics) and pages 11-14 (judgements)") == set(range(9, 15))
     assert selection_pages("whole document body") == set()
 
 
@@ -118,9 +110,7 @@ def test_gold_files_are_well_formed() -> None:
             assert len(sentence.quote.replace("…", " ").split()) <= 12
             assert (sentence.label == "mixed") == (sentence.strength_quote is not None)
     for path in (GOLD / "findings").glob("*.jsonl"):
-        assert all(
-            json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-        )
+        assert all(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
     splits = {g.header.split for g in findings}
     assert splits == {"tune", "test"}
 
@@ -138,22 +128,16 @@ def test_sampled_evaluation_on_real_gold(corpus_dir: Path, tmp_path: Path) -> No
     }.items():
         (sample / family).mkdir(parents=True)
         for name in names:
-            (sample / family / name).write_text(
-                (GOLD / family / name).read_text(encoding="utf-8"), encoding="utf-8"
-            )
+            (sample / family / name).write_text((GOLD / family / name).read_text(encoding="utf-8"), encoding="utf-8")
     from ofsted_findings.api import Pipeline
     from ofsted_findings.evaluation.scoring import Extractor
 
     extractor = Extractor(Pipeline())
-    findings = evaluate_findings(
-        sample, corpus_dir, "all", baseline=False, extractor=extractor
-    )
+    findings = evaluate_findings(sample, corpus_dir, "all", baseline=False, extractor=extractor)
     assert findings.sentences >= 150 and findings.unanchored <= 5
     assert findings.polarity["strength"].f1 >= 0.75
     assert findings.polarity["weakness"].f1 >= 0.6
-    metrics = evaluate_metrics(
-        sample, corpus_dir, "all", baseline=False, extractor=extractor
-    )
+    metrics = evaluate_metrics(sample, corpus_dir, "all", baseline=False, extractor=extractor)
     assert metrics.detection.recall >= 0.8
     assert metrics.fields["value"].accuracy >= 0.95
 
@@ -178,16 +162,10 @@ def test_validity_weakness_share_rises_as_grades_fall() -> None:
             "Plans are clear and timely. Visits are regular and purposeful. Some reviews are delayed.",
         )
     )
-    inadequate = extract(
-        _ilacs(
-            "Inadequate", "Plans are weak. Visits are not timely. Managers are skilled."
-        )
-    )
+    inadequate = extract(_ilacs("Inadequate", "Plans are weak. Visits are not timely. Managers are skilled."))
     assert [str(j.grade) for j in good.letter.judgements] == ["good"]
     report = judgement_validity([good, inadequate])
-    shares = {
-        row.grade: row.mean_weakness_share for row in report.by_grade if row.sections
-    }
+    shares = {row.grade: row.mean_weakness_share for row in report.by_grade if row.sections}
     assert shares["good"] < shares["inadequate"]
     assert report.strictly_rising and report.spearman > 0.9
 

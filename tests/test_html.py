@@ -15,6 +15,7 @@ from ofsted_findings.api import extract
 from ofsted_findings.cli.app import app
 from ofsted_findings.dataset import queries as compare
 from ofsted_findings.dataset import store
+from ofsted_findings.ruleset import RuleSet
 from ofsted_findings.models import Document
 from ofsted_findings.views import html as pages
 from spacy.language import Language
@@ -99,9 +100,7 @@ def test_every_finding_and_metric_is_highlighted_once(focused: Document) -> None
     page = pages.document_page(focused)
     parsed = _parse(page)
     assert parsed.errors == [] and parsed.stack == []
-    assert set(parsed.items) == {
-        item.id for item in [*focused.findings, *focused.metrics]
-    }
+    assert set(parsed.items) == {item.id for item in [*focused.findings, *focused.metrics]}
     assert len(set(parsed.items)) == len(focused.findings) + len(focused.metrics)
 
 
@@ -155,9 +154,7 @@ def test_document_text_is_escaped(text: str, nlp: Language) -> None:
         ),
     ],
 )
-def test_highlight_keeps_nesting_valid(
-    spans: list[tuple[int, int, int, str]], expected: str
-) -> None:
+def test_highlight_keeps_nesting_valid(spans: list[tuple[int, int, int, str]], expected: str) -> None:
     marks = [
         pages._Mark(
             start=start,
@@ -175,9 +172,11 @@ def test_highlight_keeps_nesting_valid(
 def test_report_page_charts(tmp_path: Path, focused: Document) -> None:
     build_dataset(focused, tmp_path / "report.duckdb")
     with store.connect(tmp_path / "report.duckdb", read_only=True) as con:
-        data = compare.report_data(con, compare.ReportOptions(subjects=["children"]))
+        data = compare.report_data(con, compare.ReportOptions(subjects=["children"]), RuleSet.default())
         page = pages.report_page(data)
-        again = pages.report_page(compare.report_data(con, compare.ReportOptions(subjects=["children"])))
+        again = pages.report_page(
+            compare.report_data(con, compare.ReportOptions(subjects=["children"]), RuleSet.default())
+        )
     assert page == again
     graded = sum(1 for *_, grade in VARIANTS if grade)
     assert page.count('class="grade"') == graded
@@ -198,9 +197,7 @@ def browser() -> str:
     pytest.skip("no chromium binary found (apt-get install chromium)")
 
 
-def _run_browser(
-    browser: str, page: Path, profile: Path, *extra: str
-) -> subprocess.CompletedProcess[str]:
+def _run_browser(browser: str, page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     command = [
         browser,
         *BROWSER_FLAGS,
@@ -208,9 +205,7 @@ def _run_browser(
         *extra,
         page.resolve().as_uri(),
     ]
-    return subprocess.run(
-        command, capture_output=True, text=True, timeout=BROWSER_TIMEOUT, check=False
-    )
+    return subprocess.run(command, capture_output=True, text=True, timeout=BROWSER_TIMEOUT, check=False)
 
 
 def _load(browser: str, page: Path, tmp_path: Path) -> tuple[str, Path]:
@@ -243,9 +238,7 @@ def test_browser_catches_console_errors(browser: str, tmp_path: Path) -> None:
     assert any(CONSOLE_ERRORS.search(line) for line in result.stderr.splitlines())
 
 
-def test_show_page_in_browser(
-    browser: str, tmp_path: Path, samples_dir: Path, focused: Document
-) -> None:
+def test_show_page_in_browser(browser: str, tmp_path: Path, samples_dir: Path, focused: Document) -> None:
     out = tmp_path / "show.html"
     result = CliRunner().invoke(
         app,
@@ -258,9 +251,7 @@ def test_show_page_in_browser(
     assert dom.count('class="hl metric') == len(focused.metrics)
 
 
-def test_report_page_in_browser(
-    browser: str, tmp_path: Path, focused: Document
-) -> None:
+def test_report_page_in_browser(browser: str, tmp_path: Path, focused: Document) -> None:
     db_path = tmp_path / "browser.duckdb"
     build_dataset(focused, db_path)
     out = tmp_path / "report.html"

@@ -14,11 +14,14 @@ from ofsted_findings.ingest.reader import (
     sniff_media_type,
 )
 from pdf_factory import Page, build_pdf, letter_pdf
+from ofsted_findings.ruleset import RuleSet
+
+RULES = RuleSet.default()
 
 
 @pytest.fixture(scope="module")
 def letter() -> Ingested:
-    return ingest_bytes(letter_pdf(), "letter.pdf")
+    return ingest_bytes(letter_pdf(), "letter.pdf", RULES)
 
 
 def _lines(doc: Ingested) -> list[str]:
@@ -44,9 +47,7 @@ def test_pdf_lines_have_page_and_geometry(letter: Ingested) -> None:
     assert first.text == "Ofsted"
     assert first.top is not None and first.top < 100
     assert first.size == pytest.approx(12.0, abs=0.5)
-    heading = next(
-        line for line in letter.pages[0].lines if line.text.startswith("Focused visit")
-    )
+    heading = next(line for line in letter.pages[0].lines if line.text.startswith("Focused visit"))
     assert heading.bold
 
 
@@ -57,31 +58,21 @@ def test_pdf_lines_have_page_and_geometry(letter: Ingested) -> None:
         pytest.param("Overall, 22.2%", "Overall, 22.2%", "3", id="after-a-percentage"),
     ],
 )
-def test_superscript_marker_removed_by_size(
-    letter: Ingested, line_start: str, kept: str, marker: str
-) -> None:
-    line = next(
-        line for line in letter.pages[0].lines if line.text.startswith(line_start)
-    )
+def test_superscript_marker_removed_by_size(letter: Ingested, line_start: str, kept: str, marker: str) -> None:
+    line = next(line for line in letter.pages[0].lines if line.text.startswith(line_start))
     assert line.text == kept
     assert line.markers == (marker,)
 
 
 def test_real_digits_are_kept() -> None:
-    pdf = build_pdf(
-        [Page().line("In 2019 there were 45 children and 12% waited.", 100)]
-    )
-    doc = ingest_bytes(pdf, "digits.pdf")
+    pdf = build_pdf([Page().line("In 2019 there were 45 children and 12% waited.", 100)])
+    doc = ingest_bytes(pdf, "digits.pdf", RULES)
     assert _lines(doc)[0] == "In 2019 there were 45 children and 12% waited."
 
 
 def test_marker_on_its_own_line_is_dropped() -> None:
-    page = (
-        Page()
-        .line("Children are seen promptly.", 100, marker="4")
-        .line("Next paragraph starts here.", 140)
-    )
-    doc = ingest_bytes(build_pdf([page]), "own-line.pdf")
+    page = Page().line("Children are seen promptly.", 100, marker="4").line("Next paragraph starts here.", 140)
+    doc = ingest_bytes(build_pdf([page]), "own-line.pdf", RULES)
     texts = [line.text.strip() for line in doc.pages[0].lines if line.text.strip()]
     assert "4" not in texts
     assert sum(len(line.markers) for line in doc.pages[0].lines) == 1
@@ -96,7 +87,7 @@ def test_grade_column_split_from_its_label(letter: Ingested) -> None:
 def test_text_pages_split_at_form_feeds(tmp_path: Path) -> None:
     path = tmp_path / "two.txt"
     path.write_text("First page line\n\fSecond page line\n", encoding="utf-8")
-    doc = ingest_path(path)
+    doc = ingest_path(path, RULES)
     assert doc.media_type == TEXT_MEDIA_TYPE
     assert [page.number for page in doc.pages] == [1, 2]
     assert doc.pages[1].lines[0].text == "Second page line"
@@ -108,6 +99,6 @@ def test_corpus_sample_ingests_with_geometry(corpus_dir: Path) -> None:
         "reports/barking-and-dagenham_2019-04-01.pdf",
         "letters/bracknell-forest_jtai_2019-03-08.pdf",
     ):
-        doc = ingest_path(corpus_dir / name)
+        doc = ingest_path(corpus_dir / name, RULES)
         lines = [line for page in doc.pages for line in page.lines if line.text.strip()]
         assert lines and sum(line.size is not None for line in lines) / len(lines) > 0.9

@@ -309,9 +309,7 @@ def test_kind(text: str, kind: str, framework: str | None, nlp: Language) -> Non
         ),
     ],
 )
-def test_judgements_by_label(
-    text: str, expected: dict[str, str], nlp: Language
-) -> None:
+def test_judgements_by_label(text: str, expected: dict[str, str], nlp: Language) -> None:
     document = _extract(text, nlp)
     assert _grades(document.letter) == expected
     for judgement in document.letter.judgements:
@@ -323,13 +321,9 @@ def test_judgements_by_label(
     ("text", "inspectors"),
     [
         pytest.param(ILACS_2019, [("Ann Example", True)], id="lead-inspector-line"),
-        pytest.param(
-            SIF_IN, [("Ann Example", True), ("Bo Sample", False)], id="team-with-deputy"
-        ),
+        pytest.param(SIF_IN, [("Ann Example", True), ("Bo Sample", False)], id="team-with-deputy"),
         pytest.param(LAC_2013, [("Ann Example", True)], id="reporting-inspector"),
-        pytest.param(
-            FOCUSED, [("Ann Example", True), ("Bo Sample", False)], id="sole-signatory"
-        ),
+        pytest.param(FOCUSED, [("Ann Example", True), ("Bo Sample", False)], id="sole-signatory"),
         pytest.param(JTAI, [], id="jtai-joint-signatures"),
         pytest.param(
             "Area SEND inspection of Wigan Local Area Partnership\n\nInspection dates: 22 to 26 May 2023\n\n"
@@ -358,9 +352,7 @@ def test_judgements_by_label(
         ),
     ],
 )
-def test_inspectors(
-    text: str, inspectors: list[tuple[str, bool]], nlp: Language
-) -> None:
+def test_inspectors(text: str, inspectors: list[tuple[str, bool]], nlp: Language) -> None:
     assert [(i.name, i.lead) for i in _letter(text, nlp).inspectors] == inspectors
 
 
@@ -372,12 +364,8 @@ def test_inspectors(
         pytest.param(JTAI, "visit_end", "2019-03-22", id="between-x-and-y-is-a-range"),
         pytest.param(SIF_IN, "published", "2015-03-20", id="published"),
         pytest.param(FOCUSED, "previous_judgement", "good", id="previous-judgement"),
-        pytest.param(
-            FOCUSED, "previous_judgement_date", "2019-03", id="previous-judgement-date"
-        ),
-        pytest.param(
-            MONITORING, "monitoring_visit_number", 3, id="monitoring-visit-number"
-        ),
+        pytest.param(FOCUSED, "previous_judgement_date", "2019-03", id="previous-judgement-date"),
+        pytest.param(MONITORING, "monitoring_visit_number", 3, id="monitoring-visit-number"),
         pytest.param(
             MONITORING,
             "previous_judgement",
@@ -429,12 +417,8 @@ def test_focus_points_into_the_text(nlp: Language) -> None:
             ("Bournemouth, Christchurch and Poole", "E06000058"),
             id="poole-after",
         ),
-        pytest.param(
-            "Dorset", "2018-06-01", ("Dorset", "E10000009"), id="dorset-county"
-        ),
-        pytest.param(
-            "Dorset", "2020-06-01", ("Dorset", "E06000059"), id="dorset-unitary"
-        ),
+        pytest.param("Dorset", "2018-06-01", ("Dorset", "E10000009"), id="dorset-county"),
+        pytest.param("Dorset", "2020-06-01", ("Dorset", "E06000059"), id="dorset-unitary"),
         pytest.param(
             "Northamptonshire",
             "2019-06-01",
@@ -454,9 +438,7 @@ def test_focus_points_into_the_text(nlp: Language) -> None:
             id="north-northants",
         ),
         pytest.param("Cumbria", "2019-06-01", ("Cumbria", "E10000006"), id="cumbria"),
-        pytest.param(
-            "Cumberland", "2024-06-01", ("Cumberland", "E06000063"), id="cumberland"
-        ),
+        pytest.param("Cumberland", "2024-06-01", ("Cumberland", "E06000063"), id="cumberland"),
         pytest.param(
             "Westmorland and Furness",
             "2024-06-01",
@@ -478,9 +460,7 @@ def test_focus_points_into_the_text(nlp: Language) -> None:
     ],
 )
 def test_authority_by_date(name: str, when: str, expected: tuple[str, str]) -> None:
-    record = resolve_authority(
-        name, MetadataReader(RuleSet.default()), dt.date.fromisoformat(when)
-    )
+    record = resolve_authority(name, MetadataReader(RuleSet.default()), dt.date.fromisoformat(when))
     assert record is not None and (record.name, record.ons_code) == expected
 
 

@@ -6,12 +6,14 @@ from typing import Any
 
 import pytest
 from ofsted_findings.api import extract
-from ofsted_findings.metrics.extractor import Grammar, parse_number
+from ofsted_findings.metrics.grammar import Grammar
+from ofsted_findings.metrics.numbers import parse_number
 from ofsted_findings.models import PartialDate
 from ofsted_findings.models import Metric
 from ofsted_findings.ruleset import RuleSet
 
-GRAMMAR = Grammar(RuleSet.default().metrics)
+RULES = RuleSet.default()
+GRAMMAR = Grammar(RULES.metrics, RULES.vocabulary)
 
 
 def _metrics(sentence: str) -> list[Metric]:
@@ -312,16 +314,10 @@ def test_duration_inside_a_percentage_is_its_own_metric() -> None:
 
 
 def test_next_sentence_baseline() -> None:
-    metrics = _metrics(
-        "412 children were the subject of a plan. This is an increase from 355 at 31 March 2019."
-    )
+    metrics = _metrics("412 children were the subject of a plan. This is an increase from 355 at 31 March 2019.")
     assert [m.text for m in metrics] == ["412"]
     (metric,) = metrics
-    assert (
-        metric.baseline is not None
-        and metric.baseline.value == 355
-        and _plain(metric.baseline.date) == "2019-03-31"
-    )
+    assert metric.baseline is not None and metric.baseline.value == 355 and _plain(metric.baseline.date) == "2019-03-31"
     assert metric.change == "increase"
     assert metric.baseline.start is not None
 
@@ -331,15 +327,11 @@ def test_next_sentence_baseline_with_rate_in_brackets() -> None:
         "At 31 March 2015, 354 children are looked after (a rate of 78.7 per 10,000 children). "
         "This is a reduction from 365 (80 per 10,000 children) at 31 March 2014."
     )
-    assert [
-        (m.text, m.baseline.value if m.baseline else None, m.change) for m in metrics
-    ] == [
+    assert [(m.text, m.baseline.value if m.baseline else None, m.change) for m in metrics] == [
         ("354", 365, "decrease"),
         ("78.7 per 10,000", 80, "decrease"),
     ]
-    assert all(
-        m.baseline is not None and _plain(m.baseline.date) == "2014-03-31" for m in metrics
-    )
+    assert all(m.baseline is not None and _plain(m.baseline.date) == "2014-03-31" for m in metrics)
 
 
 def test_percentage_change_in_next_sentence_spans_both_dates() -> None:
@@ -353,9 +345,7 @@ def test_percentage_change_in_next_sentence_spans_both_dates() -> None:
 
 def test_from_to_is_never_averaged() -> None:
     metrics = _metrics("The share fell from 30% to 13%.")
-    assert [(m.value, m.baseline.value if m.baseline else None) for m in metrics] == [
-        (13, 30)
-    ]
+    assert [(m.value, m.baseline.value if m.baseline else None) for m in metrics] == [(13, 30)]
 
 
 @pytest.mark.parametrize(
@@ -367,12 +357,8 @@ def test_from_to_is_never_averaged() -> None:
             id="ages-hyphenated",
         ),
         pytest.param("Young people aged 16 or 17 were housed.", id="ages-aged"),
-        pytest.param(
-            "This was the second monitoring visit since 2022.", id="ordinal-and-year"
-        ),
-        pytest.param(
-            "Leaders focused on National Framework, Outcome 2.", id="outcome-number"
-        ),
+        pytest.param("This was the second monitoring visit since 2022.", id="ordinal-and-year"),
+        pytest.param("Leaders focused on National Framework, Outcome 2.", id="outcome-number"),
         pytest.param("Section 47 enquiries are timely.", id="section-number"),
         pytest.param("The impact of COVID-19 was significant.", id="name-with-number"),
         pytest.param("One of the areas for improvement was supervision.", id="one-of"),
@@ -411,9 +397,7 @@ def test_parse_number(text: str, value: float) -> None:
 
 
 def test_metric_inside_finding_links_to_it() -> None:
-    document = extract(
-        "Findings\n\nCare leavers in suitable accommodation have improved from 58% to 91%."
-    )
+    document = extract("Findings\n\nCare leavers in suitable accommodation have improved from 58% to 91%.")
     (metric,) = document.metrics
     finding = next(f for f in document.findings if f.id == metric.finding)
     assert finding.polarity == "strength"

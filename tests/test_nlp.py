@@ -47,15 +47,11 @@ def test_two_figures_in_one_token_keep_their_own_records(nlp: Language) -> None:
     doc = nlp("Findings\nAt the end of March, 7/9 children were seen alone.\n")
     records = doc._.get(ext.METRIC_RECORDS)
     assert len({record["id"] for record in records}) == len(records)
-    assert [span._.ofsted["id"] for span in doc.spans[ext.METRICS]] == [
-        record["id"] for record in records
-    ]
+    assert [span._.ofsted["id"] for span in doc.spans[ext.METRICS]] == [record["id"] for record in records]
 
 
 def test_displacy_renders_the_findings(nlp: Language) -> None:
-    html = displacy.render(
-        nlp(LETTER), style="span", options={"spans_key": ext.FINDINGS}
-    )
+    html = displacy.render(nlp(LETTER), style="span", options={"spans_key": ext.FINDINGS})
     assert "strength" in html and "weakness" in html
 
 
@@ -133,9 +129,7 @@ def test_stage_needs_the_rules_component() -> None:
         "focused-visit_invented.txt",
     ],
 )
-def test_pdf_path_and_nlp_agree_on_the_clean_text(
-    pipeline: Pipeline, samples_dir: Path, name: str
-) -> None:
+def test_pdf_path_and_nlp_agree_on_the_clean_text(pipeline: Pipeline, samples_dir: Path, name: str) -> None:
     """The PDF path hands its normalised text and blocks to the same nlp; nlp(document.text),
     which reads one block per line, finds the same findings and the same metadata."""
     document = pipeline.extract(samples_dir / name)

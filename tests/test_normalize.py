@@ -9,19 +9,20 @@ from ofsted_findings.ingest.reader import ingest_bytes, ingest_path
 from ofsted_findings.layout.normalize import BlockKind, Normalized, PageMap, normalize
 from ofsted_findings.ruleset import RuleSet
 from pdf_factory import letter_pdf
+from ofsted_findings.ruleset import RuleSet
 
-LAYOUT = RuleSet.default().layout
+RULES = RuleSet.default()
+
+LAYOUT = RULES.layout
 
 
 @pytest.fixture(scope="module")
 def norm() -> Normalized:
-    return normalize(ingest_bytes(letter_pdf(), "letter.pdf"), LAYOUT)
+    return normalize(ingest_bytes(letter_pdf(), "letter.pdf", RULES), LAYOUT)
 
 
 def _block_with(norm: Normalized, needle: str):
-    return next(
-        block for block in norm.blocks if needle in norm.text[block.start : block.end]
-    )
+    return next(block for block in norm.blocks if needle in norm.text[block.start : block.end])
 
 
 @pytest.mark.parametrize(
@@ -29,19 +30,11 @@ def _block_with(norm: Normalized, needle: str):
     [
         pytest.param("31 March 2018 the council", "20187", id="marker-after-year"),
         pytest.param("22.2% of visits", "22.2%3", id="marker-after-percentage"),
-        pytest.param(
-            "multi-agency working", "multiagency", id="hyphen-of-compound-kept"
-        ),
+        pytest.param("multi-agency working", "multiagency", id="hyphen-of-compound-kept"),
         pytest.param("the assessment of risk", "assess-ment", id="broken-word-joined"),
-        pytest.param(
-            "improving the quality of plans", None, id="paragraph-across-page-break"
-        ),
-        pytest.param(
-            "Managers know their services well.", "\u2022", id="bullet-glyph-removed"
-        ),
-        pytest.param(
-            "Requires improvement", "protection Requires", id="grade-not-glued-to-label"
-        ),
+        pytest.param("improving the quality of plans", None, id="paragraph-across-page-break"),
+        pytest.param("Managers know their services well.", "\u2022", id="bullet-glyph-removed"),
+        pytest.param("Requires improvement", "protection Requires", id="grade-not-glued-to-label"),
     ],
 )
 def test_text_rules(norm: Normalized, present: str, absent: str | None) -> None:
@@ -73,9 +66,7 @@ def test_letterhead_is_one_block_ending_with_salutation(norm: Normalized) -> Non
     [
         pytest.param("Focused visit to Testshire", BlockKind.HEADING, id="heading"),
         pytest.param("Managers know", BlockKind.BULLET, id="bullet"),
-        pytest.param(
-            "Source: local authority data.", BlockKind.FOOTNOTE, id="footnote"
-        ),
+        pytest.param("Source: local authority data.", BlockKind.FOOTNOTE, id="footnote"),
         pytest.param("improving the quality", BlockKind.PARAGRAPH, id="paragraph"),
     ],
 )
@@ -92,18 +83,13 @@ def test_paragraph_across_page_break_keeps_pages(norm: Normalized) -> None:
 
 def test_footnotes_after_the_body(norm: Normalized) -> None:
     assert norm.blocks[-1].kind is BlockKind.FOOTNOTE
-    assert norm.text.index("Source: local authority data.") > norm.text.index(
-        "Yours sincerely"
-    )
+    assert norm.text.index("Source: local authority data.") > norm.text.index("Yours sincerely")
 
 
 def test_judgement_grade_is_the_block_after_its_label(norm: Normalized) -> None:
     label = _block_with(norm, "children who need help and protection")
     following = norm.blocks[norm.blocks.index(label) + 1]
-    assert (
-        norm.text[label.start : label.end]
-        == "The experiences and progress of children who need help and protection"
-    )
+    assert norm.text[label.start : label.end] == "The experiences and progress of children who need help and protection"
     assert norm.text[following.start : following.end] == "Requires improvement"
 
 
@@ -116,23 +102,17 @@ def test_judgement_grade_is_the_block_after_its_label(norm: Normalized) -> None:
         pytest.param("reports/leeds_2015-03-27.pdf", id="sif-2015"),
     ],
 )
-def test_corpus_sample_has_no_page_numbers_or_glued_years(
-    corpus_dir: Path, name: str
-) -> None:
-    norm = normalize(ingest_path(corpus_dir / name), LAYOUT)
+def test_corpus_sample_has_no_page_numbers_or_glued_years(corpus_dir: Path, name: str) -> None:
+    norm = normalize(ingest_path(corpus_dir / name, RULES), LAYOUT)
     lone_numbers = [
         norm.text[block.start : block.end]
         for block in norm.blocks
-        if block.kind is not BlockKind.LETTERHEAD
-        and norm.text[block.start : block.end].strip().isdigit()
+        if block.kind is not BlockKind.LETTERHEAD and norm.text[block.start : block.end].strip().isdigit()
     ]
     assert lone_numbers == []
     assert "\ufffe" not in norm.text
     for block in norm.blocks:
-        assert (
-            norm.text[block.start : block.end]
-            == norm.text[block.start : block.end].strip()
-        )
+        assert norm.text[block.start : block.end] == norm.text[block.start : block.end].strip()
 
 
 def test_small_print_at_the_top_of_page_one_given_after_the_body_is_not_text() -> None:
@@ -149,9 +129,7 @@ def test_small_print_at_the_top_of_page_one_given_after_the_body_is_not_text() -
         .line("Store Street", 51, size=9)
     )
     page_two = Page().line("Plans are reviewed regularly and children are safe.", 100)
-    norm = normalize(
-        ingest_bytes(build_pdf([page_one, page_two]), "letter.pdf"), LAYOUT
-    )
+    norm = normalize(ingest_bytes(build_pdf([page_one, page_two]), "letter.pdf", RULES), LAYOUT)
     assert "Piccadilly" not in norm.text
     assert "that meet their needs and are settled." in norm.text
 
@@ -159,8 +137,10 @@ def test_small_print_at_the_top_of_page_one_given_after_the_body_is_not_text() -
 def test_label_colon_inside_a_wrapped_sentence_does_not_start_a_block() -> None:
     from ofsted_findings.ingest.reader import ingest_bytes as ingest
 
-    text = "Findings\n\nThe use of special guardianship in\nEssex is high: in 2013, 12% of children left care this way.\n"
-    norm = normalize(ingest(text.encode(), "letter.txt"), LAYOUT)
+    text = (
+        "Findings\n\nThe use of special guardianship in\nEssex is high: in 2013, 12% of children left care this way.\n"
+    )
+    norm = normalize(ingest(text.encode(), "letter.txt", RULES), LAYOUT)
     assert "The use of special guardianship in Essex is high: in 2013" in norm.text
     fields = [b for b in norm.blocks if b.kind is BlockKind.FIELD]
     assert fields == []

@@ -107,7 +107,10 @@ def test_every_subpackage_is_packaged() -> None:
         relative = init.parent.relative_to(ROOT / "pipeline")
         found.add(".".join(("ofsted_findings", *relative.parts)) if relative.parts else "ofsted_findings")
     assert listed == found
-    assert config["tool"]["setuptools"]["package-dir"] == {"ofsted_findings": "pipeline", "ofsted_findings.models": "models"}
+    assert config["tool"]["setuptools"]["package-dir"] == {
+        "ofsted_findings": "pipeline",
+        "ofsted_findings.models": "models",
+    }
 
 
 def test_every_factory_has_an_entry_point() -> None:

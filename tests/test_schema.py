@@ -73,7 +73,10 @@ def test_schema_names_the_contract_fields() -> None:
 def test_schema_is_typed() -> None:
     """Schema 2.0.0: $schema and $id, full dates as format: date, partial dates as ranges, closed sets as enums."""
     schema = json.loads(schema_text())
-    assert schema["$schema"].startswith("https://json-schema.org/") and schema["$id"] == "urn:ofsted-findings:schema:document:2"
+    assert (
+        schema["$schema"].startswith("https://json-schema.org/")
+        and schema["$id"] == "urn:ofsted-findings:schema:document:2"
+    )
     defs = schema["$defs"]
     letter = defs["Letter"]["properties"]
     for field in ("letter_date", "visit_start", "visit_end", "published"):

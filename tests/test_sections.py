@@ -18,12 +18,8 @@ CLASSIFIER = SectionClassifier(RuleSet.default().sections)
             "what_needs_to_improve",
             id="wnti-letter",
         ),
-        pytest.param(
-            "What needs to improve?", "what_needs_to_improve", id="wnti-report"
-        ),
-        pytest.param(
-            "Areas for improvement", "what_needs_to_improve", id="areas-for-improvement"
-        ),
+        pytest.param("What needs to improve?", "what_needs_to_improve", id="wnti-report"),
+        pytest.param("Areas for improvement", "what_needs_to_improve", id="areas-for-improvement"),
         pytest.param("Recommendations", "what_needs_to_improve", id="recommendations"),
         pytest.param("Main findings", "findings", id="main-findings"),
         pytest.param("Findings", "findings", id="findings"),
@@ -81,8 +77,6 @@ def test_sections_cover_letterhead_introduction_and_headings() -> None:
 
 
 def test_level_two_sections_name_their_parent() -> None:
-    document = extract(
-        "Focused visit to Wexcombe children's services\n\nIntro text.\n\nFindings\n\nPlans are good."
-    )
+    document = extract("Focused visit to Wexcombe children's services\n\nIntro text.\n\nFindings\n\nPlans are good.")
     title, findings = document.sections
     assert title.category == "title" and findings.parent == title.id

@@ -62,13 +62,9 @@ def test_numbered_paragraph_number_is_not_in_the_sentence() -> None:
 
 
 def test_sentence_continued_on_next_page_is_one_sentence() -> None:
-    document = extract(
-        "Overview\n\nThe quality of plans has improved and\fchildren benefit from them."
-    )
+    document = extract("Overview\n\nThe quality of plans has improved and\fchildren benefit from them.")
     texts = [document.text[s.start : s.end] for s in document.sentences]
-    assert texts == [
-        "The quality of plans has improved and children benefit from them."
-    ]
+    assert texts == ["The quality of plans has improved and children benefit from them."]
     assert document.sentences[0].page == 1
 
 

@@ -11,6 +11,7 @@ import pytest
 from ofsted_findings.api import extract
 from ofsted_findings.cli.app import app
 from ofsted_findings.dataset import build, store
+from ofsted_findings.ruleset import RuleSet
 from typer.testing import CliRunner
 
 SAMPLE_TXT = "monitoring-visit_invented.txt"
@@ -19,10 +20,7 @@ SAMPLE_TXT = "monitoring-visit_invented.txt"
 def _counts(db_path: Path) -> dict[str, int]:
     with store.connect(db_path, read_only=True) as con:
         return {
-            table.name: con.execute(f"SELECT count(*) FROM {table.name}").fetchall()[0][
-                0
-            ]
-            for table in store.TABLES
+            table.name: con.execute(f"SELECT count(*) FROM {table.name}").fetchall()[0][0] for table in store.TABLES
         }
 
 
@@ -36,25 +34,15 @@ def samples_db(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> P
 
 def test_build_stores_every_sample_once(samples_db: Path, samples_dir: Path) -> None:
     counts = _counts(samples_db)
-    documents = [
-        extract(path)
-        for path in sorted(samples_dir.glob("*_invented.*"))
-        if path.suffix in (".pdf", ".txt")
-    ]
-    assert (
-        counts["documents"]
-        == len({document.source.sha256 for document in documents})
-        == 4
-    )
+    documents = [extract(path) for path in sorted(samples_dir.glob("*_invented.*")) if path.suffix in (".pdf", ".txt")]
+    assert counts["documents"] == len({document.source.sha256 for document in documents}) == 4
     assert counts["findings"] == sum(len(document.findings) for document in documents)
     assert counts["metrics"] == sum(len(document.metrics) for document in documents)
     assert counts["sentences"] == sum(len(document.sentences) for document in documents)
     assert counts["files"] == 4
 
 
-@pytest.mark.parametrize(
-    "table", [table for table in store.TABLES], ids=lambda table: table.name
-)
+@pytest.mark.parametrize("table", [table for table in store.TABLES], ids=lambda table: table.name)
 def test_keys_are_unique(samples_db: Path, table: store.Table) -> None:
     key = ", ".join(f'"{name}"' for name in table.key)
     with store.connect(samples_db, read_only=True) as con:
@@ -136,14 +124,9 @@ def test_changed_file_replaces_its_rows(tmp_path: Path, samples_dir: Path) -> No
     assert report.stored == 1
     with store.connect(db_path, read_only=True) as con:
         shas = {
-            table.name: con.execute(
-                f"SELECT DISTINCT sha256 FROM {table.name}"
-            ).fetchall()
-            for table in store.TABLES
+            table.name: con.execute(f"SELECT DISTINCT sha256 FROM {table.name}").fetchall() for table in store.TABLES
         }
-    assert all(
-        rows == [(new_sha,)] for name, rows in shas.items() if name != "judgements"
-    ), old_sha
+    assert all(rows == [(new_sha,)] for name, rows in shas.items() if name != "judgements"), old_sha
 
 
 def test_new_rule_set_replaces_rows_in_place(tmp_path: Path, samples_dir: Path) -> None:
@@ -157,9 +140,7 @@ def test_new_rule_set_replaces_rows_in_place(tmp_path: Path, samples_dir: Path) 
     before = _counts(db_path)
     copy = tmp_path / "same-rules"
     rules.export(copy)
-    again = build.build(
-        [samples_dir / SAMPLE_TXT], db_path, workers=1, rules=RuleSet.from_dir(copy)
-    )
+    again = build.build([samples_dir / SAMPLE_TXT], db_path, workers=1, rules=RuleSet.from_dir(copy))
     assert (again.stored, again.skipped) == (0, 1)
     tuned = rules.replace(
         cues=[
@@ -171,14 +152,8 @@ def test_new_rule_set_replaces_rows_in_place(tmp_path: Path, samples_dir: Path) 
     assert (report.stored, report.replaced) == (1, 1)
     assert _counts(db_path) == before
     with store.connect(db_path, read_only=True) as con:
-        (fingerprint,) = con.execute(
-            "SELECT pipeline_fingerprint FROM documents"
-        ).fetchone()
-    assert (
-        fingerprint
-        == store.pipeline_fingerprint(tuned)
-        != store.pipeline_fingerprint(rules)
-    )
+        (fingerprint,) = con.execute("SELECT pipeline_fingerprint FROM documents").fetchone()
+    assert fingerprint == store.pipeline_fingerprint(tuned) != store.pipeline_fingerprint(rules)
 
 
 def test_interrupted_build_keeps_whole_documents_and_resumes(
@@ -212,22 +187,16 @@ def test_interrupted_build_keeps_whole_documents_and_resumes(
     assert _counts(db_path)["documents"] == 4
 
 
-def test_failed_input_is_reported_and_the_rest_stored(
-    tmp_path: Path, samples_dir: Path
-) -> None:
+def test_failed_input_is_reported_and_the_rest_stored(tmp_path: Path, samples_dir: Path) -> None:
     folder = tmp_path / "mixed"
     folder.mkdir()
     shutil.copy(samples_dir / SAMPLE_TXT, folder / "good.txt")
     (folder / "bad.pdf").write_bytes(b"<html><body>not a report</body></html>")
     db_path = tmp_path / "mixed.duckdb"
     runner = CliRunner()
-    result = runner.invoke(
-        app, ["build", str(folder), "--db", str(db_path), "--workers", "1"]
-    )
+    result = runner.invoke(app, ["build", str(folder), "--db", str(db_path), "--workers", "1"])
     assert result.exit_code == 1
-    error_lines = [
-        line for line in result.stderr.splitlines() if "bad.pdf: error" in line
-    ]
+    error_lines = [line for line in result.stderr.splitlines() if "bad.pdf: error" in line]
     assert len(error_lines) == 1 and "mislabelled" in error_lines[0]
     assert _counts(db_path)["documents"] == 1
     again = build.build([folder], db_path, workers=1)
@@ -236,21 +205,13 @@ def test_failed_input_is_reported_and_the_rest_stored(
 
 
 @pytest.mark.parametrize("fmt", list(store.ExportFormat), ids=lambda fmt: fmt.value)
-def test_export_writes_every_table(
-    samples_db: Path, tmp_path: Path, fmt: store.ExportFormat
-) -> None:
+def test_export_writes_every_table(samples_db: Path, tmp_path: Path, fmt: store.ExportFormat) -> None:
     counts = _counts(samples_db)
     with store.connect(samples_db, read_only=True) as con:
         paths = store.export_tables(con, fmt, tmp_path / fmt.value)
-    assert [path.name for path in paths] == [
-        f"{table.name}.{fmt.value}" for table in store.TABLES
-    ]
+    assert [path.name for path in paths] == [f"{table.name}.{fmt.value}" for table in store.TABLES]
     for path, table in zip(paths, store.TABLES, strict=True):
-        data = (
-            pq.read_table(path)
-            if fmt is store.ExportFormat.PARQUET
-            else pa_csv.read_csv(path)
-        )
+        data = pq.read_table(path) if fmt is store.ExportFormat.PARQUET else pa_csv.read_csv(path)
         assert data.num_rows == counts[table.name], table.name
         assert data.column_names == [column.name for column in table.columns]
 
@@ -259,9 +220,7 @@ def test_export_is_deterministic(samples_db: Path, tmp_path: Path) -> None:
     with store.connect(samples_db, read_only=True) as con:
         first = store.export_tables(con, store.ExportFormat.CSV, tmp_path / "a")
         second = store.export_tables(con, store.ExportFormat.CSV, tmp_path / "b")
-    assert [path.read_bytes() for path in first] == [
-        path.read_bytes() for path in second
-    ]
+    assert [path.read_bytes() for path in first] == [path.read_bytes() for path in second]
 
 
 def test_cli_build_with_export(tmp_path: Path, samples_dir: Path) -> None:
@@ -292,28 +251,19 @@ def test_cli_build_with_export(tmp_path: Path, samples_dir: Path) -> None:
             id="plural",
         ),
         pytest.param("children's homes", ["children", "home"], id="possessive"),
-        pytest.param(
-            "Children’s caseloads", ["caseload", "children"], id="curly-apostrophe"
-        ),
-        pytest.param(
-            "the number of agency staff", ["agency", "number", "staff"], id="stopwords"
-        ),
-        pytest.param(
-            "cases open for 12 months", ["case", "month", "open"], id="digits-dropped"
-        ),
+        pytest.param("Children’s caseloads", ["caseload", "children"], id="curly-apostrophe"),
+        pytest.param("the number of agency staff", ["agency", "number", "staff"], id="stopwords"),
+        pytest.param("cases open for 12 months", ["case", "month", "open"], id="digits-dropped"),
         pytest.param(None, [], id="none"),
     ],
 )
 def test_subject_tokens(subject: str | None, tokens: list[str]) -> None:
-    assert store.subject_tokens(subject) == tokens
+    assert store.SubjectWords.of(RuleSet.default()).tokens(subject) == tokens
 
 
 @pytest.mark.corpus
 def test_corpus_build_then_nothing_to_do(corpus_dir: Path, tmp_path: Path) -> None:
-    files = (
-        sorted((corpus_dir / "letters").glob("*.pdf"))[:3]
-        + sorted((corpus_dir / "reports").glob("*.pdf"))[:3]
-    )
+    files = sorted((corpus_dir / "letters").glob("*.pdf"))[:3] + sorted((corpus_dir / "reports").glob("*.pdf"))[:3]
     db_path = tmp_path / "corpus.duckdb"
     first = build.build(files, db_path, workers=2)
     assert first.extracted == len(files) and first.stored + first.failed == len(files)

@@ -216,7 +216,7 @@ def render(doc: Document, text: str) -> LetterPDF:
                 pdf.set_left_margin(MARGIN + HANG_INDENT)
                 pdf.set_x(MARGIN + BULLET_INDENT)
                 pdf.cell(w=HANG_INDENT - BULLET_INDENT, h=LINE_H, text=BULLET.strip())
-                write_paragraph(pdf, line[len(BULLET):], doc.footnotes)
+                write_paragraph(pdf, line[len(BULLET) :], doc.footnotes)
                 pdf.set_left_margin(MARGIN)
                 pdf.ln(1.5)
             pdf.ln(PARA_GAP - 1.5)

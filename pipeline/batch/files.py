@@ -20,9 +20,7 @@ def discover(paths: list[str]) -> list[str]:
         path = Path(raw)
         if raw != STDIN and path.is_dir():
             found.extend(
-                str(item)
-                for item in sorted(path.rglob("*"))
-                if item.is_file() and item.suffix.lower() in SUFFIXES
+                str(item) for item in sorted(path.rglob("*")) if item.is_file() and item.suffix.lower() in SUFFIXES
             )
         else:
             found.append(raw)
@@ -41,9 +39,7 @@ def output_names(inputs: list[str]) -> dict[str, str]:
             names[item] = "stdin.json"
             continue
         path = Path(item)
-        names[item] = (
-            f"{path.name}.json" if stems[path.stem] > 1 else f"{path.stem}.json"
-        )
+        names[item] = f"{path.name}.json" if stems[path.stem] > 1 else f"{path.stem}.json"
     return names
 
 
@@ -57,17 +53,13 @@ def _default_file_mode() -> int:
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file and rename, so a file is never left half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             if not text.endswith("\n"):
                 stream.write("\n")
-        os.chmod(
-            temporary, _default_file_mode()
-        )  # mkstemp makes 0600; outputs are ordinary files
+        os.chmod(temporary, _default_file_mode())  # mkstemp makes 0600; outputs are ordinary files
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -60,9 +60,7 @@ def label(item: str) -> str:
     return "stdin" if item == STDIN else item
 
 
-def run_one(
-    pipeline: object, item: str, options: Options, stdin_data: bytes | None = None
-) -> Outcome:
+def run_one(pipeline: object, item: str, options: Options, stdin_data: bytes | None = None) -> Outcome:
     """Extract one input with ``pipeline`` (an :class:`~ofsted_findings.api.Pipeline`); never raises for bad input."""
     from ofsted_findings.api import Pipeline, to_json
 
@@ -72,14 +70,13 @@ def run_one(
             ingested = ingest_bytes(
                 stdin_data or b"",
                 "stdin",
+                pipeline.rules,
                 password=options.password,
                 max_pages=options.max_pages,
             )
             document = pipeline.process(ingested)
         else:
-            document = pipeline.extract(
-                Path(item), password=options.password, max_pages=options.max_pages
-            )
+            document = pipeline.extract(Path(item), password=options.password, max_pages=options.max_pages)
         return Outcome(input=item, json_text=to_json(document, indent=options.indent))
     except InputError as exc:
         return Outcome(input=item, error=exc.line(label(item)), code=exc.code)
@@ -97,9 +94,7 @@ def _die_with_parent() -> None:
     """Ask Linux to end this worker when its parent ends (no orphaned workers)."""
     if sys.platform.startswith("linux"):
         try:
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(
-                PR_SET_PDEATHSIG, signal.SIGKILL
-            )
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         except OSError:
             logger.debug("prctl is not available")
 
@@ -161,9 +156,7 @@ class _Pool:
     def results(self) -> Iterator[tuple[int, Outcome]]:
         """Wait for at least one busy worker to finish (or die) and give what came back."""
         busy = [worker for worker in self.workers if worker.task is not None]
-        waitables: list[object] = [worker.connection for worker in busy] + [
-            worker.process.sentinel for worker in busy
-        ]
+        waitables: list[object] = [worker.connection for worker in busy] + [worker.process.sentinel for worker in busy]
         ready = set(wait(waitables))  # type: ignore[arg-type]
         for position, worker in enumerate(self.workers):
             if worker.task is None:
@@ -232,9 +225,7 @@ def run_many(
     if workers <= 1 or len(inputs) <= 1:
         pipeline = Pipeline(rules)
         for item in inputs:
-            outcome = run_one(
-                pipeline, item, options, stdin_data if item == STDIN else None
-            )
+            outcome = run_one(pipeline, item, options, stdin_data if item == STDIN else None)
             if on_done:
                 on_done(outcome)
             yield outcome

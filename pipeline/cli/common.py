@@ -32,15 +32,11 @@ PROGRESS_THRESHOLD = 5
 def configure_logging(quiet: bool, verbose: bool) -> None:
     """Log to stderr: errors only with --quiet, everything with --verbose, else warnings."""
     level = logging.ERROR if quiet else (logging.DEBUG if verbose else logging.WARNING)
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors.")]
-VerboseOption = Annotated[
-    bool, typer.Option("--verbose", "-v", help="Print debugging detail on stderr.")
-]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print debugging detail on stderr.")]
 RulesOption = Annotated[
     Path | None,
     typer.Option(
@@ -49,17 +45,11 @@ RulesOption = Annotated[
         help="Rule folder to use instead of the packaged rules (see `rules export`).",
     ),
 ]
-DbOption = Annotated[
-    Path, typer.Option("--db", dir_okay=False, help="DuckDB database file.")
-]
-HtmlOption = Annotated[
-    Path, typer.Option("--html", dir_okay=False, help="Write the page here.")
-]
+DbOption = Annotated[Path, typer.Option("--db", dir_okay=False, help="DuckDB database file.")]
+HtmlOption = Annotated[Path, typer.Option("--html", dir_okay=False, help="Write the page here.")]
 AuthorityOption = Annotated[
     list[str] | None,
-    typer.Option(
-        "--authority", "-a", help="Only this authority (any case; repeatable)."
-    ),
+    typer.Option("--authority", "-a", help="Only this authority (any case; repeatable)."),
 ]
 KindOption = Annotated[
     list[str] | None,

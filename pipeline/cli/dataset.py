@@ -43,9 +43,7 @@ class _BuildProgress:
     def start(self, total: int) -> None:
         self.progress = Progress(
             total,
-            enabled=not self.quiet
-            and total > PROGRESS_THRESHOLD
-            and sys.stderr.isatty(),
+            enabled=not self.quiet and total > PROGRESS_THRESHOLD and sys.stderr.isatty(),
         )
         self.progress.__enter__()
 
@@ -68,16 +66,12 @@ class _BuildProgress:
 def build(
     dirs: Annotated[
         list[Path],
-        typer.Argument(
-            exists=True, help="Folders (searched recursively) or files to extract."
-        ),
+        typer.Argument(exists=True, help="Folders (searched recursively) or files to extract."),
     ],
     db: DbOption,
     workers: Annotated[
         int,
-        typer.Option(
-            "--workers", "-w", min=0, help="Parallel worker processes (0: one per CPU)."
-        ),
+        typer.Option("--workers", "-w", min=0, help="Parallel worker processes (0: one per CPU)."),
     ] = 0,
     export: Annotated[
         tuple[str, Path] | None,
@@ -87,9 +81,7 @@ def build(
             help="Also write every table to DIR as Parquet or CSV files.",
         ),
     ] = None,
-    password: Annotated[
-        str | None, typer.Option("--password", help="Password for encrypted PDFs.")
-    ] = None,
+    password: Annotated[str | None, typer.Option("--password", help="Password for encrypted PDFs.")] = None,
     rules_dir: RulesOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -109,9 +101,7 @@ def build(
         try:
             target = (ExportFormat(export[0]), export[1])
         except ValueError as exc:
-            raise typer.BadParameter(
-                "--export takes 'parquet' or 'csv' and a folder"
-            ) from exc
+            raise typer.BadParameter("--export takes 'parquet' or 'csv' and a folder") from exc
     reporter = _BuildProgress(quiet)
     try:
         report = build_store(
@@ -144,9 +134,7 @@ class CompareQuestion(str, Enum):
 
 @app.command()
 def compare(
-    question: Annotated[
-        CompareQuestion, typer.Argument(help="judgements, themes or metrics.")
-    ],
+    question: Annotated[CompareQuestion, typer.Argument(help="judgements, themes or metrics.")],
     db: DbOption,
     authority: AuthorityOption = None,
     kind: KindOption = None,
@@ -172,13 +160,10 @@ def compare(
     subject: SubjectOption = None,
     unit: Annotated[
         str | None,
-        typer.Option(
-            "--unit", help="metrics: only figures in this unit (percent, count, ...)."
-        ),
+        typer.Option("--unit", help="metrics: only figures in this unit (percent, count, ...)."),
     ] = None,
-    as_csv: Annotated[
-        bool, typer.Option("--csv", help="Write CSV (every column) instead of a table.")
-    ] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV (every column) instead of a table.")] = False,
+    rules_dir: RulesOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -191,9 +176,10 @@ def compare(
     measured in most documents.
     """
     from ofsted_findings.dataset import queries as queries
-    from ofsted_findings.dataset.store import connect
+    from ofsted_findings.dataset.store import SubjectWords, connect
 
     configure_logging(quiet, verbose)
+    rules = load_rules(rules_dir)
     filters = queries.Filters(
         authorities=authority or [],
         kinds=kind or [],
@@ -208,19 +194,15 @@ def compare(
         outputs: list[tuple[list[Any], type[Any], str, tuple[str, ...]]] = []
         rows: list[Any]
         if question is CompareQuestion.JUDGEMENTS:
-            rows = queries.judgement_history(con, filters, area or [])
-            outputs.append(
-                (rows, queries.JudgementRow, "Judgement history", ("file_path",))
-            )
+            rows = queries.judgement_history(con, filters, rules.vocabulary, area or [])
+            outputs.append((rows, queries.JudgementRow, "Judgement history", ("file_path",)))
         elif question is CompareQuestion.THEMES:
             rows = queries.theme_balance(con, filters, theme or [], compare_with or [])
-            outputs.append(
-                (rows, queries.ThemeRow, "Strengths and weaknesses by theme", ())
-            )
+            outputs.append((rows, queries.ThemeRow, "Strengths and weaknesses by theme", ()))
         elif subject:
             for words in subject:
                 try:
-                    rows = queries.metric_series(con, filters, words, unit)
+                    rows = queries.metric_series(con, filters, words, SubjectWords.of(rules), unit)
                 except ValueError as exc:
                     raise typer.BadParameter(str(exc), param_hint="--subject") from exc
                 outputs.append(
@@ -233,32 +215,24 @@ def compare(
                 )
         else:
             rows = queries.subjects(con, filters)
-            outputs.append(
-                (rows, queries.SubjectRow, "Subjects measured in most documents", ())
-            )
+            outputs.append((rows, queries.SubjectRow, "Subjects measured in most documents", ()))
     for rows, model, title, hide in outputs:
         if as_csv:
             sys.stdout.write(queries.to_csv(rows, model))
         else:
-            queries.print_table(
-                queries.to_table(rows, model, f"{title} ({len(rows)} rows)", hide)
-            )
+            queries.print_table(queries.to_table(rows, model, f"{title} ({len(rows)} rows)", hide))
 
 
 @app.command()
 def show(
     file: Annotated[
         str,
-        typer.Argument(
-            help="A .pdf or .txt to extract, a JSON document, or (with --db) a stored path or sha256."
-        ),
+        typer.Argument(help="A .pdf or .txt to extract, a JSON document, or (with --db) a stored path or sha256."),
     ],
     html_out: HtmlOption,
     db: Annotated[
         Path | None,
-        typer.Option(
-            "--db", dir_okay=False, help="Read the document from this database instead."
-        ),
+        typer.Option("--db", dir_okay=False, help="Read the document from this database instead."),
     ] = None,
     rules_dir: RulesOption = None,
     quiet: QuietOption = False,
@@ -276,9 +250,7 @@ def show(
             with connect(db, read_only=True) as con:
                 document = load_document(con, resolve(con, file))
         elif file.lower().endswith(".json"):
-            document = Document.model_validate_json(
-                Path(file).read_text(encoding="utf-8")
-            )
+            document = Document.model_validate_json(Path(file).read_text(encoding="utf-8"))
         else:
             document = Pipeline(load_rules(rules_dir)).extract(Path(file))
     except InputError as exc:
@@ -299,14 +271,13 @@ def report(
     authority: AuthorityOption = None,
     kind: KindOption = None,
     since: SinceOption = None,
-    area: Annotated[
-        str, typer.Option("--area", help="Judgement area of the timeline.")
-    ] = "overall_effectiveness",
+    area: Annotated[str, typer.Option("--area", help="Judgement area of the timeline.")] = "overall_effectiveness",
     subject: SubjectOption = None,
     unit: Annotated[
         str | None,
         typer.Option("--unit", help="Only figures in this unit in the series."),
     ] = None,
+    rules_dir: RulesOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -321,16 +292,14 @@ def report(
         kinds=kind or [],
         since=since.date() if since else None,
     )
-    options = ReportOptions(
-        filters=filters, area=area, subjects=subject or [], unit=unit
-    )
+    options = ReportOptions(filters=filters, area=area, subjects=subject or [], unit=unit)
     try:
         con = connect(db, read_only=True)
     except FileNotFoundError as exc:
         typer.echo(f"ofsted-findings: {exc}", err=True)
         raise typer.Exit(2) from exc
     with con:
-        page = report_page(report_data(con, options))
+        page = report_page(report_data(con, options, load_rules(rules_dir)))
     write_atomic(html_out, page)
     if not quiet:
         typer.echo(f"ofsted-findings: wrote {html_out}", err=True)

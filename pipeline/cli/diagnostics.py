@@ -22,9 +22,7 @@ logger = logging.getLogger(__name__)
 def fidelity(
     paths: Annotated[
         list[str],
-        typer.Argument(
-            help="Files or directories (searched recursively for .pdf and .txt)."
-        ),
+        typer.Argument(help="Files or directories (searched recursively for .pdf and .txt)."),
     ],
     workers: Annotated[
         int,
@@ -37,9 +35,7 @@ def fidelity(
     ] = 0,
     examples: Annotated[
         int,
-        typer.Option(
-            "--examples", "-e", min=0, help="Defects listed per class after the counts."
-        ),
+        typer.Option("--examples", "-e", min=0, help="Defects listed per class after the counts."),
     ] = 5,
     as_json: Annotated[
         bool,
@@ -55,22 +51,14 @@ def fidelity(
     from ofsted_findings.diagnostics.fidelity import check_paths, format_report
 
     configure_logging(quiet, verbose)
-    report = check_paths(
-        paths, RuleSet.default().layout, workers=workers or os.cpu_count() or 1
-    )
-    typer.echo(
-        report.model_dump_json(indent=2)
-        if as_json
-        else format_report(report, examples=examples)
-    )
+    report = check_paths(paths, RuleSet.default(), workers=workers or os.cpu_count() or 1)
+    typer.echo(report.model_dump_json(indent=2) if as_json else format_report(report, examples=examples))
     raise typer.Exit(1 if any(report.counts.values()) else 0)
 
 
 @app.command()
 def benchmark(
-    paths: Annotated[
-        list[str], typer.Argument(help="Files or directories holding PDFs.")
-    ],
+    paths: Annotated[list[str], typer.Argument(help="Files or directories holding PDFs.")],
     limit: Annotated[
         int | None,
         typer.Option("--limit", min=1, help="Only the first N PDFs (sorted by path)."),

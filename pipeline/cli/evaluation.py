@@ -60,9 +60,7 @@ def evaluate_metadata(
     ] = None,
     show_errors: Annotated[
         bool,
-        typer.Option(
-            "--show-errors", help="List every mismatch: file, field, expected, got."
-        ),
+        typer.Option("--show-errors", help="List every mismatch: file, field, expected, got."),
     ] = False,
     show_peer_errors: Annotated[
         bool,
@@ -70,9 +68,7 @@ def evaluate_metadata(
     ] = False,
     workers: Annotated[
         int,
-        typer.Option(
-            "--workers", "-w", min=0, help="Parallel worker processes (0: one per CPU)."
-        ),
+        typer.Option("--workers", "-w", min=0, help="Parallel worker processes (0: one per CPU)."),
     ] = 0,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -95,9 +91,7 @@ def evaluate_metadata(
         letters = evaluation.load_outputs(outputs)
         evaluation.mark_refused(letters, rows)
     else:
-        letters = evaluation.extract_letters(
-            paths or [], rules, workers=workers or os.cpu_count() or 1
-        )
+        letters = evaluation.extract_letters(paths or [], rules, workers=workers or os.cpu_count() or 1)
     peer = evaluation.read_reference(reference) if reference is not None else None
     result = evaluation.evaluate(rows, letters, MetadataReader(rules), peer)
     typer.echo(f"{result.documents} documents scored against {expected.name}")
@@ -154,22 +148,16 @@ CorpusOption = Annotated[
 def evaluate(
     gold: GoldOption = Path("corpus/gold"),
     corpus: CorpusOption = Path("../shared/corpus"),
-    what: Annotated[
-        EvaluateWhat, typer.Option("--what", help="Stage to score.")
-    ] = EvaluateWhat.ALL,
+    what: Annotated[EvaluateWhat, typer.Option("--what", help="Stage to score.")] = EvaluateWhat.ALL,
     split: Annotated[
         SplitOption,
         typer.Option("--split", help="Held-out 'test' part, 'tune' part, or 'all'."),
     ] = SplitOption.TEST,
     baseline: Annotated[
         bool,
-        typer.Option(
-            "--baseline/--no-baseline", help="Also run VADER / quantulum3 (dev extra)."
-        ),
+        typer.Option("--baseline/--no-baseline", help="Also run VADER / quantulum3 (dev extra)."),
     ] = True,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the reports as JSON.")
-    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
     rules_dir: RulesOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -187,23 +175,11 @@ def evaluate(
     extractor = Extractor(Pipeline(load_rules(rules_dir)))
     reports: list[str] = []
     if what in (EvaluateWhat.FINDINGS, EvaluateWhat.ALL):
-        findings_report = evaluate_findings(
-            gold, corpus, split.value, baseline=baseline, extractor=extractor
-        )
-        reports.append(
-            findings_report.model_dump_json(indent=2)
-            if as_json
-            else findings_table(findings_report)
-        )
+        findings_report = evaluate_findings(gold, corpus, split.value, baseline=baseline, extractor=extractor)
+        reports.append(findings_report.model_dump_json(indent=2) if as_json else findings_table(findings_report))
     if what in (EvaluateWhat.METRICS, EvaluateWhat.ALL):
-        metrics_report = evaluate_metrics(
-            gold, corpus, split.value, baseline=baseline, extractor=extractor
-        )
-        reports.append(
-            metrics_report.model_dump_json(indent=2)
-            if as_json
-            else metrics_table(metrics_report)
-        )
+        metrics_report = evaluate_metrics(gold, corpus, split.value, baseline=baseline, extractor=extractor)
+        reports.append(metrics_report.model_dump_json(indent=2) if as_json else metrics_table(metrics_report))
     typer.echo("\n".join(reports))
 
 
@@ -211,9 +187,7 @@ def evaluate(
 def validity(
     paths: Annotated[
         list[Path],
-        typer.Argument(
-            help="Extracted JSON files or folders of them (from `extract --out`)."
-        ),
+        typer.Argument(help="Extracted JSON files or folders of them (from `extract --out`)."),
     ],
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -223,12 +197,8 @@ def validity(
     from ofsted_findings.evaluation.scoring import judgement_validity
 
     configure_logging(quiet, verbose)
-    files = sorted(
-        f for p in paths for f in ([p] if p.is_file() else p.rglob("*.json"))
-    )
-    documents = (
-        Document.model_validate_json(f.read_text(encoding="utf-8")) for f in files
-    )
+    files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*.json")))
+    documents = (Document.model_validate_json(f.read_text(encoding="utf-8")) for f in files)
     typer.echo(validity_table(judgement_validity(documents)))
 
 
@@ -248,13 +218,8 @@ def gold_anchor(
     texts: dict[str, str] = {}
     for family in ("findings", "metrics"):
         for gold_file in load_gold(gold, family):  # type: ignore[arg-type]
-            if (
-                gold_file.header.sha256 not in texts
-                and (corpus / gold_file.header.file).is_file()
-            ):
-                texts[gold_file.header.sha256] = pipeline.extract(
-                    corpus / gold_file.header.file
-                ).text
+            if gold_file.header.sha256 not in texts and (corpus / gold_file.header.file).is_file():
+                texts[gold_file.header.sha256] = pipeline.extract(corpus / gold_file.header.file).text
     for family in ("findings", "metrics"):
         anchored, missed = write_anchored(gold, family, texts, pipeline.rules.layout)  # type: ignore[arg-type]
         typer.echo(f"{family}: {anchored} anchored, {missed} not found")

@@ -40,9 +40,7 @@ class OutputFormat(str, Enum):
 def extract(
     paths: Annotated[
         list[str],
-        typer.Argument(
-            help="Files (.pdf, .txt), directories (searched recursively) or '-' for stdin."
-        ),
+        typer.Argument(help="Files (.pdf, .txt), directories (searched recursively) or '-' for stdin."),
     ],
     out: Annotated[
         Path | None,
@@ -71,9 +69,7 @@ def extract(
             help="Parallel worker processes (0, the default: one per CPU).",
         ),
     ] = 0,
-    password: Annotated[
-        str | None, typer.Option("--password", help="Password for encrypted PDFs.")
-    ] = None,
+    password: Annotated[str | None, typer.Option("--password", help="Password for encrypted PDFs.")] = None,
     max_pages: Annotated[
         int,
         typer.Option("--max-pages", min=1, help="Refuse documents with more pages."),
@@ -91,15 +87,11 @@ def extract(
     rules = load_rules(rules_dir)
     inputs = discover(paths)
     if not inputs:
-        typer.echo(
-            "ofsted-findings: no .pdf or .txt files found in the given paths", err=True
-        )
+        typer.echo("ofsted-findings: no .pdf or .txt files found in the given paths", err=True)
         raise typer.Exit(1)
     if inputs.count("-") > 1:
         raise typer.BadParameter("'-' (stdin) can be given only once")
-    fmt = output_format or (
-        OutputFormat.JSON if len(inputs) == 1 else OutputFormat.JSONL
-    )
+    fmt = output_format or (OutputFormat.JSON if len(inputs) == 1 else OutputFormat.JSONL)
     indent = 2 if (out is not None or fmt is OutputFormat.JSON) else None
     names = output_names(inputs)
     worker_count = workers or os.cpu_count() or 1
@@ -147,6 +139,4 @@ def schema(
 
 def schema_text() -> str:
     """The JSON Schema as checked into ``models/document.schema.json``."""
-    return json.dumps(
-        Document.json_schema(), indent=2, sort_keys=True, ensure_ascii=False
-    )
+    return json.dumps(Document.json_schema(), indent=2, sort_keys=True, ensure_ascii=False)

@@ -20,9 +20,7 @@ from ofsted_findings.ruleset import RuleSet, RuleSetError
 logger = logging.getLogger(__name__)
 
 
-rules_app = typer.Typer(
-    help="Export, check and document the rule files.", no_args_is_help=True
-)
+rules_app = typer.Typer(help="Export, check and document the rule files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
 

@@ -19,6 +19,7 @@ from ofsted_findings.batch.files import discover
 from ofsted_findings.batch.runner import Outcome, run_many
 from ofsted_findings.dataset.store import (
     ExportFormat,
+    SubjectWords,
     connect,
     export_tables,
     hash_file,
@@ -94,6 +95,7 @@ def build(
     rules = rules or RuleSet.default()
     inputs = discover([str(item) for item in dirs])
     fingerprint = pipeline_fingerprint(rules)
+    words = SubjectWords.of(rules)
     con = connect(db_path)
     try:
         todo: list[str] = []
@@ -113,9 +115,7 @@ def build(
                     record_link(con, path, sha, fingerprint)
                 skipped += 1
                 continue
-            known = (
-                known_failure(con, path, sha, fingerprint) if sha is not None else None
-            )
+            known = known_failure(con, path, sha, fingerprint) if sha is not None else None
             if known is not None:
                 errors.append(known)
                 reporter.error(known)
@@ -144,17 +144,13 @@ def build(
             on_done=reporter.advance,
         ):
             if outcome.error is not None or outcome.json_text is None:
-                line = (
-                    outcome.error or f"{outcome.input}: error internal_error: no output"
-                )
+                line = outcome.error or f"{outcome.input}: error internal_error: no output"
                 errors.append(line)
                 reporter.error(line)
-                record_failure(
-                    con, outcome.input, hashes.get(outcome.input), fingerprint, line
-                )
+                record_failure(con, outcome.input, hashes.get(outcome.input), fingerprint, line)
                 continue
             document = Document.model_validate_json(outcome.json_text)
-            replaced += store_document(con, document, outcome.input, fingerprint)
+            replaced += store_document(con, document, outcome.input, fingerprint, words)
             stored += 1
             for duplicate in duplicates.get(document.source.sha256, []):
                 record_link(con, duplicate, document.source.sha256, fingerprint)

@@ -18,7 +18,9 @@ import logging
 from typing import Literal
 
 import duckdb
-from ofsted_findings.dataset.store import subject_tokens
+from ofsted_findings.dataset.store import SubjectWords
+from ofsted_findings.ruleset import RuleSet
+from ofsted_findings.ruleset.schema import Vocabulary
 from pydantic import BaseModel, ConfigDict, Field
 from rich.console import Console
 from rich.table import Table
@@ -27,24 +29,6 @@ logger = logging.getLogger(__name__)
 
 UNKNOWN_AUTHORITY = "(unknown)"
 NO_THEME = "(none)"
-
-#: The framework (era) of each inspection kind that grades, and the wording of its third grade.
-ERAS: dict[str, str] = {
-    "lac_inspection": "LAC inspection 2009-2013 (adequate)",
-    "sif_inspection": "SIF 2013-2018 (requires improvement)",
-    "ilacs_inspection": "ILACS 2018- (requires improvement)",
-    "other": "other",
-}
-#: Position on the four-point scale (1 best). Every era had four grades; the third was
-#: 'adequate' until 2013 and 'requires improvement (to be good)' since. The position says
-#: where a grade sat on its own scale, not that the words meant the same.
-SCALE_POSITION: dict[str, int] = {
-    "outstanding": 1,
-    "good": 2,
-    "requires_improvement": 3,
-    "adequate": 3,
-    "inadequate": 4,
-}
 
 DOCS_QUERY = """
 SELECT sha256, coalesce(authority_name, authority_name_as_printed, ?) AS authority, kind::VARCHAR AS kind, date, file_path
@@ -60,21 +44,12 @@ class Filters(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    authorities: list[str] = Field(
-        default_factory=list, description="Authority names (any case); empty: all."
-    )
-    kinds: list[str] = Field(
-        default_factory=list, description="Document kinds; empty: all."
-    )
-    since: dt.date | None = Field(
-        default=None, description="Only documents dated on or after this day."
-    )
+    authorities: list[str] = Field(default_factory=list, description="Authority names (any case); empty: all.")
+    kinds: list[str] = Field(default_factory=list, description="Document kinds; empty: all.")
+    since: dt.date | None = Field(default=None, description="Only documents dated on or after this day.")
 
     def parameters(self, authorities: list[str] | None = None) -> list[object]:
-        names = [
-            name.lower()
-            for name in (self.authorities if authorities is None else authorities)
-        ]
+        names = [name.lower() for name in (self.authorities if authorities is None else authorities)]
         return [
             UNKNOWN_AUTHORITY,
             names,
@@ -100,9 +75,7 @@ class JudgementRow(_Row):
     era: str
     area: str
     grade: str
-    position: int | None = Field(
-        description="1 outstanding, 2 good, 3 requires improvement / adequate, 4 inadequate."
-    )
+    position: int | None = Field(description="1 outstanding, 2 good, 3 requires improvement / adequate, 4 inadequate.")
     file_path: str
 
 
@@ -115,9 +88,7 @@ class ThemeRow(_Row):
     strengths: int
     weaknesses: int
     weakness_share: float | None
-    group_share: float | None = Field(
-        description="Weakness share of the comparison group in this theme."
-    )
+    group_share: float | None = Field(description="Weakness share of the comparison group in this theme.")
     difference: float | None = Field(description="weakness_share - group_share.")
 
 
@@ -125,9 +96,7 @@ class MetricRow(_Row):
     """One figure of a metric series."""
 
     authority: str
-    date: dt.date | None = Field(
-        description="The figure's own date where stated, else the document's date."
-    )
+    date: dt.date | None = Field(description="The figure's own date where stated, else the document's date.")
     kind: str
     subject: str | None
     text: str
@@ -156,9 +125,14 @@ class SubjectRow(_Row):
 
 
 def judgement_history(
-    con: duckdb.DuckDBPyConnection, filters: Filters, areas: list[str] | None = None
+    con: duckdb.DuckDBPyConnection, filters: Filters, vocabulary: Vocabulary, areas: list[str] | None = None
 ) -> list[JudgementRow]:
-    """Every graded area per authority, oldest first."""
+    """Every graded area per authority, oldest first, with its era and scale position from the vocabulary.
+
+    Every era graded on four points; the third was 'adequate' until 2013 and 'requires
+    improvement (to be good)' since. The position says where a grade sat on its own scale,
+    not that the words meant the same."""
+    positions = {grade.grade.value: grade.position for grade in vocabulary.grades}
     areas = areas or []
     query = f"""
         WITH docs AS ({DOCS_QUERY})
@@ -173,10 +147,10 @@ def judgement_history(
             authority=authority,
             date=when,
             kind=kind,
-            era=ERAS.get(kind, kind),
+            era=vocabulary.eras.get(kind, kind),
             area=area,
             grade=grade,
-            position=SCALE_POSITION.get(grade),
+            position=positions.get(grade),
             file_path=file_path,
         )
         for authority, when, kind, area, grade, file_path in rows
@@ -228,23 +202,15 @@ def theme_balance(
     """
     themes = themes or []
     group_names = compare_with or []
-    label = (
-        "group: " + ", ".join(group_names) if group_names else "group: all authorities"
-    )
+    label = "group: " + ", ".join(group_names) if group_names else "group: all authorities"
     group = {
         theme: (documents, strengths, weaknesses)
-        for _, theme, documents, strengths, weaknesses in _theme_counts(
-            con, filters, themes, group_names, False
-        )
+        for _, theme, documents, strengths, weaknesses in _theme_counts(con, filters, themes, group_names, False)
     }
     rows: list[ThemeRow] = []
-    for authority, theme, documents, strengths, weaknesses in _theme_counts(
-        con, filters, themes, None, True
-    ):
+    for authority, theme, documents, strengths, weaknesses in _theme_counts(con, filters, themes, None, True):
         share = _share(strengths, weaknesses)
-        group_share = (
-            _share(group[theme][1], group[theme][2]) if theme in group else None
-        )
+        group_share = _share(group[theme][1], group[theme][2]) if theme in group else None
         rows.append(
             ThemeRow(
                 authority=authority,
@@ -254,9 +220,7 @@ def theme_balance(
                 weaknesses=weaknesses,
                 weakness_share=share,
                 group_share=group_share,
-                difference=round(share - group_share, 4)
-                if share is not None and group_share is not None
-                else None,
+                difference=round(share - group_share, 4) if share is not None and group_share is not None else None,
             )
         )
     for theme, (documents, strengths, weaknesses) in sorted(group.items()):
@@ -280,10 +244,11 @@ def metric_series(
     con: duckdb.DuckDBPyConnection,
     filters: Filters,
     subject: str,
+    words: SubjectWords,
     unit: str | None = None,
 ) -> list[MetricRow]:
     """Figures whose subject has every word of ``subject`` (normalised), by authority and date."""
-    tokens = subject_tokens(subject)
+    tokens = words.tokens(subject)
     if not tokens:
         raise ValueError(f"{subject!r}: no words left to match after normalising")
     query = f"""
@@ -341,9 +306,7 @@ def metric_series(
     )
 
 
-def subjects(
-    con: duckdb.DuckDBPyConnection, filters: Filters, minimum: int = 2, limit: int = 30
-) -> list[SubjectRow]:
+def subjects(con: duckdb.DuckDBPyConnection, filters: Filters, minimum: int = 2, limit: int = 30) -> list[SubjectRow]:
     """Subjects (same normalised words and unit) measured in at least ``minimum`` documents."""
     query = f"""
         WITH docs AS ({DOCS_QUERY})
@@ -415,15 +378,16 @@ def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> Coverage:
     return Coverage(documents=documents, authorities=authorities, first=first, last=last)
 
 
-def report_data(con: duckdb.DuckDBPyConnection, options: ReportOptions) -> ReportData:
+def report_data(con: duckdb.DuckDBPyConnection, options: ReportOptions, rules: RuleSet) -> ReportData:
     """The judgement timeline, theme balance and metric series of the report."""
     subjects = options.subjects or list(DEFAULT_SUBJECTS)
+    words = SubjectWords.of(rules)
     return ReportData(
         options=options,
         coverage=coverage(con, options.filters),
-        judgements=judgement_history(con, options.filters, [options.area]),
+        judgements=judgement_history(con, options.filters, rules.vocabulary, [options.area]),
         themes=theme_balance(con, options.filters),
-        series={subject: metric_series(con, options.filters, subject, options.unit) for subject in subjects},
+        series={subject: metric_series(con, options.filters, subject, words, options.unit) for subject in subjects},
     )
 
 
@@ -436,13 +400,7 @@ def _cell(value: object, how: Literal["csv", "table"]) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return (
-            repr(value)
-            if how == "csv"
-            else f"{value:.3g}"
-            if abs(value) < 1000
-            else f"{value:,.0f}"
-        )
+        return repr(value) if how == "csv" else f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
     return str(value)
 
 
@@ -457,9 +415,7 @@ def to_csv(rows: Rows, model: type[BaseModel]) -> str:
     return buffer.getvalue()
 
 
-def to_table(
-    rows: Rows, model: type[BaseModel], title: str, hide: tuple[str, ...] = ()
-) -> Table:
+def to_table(rows: Rows, model: type[BaseModel], title: str, hide: tuple[str, ...] = ()) -> Table:
     """Rows as a rich table (``hide`` leaves columns out, e.g. long paths)."""
     fields = [name for name in model.model_fields if name not in hide]
     table = Table(title=title, title_justify="left")

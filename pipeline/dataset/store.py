@@ -46,11 +46,6 @@ logger = logging.getLogger(__name__)
 #: Subpackages whose code does not change what extraction produces (left out of the fingerprint).
 NOT_EXTRACTION = frozenset({"cli", "dataset", "views", "evaluation", "diagnostics", "rules", "__pycache__"})
 FINGERPRINT_SUFFIXES = (".py",)
-#: Words left out of a metric subject's tokens.
-SUBJECT_STOPWORDS = frozenset(
-    "a an and are as at by for from had has have in into is it its of on or that the their them they this to was "
-    "were which who whom whose with".split()
-)
 TOKEN_RE = re.compile(r"[a-z0-9]+")
 POSSESSIVE_RE = re.compile(r"['’]s\b")
 HASH_CHUNK = 1 << 20
@@ -103,16 +98,28 @@ def pipeline_fingerprint(rules: RuleSet) -> str:
     return f"{pipeline_version()}+{code_fingerprint()[:12]}+{rules.fingerprint[:12]}"
 
 
-def subject_tokens(subject: str | None) -> list[str]:
-    """Normalised words of a metric subject: lower case, stop words out, plural -s off, sorted, unique."""
-    if not subject:
-        return []
-    tokens: set[str] = set()
-    for token in TOKEN_RE.findall(POSSESSIVE_RE.sub("", subject.lower())):
-        if token in SUBJECT_STOPWORDS or token.isdigit():
-            continue
-        tokens.add(singular(token))
-    return sorted(tokens)
+class SubjectWords:
+    """A metric subject's normalised words: lower case, stop words out, plural -s off, sorted, unique."""
+
+    def __init__(self, stopwords: Iterable[str]) -> None:
+        """``stopwords``: from the vocabulary (``rules/vocabulary.json`` ``subject_stopwords``)."""
+        self.stopwords = frozenset(stopwords)
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> SubjectWords:
+        """The subject words of a rule set."""
+        return cls(rules.vocabulary.subject_stopwords)
+
+    def tokens(self, subject: str | None) -> list[str]:
+        """'care leavers in suitable accommodation' -> ['accommodation', 'care', 'leaver', 'suitable']."""
+        if not subject:
+            return []
+        tokens: set[str] = set()
+        for token in TOKEN_RE.findall(POSSESSIVE_RE.sub("", subject.lower())):
+            if token in self.stopwords or token.isdigit():
+                continue
+            tokens.add(singular(token))
+        return sorted(tokens)
 
 
 def singular(token: str) -> str:
@@ -127,7 +134,7 @@ def singular(token: str) -> str:
 # --- rows ------------------------------------------------------------------------------
 
 
-def document_tables(document: Document, file_path: str, fingerprint: str) -> dict[str, pa.Table]:
+def document_tables(document: Document, file_path: str, fingerprint: str, words: SubjectWords) -> dict[str, pa.Table]:
     """The rows of one document, as an Arrow table per database table."""
     sha = document.source.sha256
     letter = document.letter
@@ -140,14 +147,16 @@ def document_tables(document: Document, file_path: str, fingerprint: str) -> dic
     rows: dict[str, list[dict[str, Any]]] = {DOCUMENTS.name: [DOCUMENTS.row(document, extra)]}
     for table in DOCUMENT_TABLES:
         if table.items is not None:
-            rows[table.name] = [table.row(item, {"sha256": sha, **_derived(item)}) for item in table.items(document)]
+            rows[table.name] = [
+                table.row(item, {"sha256": sha, **_derived(item, words)}) for item in table.items(document)
+            ]
     return {table.name: pa.Table.from_pylist(rows[table.name], schema=table.schema) for table in DOCUMENT_TABLES}
 
 
-def _derived(item: object) -> dict[str, Any]:
+def _derived(item: object, words: SubjectWords) -> dict[str, Any]:
     """Columns computed from an item rather than copied from it."""
     if isinstance(item, Metric):
-        return {"subject_tokens": subject_tokens(item.subject)}
+        return {"subject_tokens": words.tokens(item.subject)}
     return {}
 
 
@@ -173,7 +182,12 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
         return duckdb.connect(str(db_path), read_only=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path))
-    existing = {row[0] for row in con.execute("SELECT type_name FROM duckdb_types() WHERE database_name = current_database()").fetchall()}
+    existing = {
+        row[0]
+        for row in con.execute(
+            "SELECT type_name FROM duckdb_types() WHERE database_name = current_database()"
+        ).fetchall()
+    }
     for name, enum in enum_types().items():
         if name not in existing:
             values = ", ".join("'" + str(member.value).replace("'", "''") + "'" for member in enum)
@@ -188,7 +202,9 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 def stored(con: duckdb.DuckDBPyConnection, sha: str, fingerprint: str) -> bool:
     """Whether ``sha`` is stored by a run with this fingerprint."""
-    row = _first(con, "SELECT count(*) FROM documents WHERE sha256 = ? AND pipeline_fingerprint = ?", [sha, fingerprint])
+    row = _first(
+        con, "SELECT count(*) FROM documents WHERE sha256 = ? AND pipeline_fingerprint = ?", [sha, fingerprint]
+    )
     return bool(row and row[0])
 
 
@@ -204,7 +220,9 @@ def known_failure(con: duckdb.DuckDBPyConnection, path: str, sha: str, fingerpri
 
 def known_path(con: duckdb.DuckDBPyConnection, path: str, sha: str) -> bool:
     """Whether ``path`` is already recorded as holding ``sha``."""
-    row = _first(con, "SELECT count(*) FROM files WHERE file_path = ? AND sha256 = ? AND status = 'stored'", [path, sha])
+    row = _first(
+        con, "SELECT count(*) FROM files WHERE file_path = ? AND sha256 = ? AND status = 'stored'", [path, sha]
+    )
     return bool(row and row[0])
 
 
@@ -213,7 +231,9 @@ def _delete_document(con: duckdb.DuckDBPyConnection, sha: str) -> None:
         _sql(con, f"DELETE FROM {table.name} WHERE sha256 = ?", [sha])
 
 
-def _link(con: duckdb.DuckDBPyConnection, path: str, sha: str, fingerprint: str, status: str, error: str | None = None) -> None:
+def _link(
+    con: duckdb.DuckDBPyConnection, path: str, sha: str, fingerprint: str, status: str, error: str | None = None
+) -> None:
     """Point ``path`` at ``sha``; drop the document it held before when no path holds it any more."""
     previous = _first(con, "SELECT sha256 FROM files WHERE file_path = ?", [path])
     _sql(con, "DELETE FROM files WHERE file_path = ?", [path])
@@ -243,10 +263,12 @@ class _Transaction:
         _sql(self.con, "COMMIT" if kind is None else "ROLLBACK")
 
 
-def store_document(con: duckdb.DuckDBPyConnection, document: Document, file_path: str, fingerprint: str) -> bool:
+def store_document(
+    con: duckdb.DuckDBPyConnection, document: Document, file_path: str, fingerprint: str, words: SubjectWords
+) -> bool:
     """Replace one document's rows in ONE transaction; True when it replaced earlier rows."""
     sha = document.source.sha256
-    tables = document_tables(document, file_path, fingerprint)
+    tables = document_tables(document, file_path, fingerprint, words)
     with _transaction(con):
         existing = _first(con, "SELECT count(*) FROM documents WHERE sha256 = ?", [sha])
         replaced = bool(existing and existing[0])
@@ -316,7 +338,9 @@ def resolve(con: duckdb.DuckDBPyConnection, key: str) -> str:
     row = _first(con, "SELECT sha256 FROM files WHERE file_path = ? AND status = 'stored'", [key])
     if row:
         return str(row[0])
-    rows = con.execute("SELECT sha256 FROM documents WHERE starts_with(sha256, ?) ORDER BY sha256", [key.lower()]).fetchall()
+    rows = con.execute(
+        "SELECT sha256 FROM documents WHERE starts_with(sha256, ?) ORDER BY sha256", [key.lower()]
+    ).fetchall()
     if len(rows) == 1:
         return str(rows[0][0])
     if rows:
@@ -326,7 +350,11 @@ def resolve(con: duckdb.DuckDBPyConnection, key: str) -> str:
 
 def _records(con: duckdb.DuckDBPyConnection, table: Table, sha: str) -> list[dict[str, Any]]:
     order = ", ".join(f'"{name}"' for name in table.key)
-    return con.sql(f"SELECT * FROM {table.name} WHERE sha256 = ? ORDER BY {order}", params=[sha]).to_arrow_table().to_pylist()
+    return (
+        con.sql(f"SELECT * FROM {table.name} WHERE sha256 = ? ORDER BY {order}", params=[sha])
+        .to_arrow_table()
+        .to_pylist()
+    )
 
 
 def load_document(con: duckdb.DuckDBPyConnection, sha: str) -> Document:
@@ -339,7 +367,10 @@ def load_document(con: duckdb.DuckDBPyConnection, sha: str) -> Document:
     fields["letter"]["judgements"] = sorted(judgements, key=lambda item: (item.start, item.area))
 
     def items(table: Table) -> list[dict[str, Any]]:
-        return sorted((table.item(row) for row in _records(con, table, sha)), key=lambda item: (item["start"], item["end"], item["id"]))
+        return sorted(
+            (table.item(row) for row in _records(con, table, sha)),
+            key=lambda item: (item["start"], item["end"], item["id"]),
+        )
 
     fields["sections"] = items(SECTIONS)
     fields["sentences"] = items(SENTENCES)

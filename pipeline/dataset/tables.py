@@ -215,7 +215,10 @@ FINGERPRINT = _extra(
     "version, extraction code and rule set fingerprint of the run that stored it (decides re-extraction)",
 )
 EVIDENCE_DATE = _extra(
-    "date", pa.date32(), "DATE", "date the evidence refers to: last day on site, else letter date, else publication date"
+    "date",
+    pa.date32(),
+    "DATE",
+    "date the evidence refers to: last day on site, else letter date, else publication date",
 )
 LEAD_INSPECTOR = _extra("lead_inspector", pa.string(), "VARCHAR", "name of the first lead inspector")
 SUBJECT_TOKENS = _extra(
@@ -244,9 +247,14 @@ DOCUMENTS = Table(
     "documents",
     "one row per distinct input (by sha256): source, metadata and text",
     ("sha256",),
-    _with(_DOCUMENT_COLUMNS, FILE_PATH, FINGERPRINT, EVIDENCE_DATE, LEAD_INSPECTOR, first=next(
-        column for column in _DOCUMENT_COLUMNS if column.name == "sha256"
-    )),
+    _with(
+        _DOCUMENT_COLUMNS,
+        FILE_PATH,
+        FINGERPRINT,
+        EVIDENCE_DATE,
+        LEAD_INSPECTOR,
+        first=next(column for column in _DOCUMENT_COLUMNS if column.name == "sha256"),
+    ),
     model=Document,
 )
 FILES = Table(
@@ -264,7 +272,12 @@ FILES = Table(
 
 
 def _item_table(
-    name: str, description: str, key: tuple[str, ...], model: type[BaseModel], items: Callable[[Document], Sequence[BaseModel]], *extras: Column
+    name: str,
+    description: str,
+    key: tuple[str, ...],
+    model: type[BaseModel],
+    items: Callable[[Document], Sequence[BaseModel]],
+    *extras: Column,
 ) -> Table:
     return Table(name, description, key, (SHA, *model_columns(model), *extras), model=model, items=items)
 
@@ -276,7 +289,12 @@ SECTIONS = _item_table("sections", "headed runs of text", ("sha256", "id"), Sect
 SENTENCES = _item_table("sentences", "sentences of running text", ("sha256", "id"), Sentence, lambda d: d.sentences)
 FINDINGS = _item_table("findings", "strengths and weaknesses", ("sha256", "id"), Finding, lambda d: d.findings)
 METRICS = _item_table(
-    "metrics", "figures quoted in the text, with baseline and comparator", ("sha256", "id"), Metric, lambda d: d.metrics, SUBJECT_TOKENS
+    "metrics",
+    "figures quoted in the text, with baseline and comparator",
+    ("sha256", "id"),
+    Metric,
+    lambda d: d.metrics,
+    SUBJECT_TOKENS,
 )
 
 TABLES: tuple[Table, ...] = (DOCUMENTS, FILES, JUDGEMENTS, SECTIONS, SENTENCES, FINDINGS, METRICS)

@@ -61,18 +61,10 @@ class BenchmarkResult(BaseModel):
     pdfium: EngineTime = Field(description="(a) bare PDFium text extraction.")
     ingest: EngineTime = Field(description="(b) our ingest stage.")
     pipeline: EngineTime = Field(description="(c) the whole pipeline to JSON.")
-    stages: dict[str, float] = Field(
-        description="Seconds per stage of the whole-pipeline pass."
-    )
-    components: dict[str, float] = Field(
-        description="Seconds per spaCy component (inside 'components')."
-    )
-    pdfium_sample: EngineTime | None = Field(
-        default=None, description="PDFium on the pdfplumber sample."
-    )
-    pdfplumber_sample: EngineTime | None = Field(
-        default=None, description="pdfplumber extract_text on a sample."
-    )
+    stages: dict[str, float] = Field(description="Seconds per stage of the whole-pipeline pass.")
+    components: dict[str, float] = Field(description="Seconds per spaCy component (inside 'components').")
+    pdfium_sample: EngineTime | None = Field(default=None, description="PDFium on the pdfplumber sample.")
+    pdfplumber_sample: EngineTime | None = Field(default=None, description="pdfplumber extract_text on a sample.")
 
     @property
     def ingest_ratio(self) -> float:
@@ -113,9 +105,7 @@ def time_pdfium(files: list[tuple[str, bytes]]) -> EngineTime:
                 pages += 1
         finally:
             pdf.close()
-    return EngineTime(
-        seconds=time.perf_counter() - start, pages=pages, files=len(files)
-    )
+    return EngineTime(seconds=time.perf_counter() - start, pages=pages, files=len(files))
 
 
 def time_pdfplumber(files: list[tuple[str, bytes]]) -> EngineTime:
@@ -132,18 +122,16 @@ def time_pdfplumber(files: list[tuple[str, bytes]]) -> EngineTime:
                 page.extract_text()
                 page.close()
                 pages += 1
-    return EngineTime(
-        seconds=time.perf_counter() - start, pages=pages, files=len(files)
-    )
+    return EngineTime(seconds=time.perf_counter() - start, pages=pages, files=len(files))
 
 
-def time_ingest(files: list[tuple[str, bytes]]) -> tuple[EngineTime, list[Ingested]]:
+def time_ingest(files: list[tuple[str, bytes]], rules: RuleSet) -> tuple[EngineTime, list[Ingested]]:
     """(b) our ingest stage; returns the ingested documents too."""
     ingested: list[Ingested] = []
     start = time.perf_counter()
     for name, data in files:
         try:
-            ingested.append(ingest_bytes(data, name))
+            ingested.append(ingest_bytes(data, name, rules))
         except InputError as exc:
             logger.warning("%s", exc.line(name))
     seconds = time.perf_counter() - start
@@ -189,9 +177,7 @@ def timed_document(ingested: Ingested, pipeline: Pipeline, clock: _Clock) -> str
     return text
 
 
-def time_pipeline(
-    files: list[tuple[str, bytes]], pipeline: Pipeline
-) -> tuple[EngineTime, _Clock]:
+def time_pipeline(files: list[tuple[str, bytes]], pipeline: Pipeline) -> tuple[EngineTime, _Clock]:
     """(c) the whole pipeline from bytes to JSON, with a per-stage clock."""
     clock = _Clock()
     pages = 0
@@ -200,16 +186,14 @@ def time_pipeline(
     for name, data in files:
         clock.restart()
         try:
-            ingested = ingest_bytes(data, name)
+            ingested = ingest_bytes(data, name, pipeline.rules)
         except InputError:
             continue
         clock.lap("ingest")
         timed_document(ingested, pipeline, clock)
         pages += len(ingested.pages)
         done += 1
-    return EngineTime(
-        seconds=time.perf_counter() - start, pages=pages, files=done
-    ), clock
+    return EngineTime(seconds=time.perf_counter() - start, pages=pages, files=done), clock
 
 
 def run_benchmark(
@@ -225,13 +209,11 @@ def run_benchmark(
     files = load_pdfs(paths, limit)
     if not files:
         raise ValueError("no PDF files found in the given paths")
-    pipeline = Pipeline(
-        rules
-    )  # built before timing: compiling the rules is a one-off cost
+    pipeline = Pipeline(rules)  # built before timing: compiling the rules is a one-off cost
     step(f"(a) PDFium text on {len(files)} files")
     bare = time_pdfium(files)
     step("(b) ingest")
-    ingest, _ = time_ingest(files)
+    ingest, _ = time_ingest(files, pipeline.rules)
     step("(c) whole pipeline")
     whole, clock = time_pipeline(files, pipeline)
     plumber: EngineTime | None = None
@@ -265,9 +247,7 @@ def format_benchmark(result: BenchmarkResult) -> str:
         lines.append(
             f"{label:<22} {engine.seconds:8.2f} s  {engine.pages_per_second:8.1f} pages/s  {engine.ms_per_page:6.2f} ms/page"
         )
-    lines.append(
-        f"ratio (b)/(a): {result.ingest_ratio:.2f}   ratio (c)/(a): {result.pipeline_ratio:.2f}"
-    )
+    lines.append(f"ratio (b)/(a): {result.ingest_ratio:.2f}   ratio (c)/(a): {result.pipeline_ratio:.2f}")
     total = sum(result.stages.values()) or 1.0
     lines.append("stage profile of (c):")
     for stage in STAGES:
@@ -275,9 +255,7 @@ def format_benchmark(result: BenchmarkResult) -> str:
         lines.append(f"  {stage:<11} {seconds:8.2f} s  {100 * seconds / total:5.1f}%")
         if stage == "components":
             for name, component_seconds in result.components.items():
-                lines.append(
-                    f"    {name:<20} {component_seconds:8.2f} s  {100 * component_seconds / total:5.1f}%"
-                )
+                lines.append(f"    {name:<20} {component_seconds:8.2f} s  {100 * component_seconds / total:5.1f}%")
     if result.pdfplumber_sample and result.pdfium_sample:
         lines.append(
             f"sample of {result.pdfplumber_sample.files} files, {result.pdfplumber_sample.pages} pages: "

@@ -48,6 +48,7 @@ from ofsted_findings.ingest.reader import (
     ingest_bytes,
 )
 from ofsted_findings.layout.normalize import BlockKind, Normalized, normalize
+from ofsted_findings.ruleset import RuleSet
 from ofsted_findings.ruleset.schema import LayoutRules
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -91,11 +92,15 @@ PDFIUM_HYPHEN_RE = re.compile(r"([A-Za-z]+)\ufffe([a-z]+)")
 MID_WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 SENTENCE_END_RE = re.compile(r"[.!?:;][\"'’”)\]]*$")
 #: Lower-case blocks that are not the rest of a sentence: a judgement grade, a web or mail address.
-NOT_PROSE_RE = re.compile(
-    r"^(?:(?:requires?\s+improvement(?:\s+to\s+be\s+good)?|good|outstanding|inadequate|adequate|not\s+judged)\.?$"
-    r"|www\.|https?://|\S+@\S+)",
-    re.IGNORECASE,
-)
+NOT_PROSE_TEMPLATE = r"^(?:(?:{grades})\.?$|www\.|https?://|\S+@\S+)"
+
+
+def not_prose_pattern(rules: RuleSet) -> re.Pattern[str]:
+    """A block that is a grade on its own (from the vocabulary), or a web or mail address."""
+    grades = "|".join(grade.pattern for grade in rules.vocabulary.grades)
+    return re.compile(NOT_PROSE_TEMPLATE.format(grades=grades), re.IGNORECASE)
+
+
 LEFTOVER_HYPHEN_CHARS = ("\ufffe", "\u00ad")
 
 
@@ -127,9 +132,7 @@ class HyphenJoin(BaseModel):
 
     left: str
     right: str
-    kept_hyphen: bool = Field(
-        description="The text has 'left-right' (otherwise 'leftright')."
-    )
+    kept_hyphen: bool = Field(description="The text has 'left-right' (otherwise 'leftright').")
     page: int
 
 
@@ -142,9 +145,7 @@ class FileCheck(BaseModel):
     pages: int = 0
     defects: list[Defect] = Field(default_factory=list)
     joins: list[HyphenJoin] = Field(default_factory=list)
-    vocabulary: list[str] = Field(
-        default_factory=list, description="Words and compounds printed mid-line."
-    )
+    vocabulary: list[str] = Field(default_factory=list, description="Words and compounds printed mid-line.")
     error: str | None = None
 
 
@@ -155,19 +156,18 @@ class FidelityReport(BaseModel):
 
     files: int
     pages: int
-    failed: list[str] = Field(
-        description="Error lines of files that could not be read."
-    )
+    failed: list[str] = Field(description="Error lines of files that could not be read.")
     counts: dict[DefectClass, int]
     defects: list[Defect]
 
 
-def check_file(path: Path, layout: LayoutRules) -> FileCheck:
-    """Check one file (PDF or text) normalised with ``layout``; never raises for bad input."""
+def check_file(path: Path, rules: RuleSet) -> FileCheck:
+    """Check one file (PDF or text) read with ``rules``; never raises for bad input."""
+    layout = rules.layout
     name = path.name
     try:
         data = path.read_bytes()
-        ingested = ingest_bytes(data, name)
+        ingested = ingest_bytes(data, name, rules)
     except InputError as exc:
         return FileCheck(file=name, error=exc.line(name))
     except OSError as exc:
@@ -175,7 +175,7 @@ def check_file(path: Path, layout: LayoutRules) -> FileCheck:
     norm = normalize(ingested, layout)
     defects = (
         running_line_defects(ingested, norm)
-        + split_defects(ingested, norm)
+        + split_defects(ingested, norm, not_prose_pattern(rules))
         + text_defects(name, norm)
     )
     if ingested.media_type == PDF_MEDIA_TYPE:
@@ -191,7 +191,7 @@ def check_file(path: Path, layout: LayoutRules) -> FileCheck:
 
 def check_paths(
     paths: Iterable[str],
-    layout: LayoutRules,
+    rules: RuleSet,
     *,
     workers: int = 1,
     on_done: Callable[[FileCheck], None] | None = None,
@@ -201,16 +201,12 @@ def check_paths(
     checks: list[FileCheck] = []
     if workers <= 1:
         for path in files:
-            checks.append(check_file(path, layout))
+            checks.append(check_file(path, rules))
             if on_done:
                 on_done(checks[-1])
     else:
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("spawn")
-        ) as pool:
-            for check in pool.map(
-                partial(check_file, layout=layout), files, chunksize=CHUNK_SIZE
-            ):
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            for check in pool.map(partial(check_file, rules=rules), files, chunksize=CHUNK_SIZE):
                 checks.append(check)
                 if on_done:
                     on_done(check)
@@ -239,17 +235,13 @@ def summarise(checks: list[FileCheck]) -> FidelityReport:
 
 def format_report(report: FidelityReport, *, examples: int = 5) -> str:
     """Plain-text summary: one count per class, then up to ``examples`` defects of each."""
-    lines = [
-        f"files: {report.files}  pages: {report.pages}  unreadable: {len(report.failed)}"
-    ]
+    lines = [f"files: {report.files}  pages: {report.pages}  unreadable: {len(report.failed)}"]
     for kind in DefectClass:
         lines.append(f"{kind.value}: {report.counts[kind]}")
     for kind in DefectClass:
         shown = [defect for defect in report.defects if defect.kind is kind][:examples]
         for defect in shown:
-            lines.append(
-                f"  {kind.value}  {defect.file} p{defect.page}: {defect.detail}"
-            )
+            lines.append(f"  {kind.value}  {defect.file} p{defect.page}: {defect.detail}")
     for error in report.failed:
         lines.append(f"  unreadable  {error}")
     return "\n".join(lines)
@@ -278,22 +270,15 @@ def running_line_defects(ingested: Ingested, norm: Normalized) -> list[Defect]:
             if len(key) >= RUNNING_MIN_CHARS:
                 pages_of.setdefault(key, set()).add(page.number)
                 shown.setdefault(key, " ".join(line.text.split()))
-    threshold = max(
-        RUNNING_MIN_PAGES, int(len(ingested.pages) * RUNNING_MIN_SHARE + 0.999)
-    )
+    threshold = max(RUNNING_MIN_PAGES, int(len(ingested.pages) * RUNNING_MIN_SHARE + 0.999))
     masked_lines = Counter(_mask(line) for line in body.split("\n"))
-    printed = [
-        " ".join(line.text.split()) for page in ingested.pages for line in page.lines
-    ]
+    printed = [" ".join(line.text.split()) for page in ingested.pages for line in page.lines]
     for key, pages in pages_of.items():
         if len(pages) < threshold:
             continue
         # Occurrences inside other printed lines ("Inspection dates: <the footer's dates>") are content.
         inside = sum(1 for line in printed if shown[key] in line and _mask(line) != key)
-        if (
-            masked_lines.get(key, 0) + max(_inline_count(body, shown[key]) - inside, 0)
-            > 0
-        ):
+        if masked_lines.get(key, 0) + max(_inline_count(body, shown[key]) - inside, 0) > 0:
             defects.append(
                 Defect(
                     kind=DefectClass.RUNNING_LINE,
@@ -341,22 +326,13 @@ def _small_lone_numbers(ingested: Ingested) -> set[tuple[int, str]]:
     """(page, digits) of one- or two-digit lines printed smaller than the page's body text."""
     found: set[tuple[int, str]] = set()
     for page in ingested.pages:
-        sizes = Counter(
-            line.size
-            for line in page.lines
-            if line.size and len(line.text) > RUNNING_MIN_CHARS
-        )
+        sizes = Counter(line.size for line in page.lines if line.size and len(line.text) > RUNNING_MIN_CHARS)
         if not sizes:
             continue
         body_size = sizes.most_common(1)[0][0]
         for line in page.lines:
             digits = line.text.strip()
-            if (
-                digits.isdigit()
-                and len(digits) <= 2
-                and line.size
-                and line.size <= body_size * MARKER_SIZE_RATIO
-            ):
+            if digits.isdigit() and len(digits) <= 2 and line.size and line.size <= body_size * MARKER_SIZE_RATIO:
                 found.add((page.number, digits))
     return found
 
@@ -387,11 +363,7 @@ def marker_defects(data: bytes, ingested: Ingested, norm: Normalized) -> list[De
         for page_info in ingested.pages:
             page = pdf[page_info.number - 1]
             try:
-                defects.extend(
-                    _page_marker_defects(
-                        page, page_info.number, page_info.lines, ingested.name
-                    )
-                )
+                defects.extend(_page_marker_defects(page, page_info.number, page_info.lines, ingested.name))
             finally:
                 page.close()
     finally:
@@ -399,9 +371,7 @@ def marker_defects(data: bytes, ingested: Ingested, norm: Normalized) -> list[De
     return defects
 
 
-def _page_marker_defects(
-    page: pdfium.PdfPage, number: int, lines: list[Line], name: str
-) -> list[Defect]:
+def _page_marker_defects(page: pdfium.PdfPage, number: int, lines: list[Line], name: str) -> list[Defect]:
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
@@ -446,10 +416,7 @@ def _superscript_runs(raw: object, segment: str, offset: int) -> list[tuple[int,
         if reference <= 0:
             continue
         small = size <= reference * MARKER_SIZE_RATIO
-        raised = (
-            _rise(raw, offset + word_start, offset + index)
-            >= reference * MARKER_RISE_RATIO
-        )
+        raised = _rise(raw, offset + word_start, offset + index) >= reference * MARKER_RISE_RATIO
         if small or raised:
             if runs and runs[-1][1] == index:
                 runs[-1] = (runs[-1][0], index + 1)
@@ -463,13 +430,9 @@ def _rise(raw: object, reference: int, index: int) -> float:
     x = ctypes.c_double()
     y_ref = ctypes.c_double()
     y = ctypes.c_double()
-    if not pdfium_c.FPDFText_GetCharOrigin(
-        raw, reference, ctypes.byref(x), ctypes.byref(y_ref)
-    ):
+    if not pdfium_c.FPDFText_GetCharOrigin(raw, reference, ctypes.byref(x), ctypes.byref(y_ref)):
         return 0.0
-    if not pdfium_c.FPDFText_GetCharOrigin(
-        raw, index, ctypes.byref(x), ctypes.byref(y)
-    ):
+    if not pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y)):
         return 0.0
     return y.value - y_ref.value
 
@@ -516,7 +479,7 @@ _FLOW_KINDS = (
 )
 
 
-def split_defects(ingested: Ingested, norm: Normalized) -> list[Defect]:
+def split_defects(ingested: Ingested, norm: Normalized, not_prose: re.Pattern[str]) -> list[Defect]:
     """Sentences cut in two: a block with no final punctuation followed by a paragraph that
     starts in lower case, at a page break (page_break_split) or within a page (paragraph_split)."""
     defects: list[Defect] = []
@@ -530,14 +493,12 @@ def split_defects(ingested: Ingested, norm: Normalized) -> list[Defect]:
             continue
         tail = norm.text[block.start : block.end].rstrip()
         head = norm.text[following.start : following.end]
-        if NOT_PROSE_RE.match(head):
+        if not_prose.match(head):
             continue  # a grade beside its label, or a web address in a signature table
         if tail and head[:1].islower() and not SENTENCE_END_RE.search(tail):
             defects.append(
                 Defect(
-                    kind=DefectClass.PAGE_BREAK_SPLIT
-                    if across
-                    else DefectClass.PARAGRAPH_SPLIT,
+                    kind=DefectClass.PAGE_BREAK_SPLIT if across else DefectClass.PARAGRAPH_SPLIT,
                     file=ingested.name,
                     page=end_page,
                     detail=f"…{tail[-EXCERPT_CHARS:]} | {head[:EXCERPT_CHARS]}…",
@@ -561,9 +522,7 @@ def mid_line_vocabulary(ingested: Ingested) -> set[str]:
     return words
 
 
-def hyphen_joins(
-    ingested: Ingested, norm: Normalized, layout: LayoutRules
-) -> list[HyphenJoin]:
+def hyphen_joins(ingested: Ingested, norm: Normalized, layout: LayoutRules) -> list[HyphenJoin]:
     """Every line-end hyphen followed by a lower-case word, and the form it has in the text."""
     table = str.maketrans(layout.ligatures)
     joins: list[HyphenJoin] = []
@@ -578,17 +537,12 @@ def hyphen_joins(
                 pairs.append((end.group(1).lower(), start.group(1)))
         for line in lines:
             # PDFium joins a hyphen-ended line to the next and marks that hyphen U+FFFE.
-            pairs.extend(
-                (left.lower(), right)
-                for left, right in PDFIUM_HYPHEN_RE.findall(line.text.translate(table))
-            )
+            pairs.extend((left.lower(), right) for left, right in PDFIUM_HYPHEN_RE.findall(line.text.translate(table)))
         for left, right in pairs:
             kept = f"{left}-{right}" in lowered_text
             if not kept and f"{left}{right}" not in lowered_text:
                 continue  # neither form is in the text (the word was split otherwise): nothing to judge
-            joins.append(
-                HyphenJoin(left=left, right=right, kept_hyphen=kept, page=page.number)
-            )
+            joins.append(HyphenJoin(left=left, right=right, kept_hyphen=kept, page=page.number))
     return joins
 
 
@@ -600,9 +554,7 @@ def hyphen_defects(check: FileCheck, vocabulary: set[str]) -> list[Defect]:
         compound = f"{join.left}-{join.right}"
         if join.kept_hyphen and joined in vocabulary and compound not in vocabulary:
             detail = f"kept hyphen: {compound} (printed elsewhere as {joined})"
-        elif (
-            not join.kept_hyphen and compound in vocabulary and joined not in vocabulary
-        ):
+        elif not join.kept_hyphen and compound in vocabulary and joined not in vocabulary:
             detail = f"joined: {joined} (printed elsewhere as {compound})"
         else:
             continue

@@ -122,11 +122,7 @@ def load_gold(folder: Path, family: Literal["findings", "metrics"]) -> list[Gold
     """All gold files of a family, sorted by name."""
     files: list[GoldFile] = []
     for path in sorted((folder / family).glob("*.jsonl")):
-        lines = [
-            line
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         header = GoldHeader.model_validate_json(lines[0])
         if family == "findings":
             items = [GoldSentence.model_validate_json(line) for line in lines[1:]]
@@ -169,9 +165,7 @@ class Anchor:
         """The quote folded like the text."""
         return re.sub(r"\s+", " ", quote.translate(self._table).lower()).strip()
 
-    def find(
-        self, quote: str, start: int = 0, end: int | None = None
-    ) -> tuple[int, int] | None:
+    def find(self, quote: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
         """Offsets in ``text`` of a plain quote, searching ``text[start:end]``."""
         folded = self.fold(quote)
         if not folded:
@@ -191,15 +185,11 @@ class Anchor:
             return results
         found = self.folded.find(folded)
         while found >= 0:
-            results.append(
-                (self.positions[found], self.positions[found + len(folded) - 1] + 1)
-            )
+            results.append((self.positions[found], self.positions[found + len(folded) - 1] + 1))
             found = self.folded.find(folded, found + 1)
         return results
 
-    def find_sentence(
-        self, quote: str, n_words: int, after: int = 0
-    ) -> tuple[int, int] | None:
+    def find_sentence(self, quote: str, n_words: int, after: int = 0) -> tuple[int, int] | None:
         """Offsets of a sentence quoted as 'first words … last words'."""
         if ELLIPSIS not in quote:
             return self.find(quote, after) or self.find(quote)
@@ -259,12 +249,8 @@ def write_anchored(
                         "end": span[1] if span else None,
                     }
                 )
-                lines.append(
-                    json.dumps(anchored_figure.model_dump(), ensure_ascii=False)
-                )
-        (folder / family / gold.path).write_text(
-            "\n".join(lines) + "\n", encoding="utf-8"
-        )
+                lines.append(json.dumps(anchored_figure.model_dump(), ensure_ascii=False))
+        (folder / family / gold.path).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return anchored, missed
 
 

@@ -166,9 +166,7 @@ class Evaluation(BaseModel):
 
 
 def _text(value: str | None) -> str:
-    return _SPACE_RE.sub(
-        " ", (value or "").replace("’", "'").replace("\ufffe", "")
-    ).strip()
+    return _SPACE_RE.sub(" ", (value or "").replace("’", "'").replace("\ufffe", "")).strip()
 
 
 def _person(value: str | None) -> str:
@@ -182,13 +180,7 @@ def _names(value: str) -> str:
 
 
 def _grade(value: str | None) -> str:
-    return (
-        _text(value)
-        .lower()
-        .replace(" to be good", "")
-        .replace(" ", "_")
-        .removeprefix("to_")
-    )
+    return _text(value).lower().replace(" to be good", "").replace(" ", "_").removeprefix("to_")
 
 
 def _peer_date(value: str) -> str:
@@ -222,9 +214,7 @@ def _authority_key(name: str, when: dt.date | None, reader: MetadataReader) -> s
     if not name.strip():
         return ""
     record = resolve_authority(name, reader, when)
-    return (
-        f"{record.name} {record.ons_code}" if record is not None else f"? {_text(name)}"
-    )
+    return f"{record.name} {record.ons_code}" if record is not None else f"? {_text(name)}"
 
 
 # --- expected, observed and peer values ----------------------------------------------
@@ -275,14 +265,8 @@ def observed_values(letter: Letter | None, fields: Iterable[str]) -> dict[str, s
     lead = next((i.name for i in letter.inspectors if i.lead), "")
     getters: dict[str, Callable[[], str]] = {
         "kind": lambda: str(letter.kind),
-        "framework": lambda: (
-            letter.framework if letter.framework in ("short", "standard") else ""
-        ),
-        "authority": lambda: (
-            f"{letter.authority.name} {letter.authority.ons_code}"
-            if letter.authority.name
-            else ""
-        ),
+        "framework": lambda: letter.framework if letter.framework in ("short", "standard") else "",
+        "authority": lambda: f"{letter.authority.name} {letter.authority.ons_code}" if letter.authority.name else "",
         "letter_date": lambda: _iso(letter.letter_date),
         "visit_start": lambda: _iso(letter.visit_start),
         "visit_end": lambda: _iso(letter.visit_end),
@@ -293,7 +277,9 @@ def observed_values(letter: Letter | None, fields: Iterable[str]) -> dict[str, s
         "lead_inspector": lambda: _text(lead),
         "monitoring_visit_number": lambda: str(letter.monitoring_visit_number or ""),
         "previous_judgement": lambda: str(letter.previous_judgement or ""),
-        "previous_judgement_date": lambda: letter.previous_judgement_date.iso() if letter.previous_judgement_date else "",
+        "previous_judgement_date": lambda: (
+            letter.previous_judgement_date.iso() if letter.previous_judgement_date else ""
+        ),
         "focus": lambda: _text(letter.focus),
     }
     values: dict[str, str] = {}
@@ -349,11 +335,7 @@ def _same(field: str, expected: str, got: str) -> bool:
     if field != "focus":
         return got == expected
     wanted = set(_WORD_RE.findall(expected.lower()))
-    return bool(got) and (
-        not wanted
-        or len(wanted & set(_WORD_RE.findall(got.lower())))
-        >= FOCUS_OVERLAP * len(wanted)
-    )
+    return bool(got) and (not wanted or len(wanted & set(_WORD_RE.findall(got.lower()))) >= FOCUS_OVERLAP * len(wanted))
 
 
 def _score(field: str, expected: str, got: str) -> tuple[int, int, int, int]:
@@ -389,9 +371,7 @@ def evaluate(
             for index, value in enumerate(score):
                 bucket[index] += value
             if not (score[2] or (not want and not got[field])):
-                mismatches.append(
-                    Mismatch(file=file, field=field, expected=want, got=got[field])
-                )
+                mismatches.append(Mismatch(file=file, field=field, expected=want, got=got[field]))
         if reference_rows is None:
             continue
         peer_row = reference_rows.get(file)
@@ -407,9 +387,7 @@ def evaluate(
             for index, count in enumerate(peer_score):
                 peer_bucket[index] += count
             if want != peer_value:
-                peer_mismatches.append(
-                    Mismatch(file=file, field=field, expected=want, got=peer_value)
-                )
+                peer_mismatches.append(Mismatch(file=file, field=field, expected=want, got=peer_value))
     scores = []
     for field, (n, covered, correct, extra) in counts.items():
         peer_count = peer_counts.get(field)
@@ -462,14 +440,10 @@ def load_outputs(directory: Path) -> dict[str, Letter | None]:
     return letters
 
 
-def extract_letters(
-    paths: list[str], rules: RuleSet, *, workers: int = 1
-) -> dict[str, Letter | None]:
+def extract_letters(paths: list[str], rules: RuleSet, *, workers: int = 1) -> dict[str, Letter | None]:
     """Run the pipeline on files or directories; files refused as input map to None."""
     letters: dict[str, Letter | None] = {}
-    for outcome in run_many(
-        discover(paths), rules, workers=workers, password=None, indent=None
-    ):
+    for outcome in run_many(discover(paths), rules, workers=workers, password=None, indent=None):
         name = Path(outcome.input).name
         if outcome.json_text is None:
             logger.info("%s", outcome.error)
@@ -479,9 +453,7 @@ def extract_letters(
     return letters
 
 
-def mark_refused(
-    letters: dict[str, Letter | None], expected_rows: list[dict[str, str]]
-) -> None:
+def mark_refused(letters: dict[str, Letter | None], expected_rows: list[dict[str, str]]) -> None:
     """In ``--outputs`` mode a refused file has no JSON: mark the expected non-PDFs as refused."""
     for row in expected_rows:
         if row["file"] not in letters and row.get("kind") == NOT_A_PDF:
@@ -511,16 +483,11 @@ def table_lines(evaluation: Evaluation, *, with_peer: bool) -> list[str]:
             f"| {_percent(score.coverage)} | {score.extra} |"
         )
         if with_peer:
-            line += (
-                f" {_percent(score.peer_accuracy)} | {_percent(score.peer_coverage)} |"
-            )
+            line += f" {_percent(score.peer_accuracy)} | {_percent(score.peer_coverage)} |"
         lines.append(line)
     return lines
 
 
 def mismatch_lines(mismatches: list[Mismatch]) -> list[str]:
     """One tab-separated line per mismatch: file, field, expected, got."""
-    return [
-        f"{m.file}\t{m.field}\texpected={m.expected or '∅'}\tgot={m.got or '∅'}"
-        for m in mismatches
-    ]
+    return [f"{m.file}\t{m.field}\texpected={m.expected or '∅'}\tgot={m.got or '∅'}" for m in mismatches]

@@ -30,25 +30,16 @@ def findings_table(report: FindingsReport) -> str:
     for polarity, value in report.polarity.items():
         lines.append(_row(f"ofsted-findings {polarity}", value))
     for polarity in report.polarity:
-        lines.append(
-            _row(f"VADER baseline {polarity}", (report.baseline or {}).get(polarity))
-        )
+        lines.append(_row(f"VADER baseline {polarity}", (report.baseline or {}).get(polarity)))
     lines.append("  by document kind:")
     for kind, values in report.by_kind.items():
         for polarity, value in values.items():
             lines.append(_row(f"  {kind} {polarity}", value))
-    lines.append(
-        _row("themes (micro)", report.theme_f1)
-        + f"   exact sets {report.theme_exact:.3f}"
-    )
+    lines.append(_row("themes (micro)", report.theme_f1) + f"   exact sets {report.theme_exact:.3f}")
     lines.append("  confusion (rows gold, columns predicted):")
     lines.append("  " + f"{'':<10}" + "".join(f"{label:>10}" for label in LABELS))
     for gold_label in LABELS:
-        lines.append(
-            "  "
-            + f"{gold_label:<10}"
-            + "".join(f"{report.confusion[gold_label][p]:>10}" for p in LABELS)
-        )
+        lines.append("  " + f"{gold_label:<10}" + "".join(f"{report.confusion[gold_label][p]:>10}" for p in LABELS))
     return "\n".join(lines)
 
 
@@ -78,9 +69,7 @@ def validity_table(report: ValidityReport) -> str:
         f"  {'grade':<22} {'sections':>9} {'findings':>9} {'mean weakness share':>20}",
     ]
     for row in report.by_grade:
-        lines.append(
-            f"  {row.grade:<22} {row.sections:>9} {row.findings:>9} {row.mean_weakness_share:>20.3f}"
-        )
+        lines.append(f"  {row.grade:<22} {row.sections:>9} {row.findings:>9} {row.mean_weakness_share:>20.3f}")
     lines.append(
         f"  Spearman rank correlation (grade vs share): {report.spearman:.3f}; strictly rising: {report.strictly_rising}"
     )

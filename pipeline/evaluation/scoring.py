@@ -93,9 +93,7 @@ class FindingsReport(BaseModel):
     confusion: dict[str, dict[str, int]]
     theme_f1: Scores
     theme_exact: float
-    baseline: dict[str, Scores] | None = Field(
-        description="VADER on the same sentences (None when not installed)."
-    )
+    baseline: dict[str, Scores] | None = Field(description="VADER on the same sentences (None when not installed).")
 
 
 class FieldAccuracy(BaseModel):
@@ -145,15 +143,11 @@ def _documents(
             continue
         path = corpus_dir / gold.header.file
         if not path.is_file():
-            logger.warning(
-                "gold document %s not found under %s", gold.header.file, corpus_dir
-            )
+            logger.warning("gold document %s not found under %s", gold.header.file, corpus_dir)
             continue
         document = extractor.document(path)
         if document.source.sha256 != gold.header.sha256:
-            logger.warning(
-                "%s: sha256 differs from the gold annotation; skipped", gold.header.file
-            )
+            logger.warning("%s: sha256 differs from the gold annotation; skipped", gold.header.file)
             continue
         result.append(_Extracted(gold=gold, document=document))
     return result
@@ -163,9 +157,7 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
     return max(0, min(a_end, b_end) - max(a_start, b_start))
 
 
-def predicted_label(
-    findings: Iterable[Finding], start: int, end: int
-) -> tuple[str, set[str]]:
+def predicted_label(findings: Iterable[Finding], start: int, end: int) -> tuple[str, set[str]]:
     """Label the tool gives a gold sentence span, and the themes of the findings covering it."""
     polarities: set[str] = set()
     themes: set[str] = set()
@@ -195,9 +187,7 @@ def evaluate_findings(
 ) -> FindingsReport:
     """Score the findings stage on the gold sentences."""
     docs = _documents(gold_dir, corpus_dir, "findings", split, extractor)
-    pairs: list[
-        tuple[str, str, str, set[str], set[str], str]
-    ] = []  # gold, pred, kind, gold themes, pred themes, text
+    pairs: list[tuple[str, str, str, set[str], set[str], str]] = []  # gold, pred, kind, gold themes, pred themes, text
     unanchored = 0
     for item in docs:
         anchor = Anchor(item.document.text, extractor.layout)
@@ -222,16 +212,11 @@ def evaluate_findings(
                     text,
                 )
             )
-    polarity = {
-        p: _polarity_scores([(g, pr) for g, pr, *_ in pairs], p)
-        for p in ("strength", "weakness")
-    }
+    polarity = {p: _polarity_scores([(g, pr) for g, pr, *_ in pairs], p) for p in ("strength", "weakness")}
     by_kind: dict[str, dict[str, Scores]] = {}
     for kind in sorted({k for _, _, k, *_ in pairs}):
         subset = [(g, pr) for g, pr, k, *_ in pairs if k == kind]
-        by_kind[kind] = {
-            p: _polarity_scores(subset, p) for p in ("strength", "weakness")
-        }
+        by_kind[kind] = {p: _polarity_scores(subset, p) for p in ("strength", "weakness")}
     confusion = {g: {p: 0 for p in LABELS} for g in LABELS}
     for gold_label, pred_label, *_ in pairs:
         confusion[gold_label][pred_label] += 1
@@ -272,18 +257,14 @@ def _vader(items: list[tuple[str, str]]) -> dict[str, Scores] | None:
     try:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     except ImportError:
-        logger.warning(
-            "vaderSentiment is not installed (pip install -e '.[dev]'); no baseline"
-        )
+        logger.warning("vaderSentiment is not installed (pip install -e '.[dev]'); no baseline")
         return None
     analyzer = SentimentIntensityAnalyzer()
     pairs: list[tuple[str, str]] = []
     for gold_label, text in items:
         compound = analyzer.polarity_scores(text)["compound"]
         label = (
-            "strength"
-            if compound >= VADER_THRESHOLD
-            else ("weakness" if compound <= -VADER_THRESHOLD else "neutral")
+            "strength" if compound >= VADER_THRESHOLD else ("weakness" if compound <= -VADER_THRESHOLD else "neutral")
         )
         pairs.append((gold_label, label))
     return {p: _polarity_scores(pairs, p) for p in ("strength", "weakness")}
@@ -324,8 +305,7 @@ def evaluate_metrics(
         predictions = [
             m
             for m in item.document.metrics
-            if whole
-            or (first <= m.start and m.end <= last and (not pages or m.page in pages))
+            if whole or (first <= m.start and m.end <= last and (not pages or m.page in pages))
         ]
         gold_total += len(spans)
         predicted_total += len(predictions)
@@ -340,14 +320,10 @@ def evaluate_metrics(
             if found is not None:
                 base_predicted += len(found)
                 for figure, (start, end) in spans:
-                    hit = next(
-                        (q for q in found if _overlap(start, end, q[0], q[1])), None
-                    )
+                    hit = next((q for q in found if _overlap(start, end, q[0], q[1])), None)
                     if hit is not None:
                         base_tp += 1
-                        base_value.append(
-                            1.0 if _same_number(figure.value, hit[2]) else 0.0
-                        )
+                        base_value.append(1.0 if _same_number(figure.value, hit[2]) else 0.0)
     accuracy = {
         name: FieldAccuracy(
             correct=round(sum(values), 2),
@@ -363,9 +339,7 @@ def evaluate_metrics(
         unanchored=unanchored,
         detection=scores(tp, gold_total, predicted_total),
         fields=accuracy,
-        baseline_detection=scores(base_tp, gold_total, base_predicted)
-        if baseline and base_predicted
-        else None,
+        baseline_detection=scores(base_tp, gold_total, base_predicted) if baseline and base_predicted else None,
         baseline_value=(
             FieldAccuracy(
                 correct=sum(base_value),
@@ -378,9 +352,7 @@ def evaluate_metrics(
     )
 
 
-WHOLE_SELECTION_RE = re.compile(
-    r"^\s*(?:the\s+)?whole\s+(?:document|letter|report|body)", re.IGNORECASE
-)
+WHOLE_SELECTION_RE = re.compile(r"^\s*(?:the\s+)?whole\s+(?:document|letter|report|body)", re.IGNORECASE)
 PAGE_RANGE_RE = re.compile(
     r"\bpages?\s+(\d+)(?:\s*[-–]\s*(\d+))?(?:\s*(?:,|and)\s*(\d+)(?:\s*[-–]\s*(\d+))?)*",
     re.IGNORECASE,
@@ -434,9 +406,7 @@ def token_f1(gold: str | None, predicted: str | None) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def _compare_fields(
-    figure: GoldFigure, metric: Metric, fields: dict[str, list[float]]
-) -> None:
+def _compare_fields(figure: GoldFigure, metric: Metric, fields: dict[str, list[float]]) -> None:
     value_ok = (
         _same_number(figure.value, metric.value)
         and _same_number(figure.low, metric.low)
@@ -456,39 +426,29 @@ def _compare_fields(
         and _same_number(gold_base_low, ours.low)
     )
     fields["baseline"].append(1.0 if base_ok else 0.0)
-    fields["change"].append(
-        1.0 if (figure.change or None) == (metric.change or None) else 0.0
-    )
+    fields["change"].append(1.0 if (figure.change or None) == (metric.change or None) else 0.0)
     comparator_ok = (figure.comparator is None and metric.comparator is None) or (
         figure.comparator is not None
         and metric.comparator is not None
         and _same_number(figure.comparator.value, metric.comparator.value)
     )
     fields["comparator"].append(1.0 if comparator_ok else 0.0)
-    fields["date"].append(
-        1.0 if PartialDate.from_iso(figure.date) == metric.date else 0.0
-    )
+    fields["date"].append(1.0 if PartialDate.from_iso(figure.date) == metric.date else 0.0)
     fields["subject"].append(token_f1(figure.subject, metric.subject))
 
 
-def _quantulum(
-    document: Document, window: tuple[int, int] | None
-) -> list[tuple[int, int, float | None]] | None:
+def _quantulum(document: Document, window: tuple[int, int] | None) -> list[tuple[int, int, float | None]] | None:
     """quantulum3's quantities in the document's sentences: (start, end, value)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             from quantulum3 import parser
     except ImportError:
-        logger.warning(
-            "quantulum3 is not installed (pip install -e '.[dev]'); no baseline"
-        )
+        logger.warning("quantulum3 is not installed (pip install -e '.[dev]'); no baseline")
         return None
     found: list[tuple[int, int, float | None]] = []
     for sentence in document.sentences:
-        if window is not None and not (
-            window[0] <= sentence.start and sentence.end <= window[1]
-        ):
+        if window is not None and not (window[0] <= sentence.start and sentence.end <= window[1]):
             continue
         text = document.text[sentence.start : sentence.end]
         with warnings.catch_warnings():
@@ -542,9 +502,7 @@ class ValidityReport(BaseModel):
 
     documents: int
     by_grade: list[GradeShare]
-    spearman: float = Field(
-        description="Rank correlation of grade (outstanding=1 .. inadequate=4) and weakness share."
-    )
+    spearman: float = Field(description="Rank correlation of grade (outstanding=1 .. inadequate=4) and weakness share.")
     strictly_rising: bool
 
 
@@ -564,11 +522,7 @@ def judgement_validity(documents: Iterable[Document]) -> ValidityReport:
             if category is None or str(judgement.grade) not in GRADE_ORDER:
                 continue
             spans = by_category.get(category, [])
-            inside = [
-                f
-                for f in document.findings
-                if any(start <= f.start < end for start, end in spans)
-            ]
+            inside = [f for f in document.findings if any(start <= f.start < end for start, end in spans)]
             if not inside:
                 continue
             weak = sum(1 for f in inside if f.polarity == "weakness")
@@ -586,9 +540,7 @@ def judgement_validity(documents: Iterable[Document]) -> ValidityReport:
             GradeShare(
                 grade=grade,
                 sections=len(shares),
-                mean_weakness_share=round(sum(shares) / len(shares), 3)
-                if shares
-                else 0.0,
+                mean_weakness_share=round(sum(shares) / len(shares), 3) if shares else 0.0,
                 findings=sum(n for r, _, n in pairs if r == rank),
             )
         )
@@ -596,9 +548,7 @@ def judgement_validity(documents: Iterable[Document]) -> ValidityReport:
     return ValidityReport(
         documents=used,
         by_grade=by_grade,
-        spearman=round(
-            _spearman([r for r, _, _ in pairs], [s for _, s, _ in pairs]), 3
-        ),
+        spearman=round(_spearman([r for r, _, _ in pairs], [s for _, s, _ in pairs]), 3),
         strictly_rising=all(a < b for a, b in zip(means, means[1:], strict=False)),
     )
 
@@ -609,9 +559,7 @@ def _ranks(values: list[float]) -> list[float]:
     position = 0
     while position < len(order):
         tied = position
-        while (
-            tied + 1 < len(order) and values[order[tied + 1]] == values[order[position]]
-        ):
+        while tied + 1 < len(order) and values[order[tied + 1]] == values[order[position]]:
             tied += 1
         average = (position + tied) / 2 + 1
         for k in range(position, tied + 1):

@@ -54,15 +54,11 @@ class FindingClassifier:
         tokens = TokenIndex(doc)
         spans = [tokens.span(sentence.start, sentence.end) for sentence in sentences]
         findings: list[Finding] = []
-        for sentence, span, found in zip(
-            sentences, spans, bucket(spans, matches), strict=True
-        ):
+        for sentence, span, found in zip(sentences, spans, bucket(spans, matches), strict=True):
             info = by_section.get(sentence.section or "")
             if info is not None and info.rule is not None and info.rule.no_findings:
                 continue
-            findings.extend(
-                self.sentence_findings(doc, sentence, span, found, info, page_of)
-            )
+            findings.extend(self.sentence_findings(doc, sentence, span, found, info, page_of))
         findings.sort(key=lambda f: (f.start, f.end))
         return findings
 
@@ -80,18 +76,14 @@ class FindingClassifier:
         if start >= end:
             return []
         section_rule = info.rule if info else None
-        section_themes = (
-            [theme.value for theme in section_rule.themes] if section_rule else []
-        )
+        section_themes = [theme.value for theme in section_rule.themes] if section_rule else []
         modifiers = longest(found.modifiers)
         cues = longest(found.cues)
         clauses = split_clauses(doc, start, end, found.contrasts, self.contrasts)
         for clause in clauses:
             self.scorer.score(clause, cues, modifiers)
 
-        def one(
-            clause: Clause, polarity: Polarity, extra: list[Cue], *, whole: bool
-        ) -> Finding:
+        def one(clause: Clause, polarity: Polarity, extra: list[Cue], *, whole: bool) -> Finding:
             return make_finding(
                 doc,
                 sentence,
@@ -105,11 +97,7 @@ class FindingClassifier:
                 whole_sentence=whole,
             )
 
-        if (
-            section_rule is not None
-            and section_rule.default_polarity is not None
-            and info is not None
-        ):
+        if section_rule is not None and section_rule.default_polarity is not None and info is not None:
             polarity = Polarity(section_rule.default_polarity)
             title = info.section.title
             cue = Cue(
@@ -138,7 +126,5 @@ class FindingClassifier:
                 whole.absorb(clause)
             return [one(whole, only, [], whole=True)]
         return [
-            one(clause, clause.polarity, [], whole=False)
-            for clause in merge(clauses)
-            if clause.polarity is not None
+            one(clause, clause.polarity, [], whole=False) for clause in merge(clauses) if clause.polarity is not None
         ]

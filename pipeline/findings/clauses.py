@@ -85,11 +85,7 @@ def split_clauses(
         if at_sentence_start:
             if rule.kind == "subordinate":
                 comma = next(
-                    (
-                        i
-                        for i in range(match.end, end)
-                        if doc[i].text in CONCESSION_ENDS
-                    ),
+                    (i for i in range(match.end, end) if doc[i].text in CONCESSION_ENDS),
                     None,
                 )
                 if comma is not None and comma + 1 < end:
@@ -97,11 +93,7 @@ def split_clauses(
             continue
         cuts.add(match.start)
     bounds = [start, *sorted(cut for cut in cuts if start < cut < end), end]
-    clauses = [
-        Clause(start=a, end=b)
-        for a, b in zip(bounds, bounds[1:], strict=False)
-        if a < b
-    ]
+    clauses = [Clause(start=a, end=b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
     for clause in clauses:
         opening = first_word(doc, clause.start)
         marker = next((m for m in contrasts if m.start == opening), None)
@@ -123,11 +115,7 @@ def apply_concessions(clauses: list[Clause]) -> None:
         return
     main = others.pop()
     for clause in clauses:
-        if (
-            clause.polarity is None
-            and clause.contrast is not None
-            and clause.contrast.implies_opposite
-        ):
+        if clause.polarity is None and clause.contrast is not None and clause.contrast.implies_opposite:
             clause.polarity = flip(main)
             clause.implied_by_contrast = True
 
@@ -136,9 +124,7 @@ def merge(clauses: list[Clause]) -> list[Clause]:
     """Join neighbouring clauses of the same polarity; neutral clauses join the one before."""
     merged: list[Clause] = []
     for clause in clauses:
-        if merged and (
-            clause.polarity is None or clause.polarity == merged[-1].polarity
-        ):
+        if merged and (clause.polarity is None or clause.polarity == merged[-1].polarity):
             last = merged[-1]
             last.end = clause.end
             last.absorb(clause)

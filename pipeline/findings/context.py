@@ -37,22 +37,18 @@ def _sign(polarity: Polarity) -> int:
 class ContextScorer:
     """Scores clauses with the cue and modifier rules."""
 
-    def __init__(
-        self, cues: Mapping[str, CueRule], modifiers: Mapping[str, ModifierRule]
-    ) -> None:
+    def __init__(self, cues: Mapping[str, CueRule], modifiers: Mapping[str, ModifierRule]) -> None:
         self.cues = cues
         self.modifiers = modifiers
 
-    def score(
-        self, clause: Clause, cues: list[RuleMatch], modifiers: list[RuleMatch]
-    ) -> None:
+    def score(self, clause: Clause, cues: list[RuleMatch], modifiers: list[RuleMatch]) -> None:
         """Set the clause's cues, modifiers, score and polarity."""
         active = self._active(clause, modifiers)
         hits, used = self._apply_modifiers(clause, cues, active)
         clause.cues = self._drop_modifier_words(hits, active, used)
-        clause.score = sum(
-            hit.rule.weight * _sign(hit.polarity) for hit in clause.cues
-        ) + self._implied(clause, active, used)
+        clause.score = sum(hit.rule.weight * _sign(hit.polarity) for hit in clause.cues) + self._implied(
+            clause, active, used
+        )
         if clause.score >= MIN_SCORE:
             clause.polarity = Polarity.STRENGTH
         elif clause.score <= -MIN_SCORE:
@@ -60,18 +56,10 @@ class ContextScorer:
 
     def _active(self, clause: Clause, modifiers: list[RuleMatch]) -> _Active:
         """Modifiers inside the clause that can change something (pseudo-negations only block)."""
-        inside = (
-            m for m in modifiers if clause.start <= m.start and m.end <= clause.end
-        )
-        return [
-            (self.modifiers[m.rule], m)
-            for m in inside
-            if self.modifiers[m.rule].effect != "pseudo"
-        ]
+        inside = (m for m in modifiers if clause.start <= m.start and m.end <= clause.end)
+        return [(self.modifiers[m.rule], m) for m in inside if self.modifiers[m.rule].effect != "pseudo"]
 
-    def _apply_modifiers(
-        self, clause: Clause, cues: list[RuleMatch], active: _Active
-    ) -> tuple[list[CueHit], set[int]]:
+    def _apply_modifiers(self, clause: Clause, cues: list[RuleMatch], active: _Active) -> tuple[list[CueHit], set[int]]:
         """Each cue in the clause, changed by the modifiers in whose scope it is; and which modifiers were used."""
         hits: list[CueHit] = []
         used: set[int] = set()
@@ -106,9 +94,7 @@ class ContextScorer:
             clause.hedged = True
 
     @staticmethod
-    def _drop_modifier_words(
-        hits: list[CueHit], active: _Active, used: set[int]
-    ) -> list[CueHit]:
+    def _drop_modifier_words(hits: list[CueHit], active: _Active, used: set[int]) -> list[CueHit]:
         """A cue inside a modifier's words counts only when the modifier neither changed a cue
         nor implies a polarity of its own ("not consistently" already says weakness)."""
         kept: list[CueHit] = []
@@ -142,9 +128,7 @@ class ContextScorer:
         return score
 
 
-def _in_scope(
-    modifier: ModifierRule, where: RuleMatch, cue: RuleMatch, clause: Clause
-) -> bool:
+def _in_scope(modifier: ModifierRule, where: RuleMatch, cue: RuleMatch, clause: Clause) -> bool:
     if modifier.direction in ("forward", "both") and where.end <= cue.start:
         return cue.start - where.end < modifier.max_scope and cue.start < clause.end
     if modifier.direction in ("backward", "both") and cue.end <= where.start:

@@ -49,14 +49,10 @@ class FindingMatchers:
     """The findings rules compiled into matchers for one vocabulary."""
 
     def __init__(self, nlp: Language, rules: RuleSet, *, validate: bool = True) -> None:
-        regex_cues = [
-            rule for rule in rules.cues if rule.regex and isinstance(rule.pattern, str)
-        ]
+        regex_cues = [rule for rule in rules.cues if rule.regex and isinstance(rule.pattern, str)]
         self._regex = (
             re.compile(
-                "|".join(
-                    f"(?P<r{i}>{rule.pattern})" for i, rule in enumerate(regex_cues)
-                ),
+                "|".join(f"(?P<r{i}>{rule.pattern})" for i, rule in enumerate(regex_cues)),
                 re.IGNORECASE,
             )
             if regex_cues
@@ -85,14 +81,9 @@ class FindingMatchers:
         found: dict[str, list[RuleMatch]] = {}
         strings = doc.vocab.strings
         for family, (phrase, tokens) in self._matchers.items():
-            items = [
-                RuleMatch(strings[key], start, end) for key, start, end in phrase(doc)
-            ]
+            items = [RuleMatch(strings[key], start, end) for key, start, end in phrase(doc)]
             if len(tokens):
-                items.extend(
-                    RuleMatch(strings[key], start, end)
-                    for key, start, end in tokens(doc)
-                )
+                items.extend(RuleMatch(strings[key], start, end) for key, start, end in tokens(doc))
             if family == "cues" and self._regex is not None:
                 items.extend(self._regex_matches(doc, self._regex))
             found[family] = sorted(items, key=lambda m: (m.start, -m.end, m.rule))
@@ -109,9 +100,7 @@ class FindingMatchers:
         for match in pattern.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is not None and match.lastgroup is not None:
-                items.append(
-                    RuleMatch(self._regex_ids[match.lastgroup], span.start, span.end)
-                )
+                items.append(RuleMatch(self._regex_ids[match.lastgroup], span.start, span.end))
         return items
 
 

@@ -67,11 +67,7 @@ def make_finding(
                 end=cue_end,
             )
         )
-    if (
-        clause.implied_by_contrast
-        and clause.contrast is not None
-        and clause.contrast_span is not None
-    ):
+    if clause.implied_by_contrast and clause.contrast is not None and clause.contrast_span is not None:
         cue_start, cue_end = _token_span(doc, *clause.contrast_span)
         cues.append(
             Cue(
@@ -99,9 +95,7 @@ def make_finding(
         {(c.start, c.end, c.rule): c for c in cues}.values(),
         key=lambda c: (c.start, c.end, c.rule),
     )
-    found_themes = _themes(doc, found, themes, start, end) or sorted(
-        set(section_themes)
-    )
+    found_themes = _themes(doc, found, themes, start, end) or sorted(set(section_themes))
     return Finding(
         id=finding_id(start, end, polarity.value),
         polarity=polarity,
@@ -119,9 +113,7 @@ def make_finding(
     )
 
 
-def _themes(
-    doc: Doc, found: DocMatches, themes: Mapping[str, ThemeRule], start: int, end: int
-) -> list[str]:
+def _themes(doc: Doc, found: DocMatches, themes: Mapping[str, ThemeRule], start: int, end: int) -> list[str]:
     """Themes whose phrases start inside ``[start, end)``."""
     result: set[str] = set()
     for match in found.themes:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from ofsted_findings.errors import ErrorCode, InputError
+from ofsted_findings.ruleset import RuleSet
 from pydantic import BaseModel, ConfigDict, Field
 
 logger = logging.getLogger(__name__)
@@ -52,12 +53,9 @@ TRAILING_DIGITS_RE = re.compile(r"(?<=\S)(\d{1,2})(?=[\s,.;:)\]’”\"']|$)")
 LEADING_DIGITS_RE = re.compile(r"^\s*(\d{1,2})\s+(?=\S)")
 LONE_DIGITS_RE = re.compile(r"^\s*\d{1,2}\s*$")
 # A grade printed in its own column at the end of a judgement-table line.
-GRADE_TAIL_RE = re.compile(
-    r"(?<=\S) ((?:Outstanding|Good|Requires improvement(?: to be good)?|Adequate|Inadequate|Not judged|Not applicable)\*?)$"
-)
-HTML_START_RE = re.compile(
-    rb"^\s*(<!doctype html|<html|<\?xml|<head|<body)", re.IGNORECASE
-)
+#: A grade printed in its own column at the end of a judgement-table line: " <cell>" (from the vocabulary).
+GRADE_TAIL_TEMPLATE = r"(?<=\S) ((?:{cells})\*?)$"
+HTML_START_RE = re.compile(rb"^\s*(<!doctype html|<html|<\?xml|<head|<body)", re.IGNORECASE)
 FONT_NAME_BUFFER = 128
 
 
@@ -68,19 +66,11 @@ class Line(BaseModel):
 
     text: str = Field(description="The line's characters, superscript markers removed.")
     page: int = Field(description="1-based physical page.")
-    top: float | None = Field(
-        description="Distance of the line's top from the page top, in points."
-    )
-    x0: float | None = Field(
-        description="Left edge, in points from the page's left side."
-    )
-    size: float | None = Field(
-        description="Font size (points) in the body of the line."
-    )
+    top: float | None = Field(description="Distance of the line's top from the page top, in points.")
+    x0: float | None = Field(description="Left edge, in points from the page's left side.")
+    size: float | None = Field(description="Font size (points) in the body of the line.")
     bold: bool = Field(description="The line's font is bold.")
-    markers: tuple[str, ...] = Field(
-        default=(), description="Superscript footnote markers removed from the line."
-    )
+    markers: tuple[str, ...] = Field(default=(), description="Superscript footnote markers removed from the line.")
     continues_line: bool = Field(
         default=False,
         description="The rest of the previous printed line, split off by PDFium at a superscript marker.",
@@ -130,9 +120,16 @@ def _expected_type(name: str) -> str | None:
     return None
 
 
+def grade_tail_pattern(rules: RuleSet) -> re.Pattern[str]:
+    """A grade (or another grade-column cell) at the end of a printed line."""
+    cells = [grade.cell for grade in rules.vocabulary.grades] + list(rules.vocabulary.other_grade_cells)
+    return re.compile(GRADE_TAIL_TEMPLATE.format(cells="|".join(cells)))
+
+
 def ingest_bytes(
     data: bytes,
     name: str,
+    rules: RuleSet,
     *,
     password: str | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
@@ -147,11 +144,7 @@ def ingest_bytes(
     actual = sniff_media_type(data)
     expected = _expected_type(name)
     if expected == PDF_MEDIA_TYPE and actual != PDF_MEDIA_TYPE:
-        what = (
-            "an HTML page"
-            if actual == "text/html"
-            else ("text" if actual == TEXT_MEDIA_TYPE else "binary data")
-        )
+        what = "an HTML page" if actual == "text/html" else ("text" if actual == TEXT_MEDIA_TYPE else "binary data")
         raise InputError(
             ErrorCode.MISLABELLED,
             f"named .pdf but the bytes are {what}, not a PDF",
@@ -164,7 +157,7 @@ def ingest_bytes(
             "Rename the file to .pdf",
         )
     if actual == PDF_MEDIA_TYPE:
-        pages = _pdf_pages(data, name, password=password, max_pages=max_pages)
+        pages = _pdf_pages(data, name, grade_tail_pattern(rules), password=password, max_pages=max_pages)
         return Ingested(
             name=name,
             sha256=hashlib.sha256(data).hexdigest(),
@@ -187,7 +180,7 @@ def ingest_bytes(
 
 
 def ingest_path(
-    path: Path, *, password: str | None = None, max_pages: int = DEFAULT_MAX_PAGES
+    path: Path, rules: RuleSet, *, password: str | None = None, max_pages: int = DEFAULT_MAX_PAGES
 ) -> Ingested:
     """Read a document from a file path."""
     try:
@@ -200,7 +193,7 @@ def ingest_path(
             "is a directory",
             "Give a file, or pass the directory to `extract`",
         ) from exc
-    return ingest_bytes(data, path.name, password=password, max_pages=max_pages)
+    return ingest_bytes(data, path.name, rules, password=password, max_pages=max_pages)
 
 
 # --- text files -------------------------------------------------------------------------
@@ -266,15 +259,13 @@ def _open_pdf(data: bytes, password: str | None) -> pdfium.PdfDocument:
 
 
 def _pdf_pages(
-    data: bytes, name: str, *, password: str | None, max_pages: int
+    data: bytes, name: str, grade_tail: re.Pattern[str], *, password: str | None, max_pages: int
 ) -> list[PageInfo]:
     pdf = _open_pdf(data, password)
     try:
         count = len(pdf)
         if count == 0:
-            raise InputError(
-                ErrorCode.BROKEN_PDF, "the PDF has no pages", "Download it again"
-            )
+            raise InputError(ErrorCode.BROKEN_PDF, "the PDF has no pages", "Download it again")
         if count > max_pages:
             raise InputError(
                 ErrorCode.TOO_MANY_PAGES,
@@ -287,13 +278,11 @@ def _pdf_pages(
             page = pdf[index]
             try:
                 width, height = page.get_size()
-                lines, chars = _page_lines(page, index + 1, height)
+                lines, chars = _page_lines(page, index + 1, height, grade_tail)
             finally:
                 page.close()
             total_chars += chars
-            pages.append(
-                PageInfo(number=index + 1, width=width, height=height, lines=lines)
-            )
+            pages.append(PageInfo(number=index + 1, width=width, height=height, lines=lines))
         if total_chars < MIN_CHARS_PER_PAGE * count:
             raise InputError(
                 ErrorCode.NO_TEXT_LAYER,
@@ -331,9 +320,7 @@ class _PageProbe:
     def bold(self, index: int) -> bool:
         if pdfium_c.FPDFText_GetFontWeight(self._raw, index) >= BOLD_WEIGHT:
             return True
-        pdfium_c.FPDFText_GetFontInfo(
-            self._raw, index, self._name, FONT_NAME_BUFFER, None
-        )
+        pdfium_c.FPDFText_GetFontInfo(self._raw, index, self._name, FONT_NAME_BUFFER, None)
         return b"bold" in self._name.value.lower()
 
     def position(self, index: int) -> tuple[float, float]:
@@ -347,9 +334,7 @@ class _PageProbe:
 
     def baseline(self, index: int) -> float:
         """Height of a character's origin above the page bottom."""
-        if not pdfium_c.FPDFText_GetCharOrigin(
-            self._raw, index, ctypes.byref(self._x), ctypes.byref(self._y)
-        ):
+        if not pdfium_c.FPDFText_GetCharOrigin(self._raw, index, ctypes.byref(self._x), ctypes.byref(self._y)):
             return 0.0
         return self._y.value
 
@@ -359,13 +344,11 @@ class _PageProbe:
         if size <= reference_size * SUPERSCRIPT_SIZE_RATIO:
             return True
         rise = self.baseline(index) - self.baseline(reference)
-        return (
-            size <= reference_size and rise >= reference_size * SUPERSCRIPT_RISE_RATIO
-        )
+        return size <= reference_size and rise >= reference_size * SUPERSCRIPT_RISE_RATIO
 
 
 def _page_lines(
-    page: pdfium.PdfPage, number: int, height: float
+    page: pdfium.PdfPage, number: int, height: float, grade_tail: re.Pattern[str]
 ) -> tuple[list[Line], int]:
     textpage = page.get_textpage()
     try:
@@ -374,9 +357,7 @@ def _page_lines(
         if len(text) != textpage.count_chars():
             # Offsets would not line up with PDFium's character indices: keep the text,
             # drop the geometry for this page.
-            logger.debug(
-                "page %d: text length differs from character count; no geometry", number
-            )
+            logger.debug("page %d: text length differs from character count; no geometry", number)
             probe = None
         lines: list[Line] = []
         cursor = 0
@@ -386,11 +367,7 @@ def _page_lines(
             cursor = match.end()
             if cursor > len(text) + 1:
                 break
-            lines.extend(
-                _make_lines(
-                    raw, line_start, number, probe, lines[-1] if lines else None
-                )
-            )
+            lines.extend(_make_lines(raw, line_start, number, probe, lines[-1] if lines else None, grade_tail))
         return lines, len(text)
     finally:
         textpage.close()
@@ -410,7 +387,7 @@ def _plain_line(text: str, page: int) -> Line:
 
 
 def _make_lines(
-    raw: str, start: int, page: int, probe: _PageProbe | None, previous: Line | None
+    raw: str, start: int, page: int, probe: _PageProbe | None, previous: Line | None, grade_tail: re.Pattern[str]
 ) -> list[Line]:
     """One printed line as :class:`Line` objects (two when a grade sits in its own column)."""
     stripped = raw.rstrip()
@@ -428,16 +405,12 @@ def _make_lines(
         previous is not None
         and previous.top is not None
         and previous.x0 is not None
-        and abs(top - previous.top)
-        <= (previous.size or 0.0) * SAME_LINE_TOLERANCE_RATIO
+        and abs(top - previous.top) <= (previous.size or 0.0) * SAME_LINE_TOLERANCE_RATIO
         and x0 > previous.x0
     )
     if same_line and previous is not None:
         leading = LEADING_DIGITS_RE.match(text)
-        if (
-            LONE_DIGITS_RE.match(text)
-            and size <= (previous.size or 0.0) * SUPERSCRIPT_SIZE_RATIO
-        ):
+        if LONE_DIGITS_RE.match(text) and size <= (previous.size or 0.0) * SUPERSCRIPT_SIZE_RATIO:
             # A marker that PDFium put on a line of its own, beside the line it belongs to.
             markers = (text.strip(), *markers)
             text = ""
@@ -451,7 +424,7 @@ def _make_lines(
             text = text[leading.end() :]
             continues = True
     bold = probe.bold(middle)
-    grade = GRADE_TAIL_RE.search(text) if not markers else None
+    grade = grade_tail.search(text) if not markers else None
     if grade is not None:
         grade_start = start + grade.start(1)
         gap = probe.position(grade_start)[1] - probe.right(grade_start - 2)
@@ -492,9 +465,7 @@ def _make_lines(
     ]
 
 
-def _strip_markers(
-    text: str, start: int, probe: _PageProbe
-) -> tuple[str, tuple[str, ...]]:
+def _strip_markers(text: str, start: int, probe: _PageProbe) -> tuple[str, tuple[str, ...]]:
     """Remove superscript digits glued to the end of a word, judged by font size and rise."""
     cuts: list[tuple[int, int]] = []
     for match in TRAILING_DIGITS_RE.finditer(text):

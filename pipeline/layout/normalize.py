@@ -138,152 +138,206 @@ class _Item:
 
 
 def normalize(doc: Ingested, rules: LayoutRules) -> Normalized:
-    """Turn ingested lines into one text of blocks."""
+    """Turn ingested lines into one text of blocks.
+
+    Three passes: clean every line (characters, hyphens marked by PDFium), find the page
+    furniture (running lines, the letterhead, footnote zones), then assemble the blocks
+    line by line (:class:`_Assembler`)."""
     table = _char_table(rules)
-    pages = [
-        [_Item(line=line, text=_clean(line.text, table)) for line in page.lines]
-        for page in doc.pages
-    ]
+    pages = [[_Item(line=line, text=_clean(line.text, table)) for line in page.lines] for page in doc.pages]
     heights = {page.number: page.height for page in doc.pages}
-    running = _running_lines(pages, heights, rules)
     body_size = _body_size(pages)
-    running |= _displaced_header_lines(pages, heights, body_size, rules)
-    bullets = tuple(rules.bullet_glyphs)
     vocabulary = _vocabulary(pages)
     for items in pages:
         for item in items:
             if "\ufffe" in item.text:
                 item.text = _resolve_hyphens(item.text, vocabulary, rules)
-
-    builder = _Builder()
-    blocks: list[Block] = []
-    footnotes: list[_Open] = []
-    letterhead_end = _letterhead(pages, running, rules)
-    removed = 0
-    markers = 0
-
-    current: _Open | None = None
-    footnote_starts = [
-        _footnote_start(items, running, page_index, body_size, heights, rules)
-        for page_index, items in enumerate(pages)
-    ]
-    last_body = _last_body_lines(pages, running, footnote_starts)
+    furniture = _Furniture.find(pages, heights, body_size, rules)
+    assembler = _Assembler(rules, vocabulary, body_size, heights, furniture)
     for page_index, items in enumerate(pages):
-        footnote_from = footnote_starts[page_index]
-        previous_line: Line | None = None
-        for line_index, item in enumerate(items):
-            line = item.line
-            markers += len(line.markers)
-            if (page_index, line_index) in running:
-                removed += 1
-                continue
-            text = item.text.strip()
-            if footnote_from is not None and line_index >= footnote_from:
-                if text:
-                    if line_index == footnote_from or FOOTNOTE_START_RE.match(text):
-                        footnotes.append(_Open(BlockKind.FOOTNOTE, line.page))
-                    footnotes[-1].add_line(
-                        text,
-                        line.page,
-                        joiner=_joiner(
-                            footnotes[-1].last_text(), text, vocabulary, rules
-                        ),
-                    )
-                continue
-            if (
-                letterhead_end is not None
-                and (page_index, line_index) <= letterhead_end
-            ):
-                if current is None or current.kind is not BlockKind.LETTERHEAD:
-                    _close(current, builder, blocks)
-                    current = _Open(BlockKind.LETTERHEAD, line.page)
-                if text:
-                    current.add_line(text, line.page, joiner="\n")
-                previous_line = line
-                continue
-            if line.continues_line:
-                if text and current is not None and current.kind in _FLOW_KINDS:
-                    current.add_line(
-                        text,
-                        line.page,
-                        joiner=_joiner(current.last_text(), text, vocabulary, rules),
-                    )
-                    continue
-                if not text:
-                    if line.markers and previous_line is not None:
-                        previous_line = line  # the rest of the printed line may follow, to the right of the marker
-                    continue
-            if not text:
-                if line_index < last_body.get(page_index, -1):
-                    _close(current, builder, blocks)
-                    current = None
-                    previous_line = None
-                continue
-            kind, body = _classify(text, line, bullets, body_size, rules)
-            if (
-                kind is BlockKind.FIELD
-                and current is not None
-                and current.kind
-                in (BlockKind.PARAGRAPH, BlockKind.BULLET, BlockKind.NUMBERED)
-                and not TERMINAL_RE.search(current.last_text())
-                and _continues(current, line, previous_line, body_size, heights, rules)
-            ):
-                kind = None  # 'Label: value' inside a wrapped sentence ('... The use of SGOs in / Essex is high: ...')
-            continues = (
-                current is not None
-                and kind is None
-                and current.kind
-                in (
-                    BlockKind.PARAGRAPH,
-                    BlockKind.BULLET,
-                    BlockKind.NUMBERED,
-                    BlockKind.HEADING,
-                )
-                and _continues(current, line, previous_line, body_size, heights, rules)
-            )
-            if (
-                kind is BlockKind.HEADING
-                and current is not None
-                and current.kind is BlockKind.HEADING
-            ):
-                continues = _continues(
-                    current, line, previous_line, body_size, heights, rules
-                )
-            if continues and current is not None:
-                current.add_line(
-                    body,
-                    line.page,
-                    joiner=_joiner(current.last_text(), body, vocabulary, rules),
-                )
-            else:
-                _close(current, builder, blocks)
-                current = _Open(kind or BlockKind.PARAGRAPH, line.page)
-                if kind is BlockKind.NUMBERED:
-                    label = NUMBERED_RE.match(text)
-                    if label:
-                        current.add_label(label.group(0), line.page)
-                        body = text[label.end() :]
-                current.add_line(body, line.page, joiner=" ")
-            previous_line = line
-        if current is not None and current.kind is BlockKind.LETTERHEAD:
-            _close(current, builder, blocks)
-            current = None
-    _close(current, builder, blocks)
-    for note in footnotes:
-        _close(note, builder, blocks)
+        assembler.page(page_index, items)
+    builder, blocks = assembler.finish()
     text = builder.text().removesuffix("\n")
     if not any(item.line.size for items in pages for item in items):
         blocks = _text_headings(blocks, text, rules)
-    logger.debug(
-        "normalised: %d blocks, %d running lines removed", len(blocks), removed
-    )
+    logger.debug("normalised: %d blocks, %d running lines removed", len(blocks), assembler.removed)
     return Normalized(
         text=text,
         blocks=blocks,
         page_runs=builder.runs or [PageRun(start=0, page=1)],
-        running_lines_removed=removed,
-        markers_removed=markers,
+        running_lines_removed=assembler.removed,
+        markers_removed=assembler.markers,
     )
+
+
+class _Furniture:
+    """What is not running text: running lines, the letterhead's end and each page's footnote zone."""
+
+    def __init__(
+        self,
+        running: set[tuple[int, int]],
+        letterhead_end: tuple[int, int] | None,
+        footnote_starts: list[int | None],
+        last_body: dict[int, int],
+    ) -> None:
+        self.running = running
+        self.letterhead_end = letterhead_end
+        self.footnote_starts = footnote_starts
+        self.last_body = last_body
+
+    @classmethod
+    def find(
+        cls, pages: list[list[_Item]], heights: dict[int, float], body_size: float | None, rules: LayoutRules
+    ) -> _Furniture:
+        running = _running_lines(pages, heights, rules)
+        running |= _displaced_header_lines(pages, heights, body_size, rules)
+        footnote_starts = [
+            _footnote_start(items, running, page_index, body_size, heights, rules)
+            for page_index, items in enumerate(pages)
+        ]
+        return cls(
+            running=running,
+            letterhead_end=_letterhead(pages, running, rules),
+            footnote_starts=footnote_starts,
+            last_body=_last_body_lines(pages, running, footnote_starts),
+        )
+
+
+class _Assembler:
+    """The line-by-line assembly of blocks: one method for each kind of line."""
+
+    def __init__(
+        self,
+        rules: LayoutRules,
+        vocabulary: frozenset[str],
+        body_size: float | None,
+        heights: dict[int, float],
+        furniture: _Furniture,
+    ) -> None:
+        self.rules = rules
+        self.vocabulary = vocabulary
+        self.body_size = body_size
+        self.heights = heights
+        self.furniture = furniture
+        self.bullets = tuple(rules.bullet_glyphs)
+        self.builder = _Builder()
+        self.blocks: list[Block] = []
+        self.footnotes: list[_Open] = []
+        self.current: _Open | None = None
+        self.previous: Line | None = None
+        self.removed = 0
+        self.markers = 0
+
+    def page(self, page_index: int, items: list[_Item]) -> None:
+        """Every line of a page, in order."""
+        footnote_from = self.furniture.footnote_starts[page_index]
+        letterhead_end = self.furniture.letterhead_end
+        self.previous = None
+        for line_index, item in enumerate(items):
+            line = item.line
+            self.markers += len(line.markers)
+            if (page_index, line_index) in self.furniture.running:
+                self.removed += 1
+                continue
+            text = item.text.strip()
+            if footnote_from is not None and line_index >= footnote_from:
+                self.footnote_line(text, line, first=line_index == footnote_from)
+            elif letterhead_end is not None and (page_index, line_index) <= letterhead_end:
+                self.letterhead_line(text, line)
+            elif line.continues_line and self.continued_line(text, line):
+                continue
+            elif not text:
+                self.blank_line(page_index, line_index)
+            else:
+                self.body_line(text, line)
+        if self.current is not None and self.current.kind is BlockKind.LETTERHEAD:
+            self._open(None)
+
+    def finish(self) -> tuple[_Builder, list[Block]]:
+        """Close the last block and write the footnotes at the end."""
+        self._open(None)
+        for note in self.footnotes:
+            _close(note, self.builder, self.blocks)
+        return self.builder, self.blocks
+
+    def _open(self, block: _Open | None) -> None:
+        """Close the open block and make ``block`` the open one."""
+        _close(self.current, self.builder, self.blocks)
+        self.current = block
+
+    def _join(self, block: _Open, text: str, line: Line) -> None:
+        block.add_line(text, line.page, joiner=_joiner(block.last_text(), text, self.vocabulary, self.rules))
+
+    def footnote_line(self, text: str, line: Line, *, first: bool) -> None:
+        """A line of the footnote zone: a new footnote where a number opens it."""
+        if not text:
+            return
+        if first or FOOTNOTE_START_RE.match(text):
+            self.footnotes.append(_Open(BlockKind.FOOTNOTE, line.page))
+        self._join(self.footnotes[-1], text, line)
+
+    def letterhead_line(self, text: str, line: Line) -> None:
+        """A line of a letter's letterhead and address block (kept line by line)."""
+        if self.current is None or self.current.kind is not BlockKind.LETTERHEAD:
+            self._open(_Open(BlockKind.LETTERHEAD, line.page))
+        assert self.current is not None
+        if text:
+            self.current.add_line(text, line.page, joiner="\n")
+        self.previous = line
+
+    def continued_line(self, text: str, line: Line) -> bool:
+        """The rest of a printed line that PDFium split at a footnote marker; False when it is
+        to be read as an ordinary line."""
+        if text and self.current is not None and self.current.kind in _FLOW_KINDS:
+            self._join(self.current, text, line)
+            return True
+        if not text:
+            if line.markers and self.previous is not None:
+                self.previous = line  # the rest of the printed line may follow, to the right of the marker
+            return True
+        return False
+
+    def blank_line(self, page_index: int, line_index: int) -> None:
+        """An empty line ends the open block, unless nothing but furniture follows on the page."""
+        if line_index < self.furniture.last_body.get(page_index, -1):
+            self._open(None)
+            self.previous = None
+
+    def body_line(self, text: str, line: Line) -> None:
+        """A line of running text: it continues the open block or opens a new one."""
+        kind, body = _classify(text, line, self.bullets, self.body_size, self.rules)
+        current = self.current
+        if kind is BlockKind.FIELD and self._field_inside_sentence(current, line):
+            kind = None  # 'Label: value' inside a wrapped sentence ('... The use of SGOs in / Essex is high: ...')
+        if kind is BlockKind.HEADING and current is not None and current.kind is BlockKind.HEADING:
+            continues = self._continues(current, line)
+        else:
+            continues = (
+                current is not None and kind is None and current.kind in _FLOW_KINDS and self._continues(current, line)
+            )
+        if continues and current is not None:
+            self._join(current, body, line)
+        else:
+            block = _Open(kind or BlockKind.PARAGRAPH, line.page)
+            self._open(block)
+            if kind is BlockKind.NUMBERED:
+                label = NUMBERED_RE.match(text)
+                if label:
+                    block.add_label(label.group(0), line.page)
+                    body = text[label.end() :]
+            block.add_line(body, line.page, joiner=" ")
+        self.previous = line
+
+    def _field_inside_sentence(self, current: _Open | None, line: Line) -> bool:
+        return (
+            current is not None
+            and current.kind in (BlockKind.PARAGRAPH, BlockKind.BULLET, BlockKind.NUMBERED)
+            and not TERMINAL_RE.search(current.last_text())
+            and self._continues(current, line)
+        )
+
+    def _continues(self, block: _Open, line: Line) -> bool:
+        return _continues(block, line, self.previous, self.body_size, self.heights, self.rules)
 
 
 class _Open:
@@ -302,11 +356,7 @@ class _Open:
 
     def add_line(self, text: str, page: int, joiner: str) -> None:
         self.lines += 1
-        if (
-            self.pieces
-            and self.pieces[-1][0]
-            and not (self.label_length and len(self.pieces) == 1)
-        ):
+        if self.pieces and self.pieces[-1][0] and not (self.label_length and len(self.pieces) == 1):
             last, last_page = self.pieces[-1]
             if joiner == JOIN_WORD:
                 self.pieces[-1] = (last[:-1], last_page)
@@ -386,9 +436,7 @@ def _running_key(text: str) -> str:
     return DIGITS_RE.sub("#", text.strip().lower())
 
 
-def _running_lines(
-    pages: list[list[_Item]], heights: dict[int, float], rules: LayoutRules
-) -> set[tuple[int, int]]:
+def _running_lines(pages: list[list[_Item]], heights: dict[int, float], rules: LayoutRules) -> set[tuple[int, int]]:
     """Lines that are page furniture: page numbers and text repeated at page tops/bottoms."""
     number_res = [re.compile(pattern) for pattern in rules.page_number_patterns]
     candidates: dict[tuple[int, int], str] = {}
@@ -408,18 +456,13 @@ def _running_lines(
     for position, key in candidates.items():
         if any(pattern.match(key) for pattern in number_res):
             running.add(position)
-        elif (
-            len(pages) >= rules.running_line_min_pages
-            and len(pages_with_key[key]) >= threshold
-        ):
+        elif len(pages) >= rules.running_line_min_pages and len(pages_with_key[key]) >= threshold:
             running.add(position)
     running.update(_page_number_lines(pages, heights, rules))
     return running
 
 
-def _page_number_lines(
-    pages: list[list[_Item]], heights: dict[int, float], rules: LayoutRules
-) -> set[tuple[int, int]]:
+def _page_number_lines(pages: list[list[_Item]], heights: dict[int, float], rules: LayoutRules) -> set[tuple[int, int]]:
     """Lone numbers close to the page's own number, printed in the outer bands of the page.
 
     Some reports print the page number just above the usual footer zone; its value (close to
@@ -434,21 +477,14 @@ def _page_number_lines(
                 continue
             height = heights.get(line.page) or 0.0
             outer = (
-                line.top <= height * rules.page_number_zone_top
-                or line.top >= height * rules.page_number_zone_bottom
+                line.top <= height * rules.page_number_zone_top or line.top >= height * rules.page_number_zone_bottom
             )
-            if (
-                height
-                and outer
-                and abs(int(text) - line.page) <= rules.page_number_max_offset
-            ):
+            if height and outer and abs(int(text) - line.page) <= rules.page_number_max_offset:
                 found.add((page_index, line_index))
     return found
 
 
-def _zone_lines(
-    items: list[_Item], heights: dict[int, float], rules: LayoutRules
-) -> list[int]:
+def _zone_lines(items: list[_Item], heights: dict[int, float], rules: LayoutRules) -> list[int]:
     """Indices of the lines that sit where running headers and footers do."""
     filled = [index for index, item in enumerate(items) if item.text.strip()]
     if not filled:
@@ -461,8 +497,7 @@ def _zone_lines(
         return [
             index
             for index in filled
-            if (items[index].line.top or 0.0) <= top_limit
-            or (items[index].line.top or 0.0) >= bottom_limit
+            if (items[index].line.top or 0.0) <= top_limit or (items[index].line.top or 0.0) >= bottom_limit
         ]
     return sorted(set(filled[:2] + filled[-2:]))
 
@@ -511,14 +546,8 @@ def _resolve_hyphens(text: str, vocabulary: frozenset[str], rules: LayoutRules) 
         left = match.group(1)
         following = text[match.end() :]
         if not following:
-            return match.group(
-                0
-            )  # still at the end of the line: decided when lines are joined
-        return left + (
-            ""
-            if _joiner(left + "-", following, vocabulary, rules) == JOIN_WORD
-            else "-"
-        )
+            return match.group(0)  # still at the end of the line: decided when lines are joined
+        return left + ("" if _joiner(left + "-", following, vocabulary, rules) == JOIN_WORD else "-")
 
     return MID_HYPHEN_RE.sub(replace, text)
 
@@ -534,9 +563,7 @@ def _vocabulary(pages: list[list[_Item]]) -> frozenset[str]:
     return frozenset(words)
 
 
-def _letterhead(
-    pages: list[list[_Item]], running: set[tuple[int, int]], rules: LayoutRules
-) -> tuple[int, int] | None:
+def _letterhead(pages: list[list[_Item]], running: set[tuple[int, int]], rules: LayoutRules) -> tuple[int, int] | None:
     """Position of the salutation line that ends a letter's letterhead, if the first page has one."""
     salutation = re.compile(rules.salutation_pattern)
     seen = 0
@@ -600,9 +627,7 @@ def _classify(
     return None, text
 
 
-def _looks_like_heading(
-    text: str, line: Line, body_size: float | None, rules: LayoutRules
-) -> bool:
+def _looks_like_heading(text: str, line: Line, body_size: float | None, rules: LayoutRules) -> bool:
     if len(text) > rules.heading_max_chars or text.endswith((".", ",", ";")):
         return False
     if line.size is None or body_size is None:
@@ -624,34 +649,24 @@ def _continues(
             return False
         return not TERMINAL_RE.search(block.last_text())
     if line.page != previous.page:
-        return block.kind is not BlockKind.HEADING and not TERMINAL_RE.search(
-            block.last_text()
-        )
+        return block.kind is not BlockKind.HEADING and not TERMINAL_RE.search(block.last_text())
     if line.top is None or previous.top is None:
         return True
     gap = line.top - previous.top
     size = previous.size or body_size or 12.0
-    if (
-        previous.markers
-        and abs(gap) <= size * 0.5
-        and (line.x0 or 0.0) > (previous.x0 or 0.0)
-    ):
+    if previous.markers and abs(gap) <= size * 0.5 and (line.x0 or 0.0) > (previous.x0 or 0.0):
         return True  # PDFium ended the printed line at a footnote marker; the rest follows on the right
     # PDFium gives a line that ends in a hyphen together with the next one (marked U+FFFE):
     # such a line spans two printed lines, so the gap to the next is twice as large.
     printed_lines = 1 + previous.text.count("\ufffe")
     if gap <= 0 or gap > size * rules.paragraph_gap_ratio * printed_lines:
         return False
-    if block.kind is BlockKind.HEADING and (
-        line.bold != previous.bold or line.size != previous.size
-    ):
+    if block.kind is BlockKind.HEADING and (line.bold != previous.bold or line.size != previous.size):
         return False
     return True
 
 
-def _joiner(
-    previous: str, following: str, vocabulary: frozenset[str], rules: LayoutRules
-) -> str:
+def _joiner(previous: str, following: str, vocabulary: frozenset[str], rules: LayoutRules) -> str:
     """How to join two wrapped lines: " ", "" (undo hyphenation) or "-" (keep the hyphen)."""
     hyphen = HYPHEN_END_RE.search(previous)
     if hyphen:
@@ -666,9 +681,7 @@ def _joiner(
             return KEEP_HYPHEN
         if f"{left}-{right}".lower() in vocabulary:
             return KEEP_HYPHEN
-        if (
-            left + right
-        ).lower() in vocabulary or right.lower() in rules.join_hyphen_suffixes:
+        if (left + right).lower() in vocabulary or right.lower() in rules.join_hyphen_suffixes:
             return JOIN_WORD
         return KEEP_HYPHEN
     if NO_SPACE_BEFORE_RE.match(following):
@@ -693,9 +706,5 @@ def _text_headings(blocks: list[Block], text: str, rules: LayoutRules) -> list[B
             and not body.endswith(",")
             and not closing.match(body)
         )
-        result.append(
-            block.model_copy(update={"kind": BlockKind.HEADING})
-            if is_heading
-            else block
-        )
+        result.append(block.model_copy(update={"kind": BlockKind.HEADING}) if is_heading else block)
     return result

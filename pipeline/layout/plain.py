@@ -34,9 +34,7 @@ def plain_layout(text: str, rules: LayoutRules) -> tuple[list[Block], list[PageR
     salutation = re.compile(rules.salutation_pattern)
     closing = re.compile(rules.closing_pattern)
     lines = _lines(text)
-    letterhead_end = _letterhead_end(
-        lines, text, salutation, rules.letterhead_max_lines
-    )
+    letterhead_end = _letterhead_end(lines, text, salutation, rules.letterhead_max_lines)
     runs = [PageRun(start=0, page=1)]
     page = 1
     for offset, char in enumerate(text):
@@ -89,9 +87,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _letterhead_end(
-    lines: list[tuple[int, int]], text: str, salutation: re.Pattern[str], limit: int
-) -> int | None:
+def _letterhead_end(lines: list[tuple[int, int]], text: str, salutation: re.Pattern[str], limit: int) -> int | None:
     """Index of the salutation line that ends a letterhead, if one of the first ``limit`` lines is one."""
     for index, (start, end) in enumerate(lines[:limit]):
         if salutation.match(text[start:end]):
@@ -99,9 +95,7 @@ def _letterhead_end(
     return None
 
 
-def _kind(
-    body: str, start: int, bullets: tuple[str, ...], rules: LayoutRules
-) -> tuple[BlockKind, int]:
+def _kind(body: str, start: int, bullets: tuple[str, ...], rules: LayoutRules) -> tuple[BlockKind, int]:
     if body.startswith(bullets):
         rest = body[1:]
         return BlockKind.BULLET, start + 1 + (len(rest) - len(rest.lstrip()))
@@ -113,9 +107,7 @@ def _kind(
     return BlockKind.PARAGRAPH, start
 
 
-def _headings(
-    blocks: list[Block], text: str, rules: LayoutRules, closing: re.Pattern[str]
-) -> list[Block]:
+def _headings(blocks: list[Block], text: str, rules: LayoutRules, closing: re.Pattern[str]) -> list[Block]:
     """A short line without final punctuation, starting in upper case, is a heading."""
     result: list[Block] = []
     for index, block in enumerate(blocks):
@@ -129,9 +121,5 @@ def _headings(
             and not body.endswith(",")
             and not closing.match(body)
         )
-        result.append(
-            block.model_copy(update={"kind": BlockKind.HEADING})
-            if is_heading
-            else block
-        )
+        result.append(block.model_copy(update={"kind": BlockKind.HEADING}) if is_heading else block)
     return result

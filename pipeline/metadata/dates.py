@@ -8,38 +8,10 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-MONTHS = {
-    name: index
-    for index, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
+from ofsted_findings.ruleset.schema import Vocabulary
+
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 YEAR = r"(?:19|20)\d\d"
-DATE_RE = re.compile(
-    rf"(?P<day>{DAY})\s+(?P<month>{MONTH})\s*,?\s+(?P<year>{YEAR})\b", re.IGNORECASE
-)
-SEGMENT_RE = re.compile(
-    rf"(?P<a>{DAY})(?:\s+(?P<am>{MONTH}))?(?:\s+(?P<ay>{YEAR}))?"
-    rf"(?:\s*(?:to|–|-|—|until)\s*(?P<b>{DAY})(?:\s+(?P<bm>{MONTH}))?(?:\s+(?P<by>{YEAR}))?)?",
-    re.IGNORECASE,
-)
 SEPARATOR_RE = re.compile(r"\s*(?:,\s*and|and|,|&)\s*", re.IGNORECASE)
 
 
@@ -53,122 +25,117 @@ class DateSpan(BaseModel):
     end: int
 
 
-def parse_date(text: str) -> dt.date | None:
-    """'7 July 2014' -> date(2014, 7, 7)."""
-    match = DATE_RE.search(text)
-    return (
-        _date(match.group("day"), match.group("month"), match.group("year"))
-        if match
-        else None
-    )
+class DateReader:
+    """Dates as printed, with the month names of the vocabulary."""
 
-
-def _date(day: str, month: str, year: str) -> dt.date | None:
-    try:
-        return dt.date(
-            int(year), MONTHS[month.lower().rstrip(".")], int(re.sub(r"\D", "", day))
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.months = vocabulary.month_numbers()
+        month = r"(?:" + "|".join(sorted(self.months, key=len, reverse=True)) + r")\b\.?"
+        self.date_re = re.compile(rf"(?P<day>{DAY})\s+(?P<month>{month})\s*,?\s+(?P<year>{YEAR})\b", re.IGNORECASE)
+        self.segment_re = re.compile(
+            rf"(?P<a>{DAY})(?:\s+(?P<am>{month}))?(?:\s+(?P<ay>{YEAR}))?"
+            rf"(?:\s*(?:to|–|-|—|until)\s*(?P<b>{DAY})(?:\s+(?P<bm>{month}))?(?:\s+(?P<by>{YEAR}))?)?",
+            re.IGNORECASE,
         )
-    except (KeyError, ValueError):
-        return None
 
+    def parse_date(self, text: str) -> dt.date | None:
+        """'7 July 2014' -> date(2014, 7, 7)."""
+        match = self.date_re.search(text)
+        return self._date(match.group("day"), match.group("month"), match.group("year")) if match else None
 
-def parse_span(text: str, position: int = 0) -> DateSpan | None:
-    """Parse the run of dates starting at ``position`` (only spaces may precede it)."""
-    cursor = position
-    while cursor < len(text) and text[cursor] in " \t\n":
-        cursor += 1
-    raw: list[
-        tuple[str, str | None, str | None, str | None, str | None, str | None]
-    ] = []
-    begin = cursor
-    end = cursor
-    while True:
-        match = SEGMENT_RE.match(text, cursor)
-        if match is None or not (
-            match.group("am") or match.group("bm") or _more_follows(text, match.end())
-        ):
-            break
-        raw.append(
-            (
-                match.group("a"),
-                match.group("am"),
-                match.group("ay"),
-                match.group("b"),
-                match.group("bm"),
-                match.group("by"),
+    def _date(self, day: str, month: str, year: str) -> dt.date | None:
+        try:
+            return dt.date(int(year), self.months[month.lower().rstrip(".")], int(re.sub(r"\D", "", day)))
+        except (KeyError, ValueError):
+            return None
+
+    def parse_span(self, text: str, position: int = 0) -> DateSpan | None:
+        """Parse the run of dates starting at ``position`` (only spaces may precede it)."""
+        cursor = position
+        while cursor < len(text) and text[cursor] in " \t\n":
+            cursor += 1
+        raw: list[tuple[str, str | None, str | None, str | None, str | None, str | None]] = []
+        begin = cursor
+        end = cursor
+        while True:
+            match = self.segment_re.match(text, cursor)
+            if match is None or not (match.group("am") or match.group("bm") or self._more_follows(text, match.end())):
+                break
+            raw.append(
+                (
+                    match.group("a"),
+                    match.group("am"),
+                    match.group("ay"),
+                    match.group("b"),
+                    match.group("bm"),
+                    match.group("by"),
+                )
             )
+            end = match.end()
+            separator = SEPARATOR_RE.match(text, end)
+            if separator is None:
+                break
+            if (match.group("ay") or match.group("by")) and not self._dated_run_follows(text, separator):
+                break
+            cursor = separator.end()
+        if not raw:
+            return None
+        parts = self._resolve(raw)
+        if not parts:
+            return None
+        return DateSpan(parts=parts, start=begin, end=end)
+
+    def _dated_run_follows(self, text: str, separator: re.Match[str]) -> bool:
+        """After a full date, only 'and' followed by another dated run continues a split visit
+        ('30 September to 11 October 2024 and 13 to 16 January 2025')."""
+        if "and" not in separator.group(0).lower():
+            return False
+        follower = self.parse_span(text, separator.end())
+        return follower is not None
+
+    def _more_follows(self, text: str, position: int) -> bool:
+        """A bare day ('6' in '6 and 7 February') is only a date if more of the run follows."""
+        return (
+            SEPARATOR_RE.match(text, position) is not None
+            and self.segment_re.match(
+                text,
+                SEPARATOR_RE.match(text, position).end(),  # type: ignore[union-attr]
+            )
+            is not None
         )
-        end = match.end()
-        separator = SEPARATOR_RE.match(text, end)
-        if separator is None:
-            break
-        if (match.group("ay") or match.group("by")) and not _dated_run_follows(
-            text, separator
-        ):
-            break
-        cursor = separator.end()
-    if not raw:
-        return None
-    parts = _resolve(raw)
-    if not parts:
-        return None
-    return DateSpan(parts=parts, start=begin, end=end)
 
-
-def _dated_run_follows(text: str, separator: re.Match[str]) -> bool:
-    """After a full date, only 'and' followed by another dated run continues a split visit
-    ('30 September to 11 October 2024 and 13 to 16 January 2025')."""
-    if "and" not in separator.group(0).lower():
-        return False
-    follower = parse_span(text, separator.end())
-    return follower is not None
-
-
-def _more_follows(text: str, position: int) -> bool:
-    """A bare day ('6' in '6 and 7 February') is only a date if more of the run follows."""
-    return (
-        SEPARATOR_RE.match(text, position) is not None
-        and SEGMENT_RE.match(
-            text,
-            SEPARATOR_RE.match(text, position).end(),  # type: ignore[union-attr]
-        )
-        is not None
-    )
-
-
-def _resolve(
-    raw: list[tuple[str, str | None, str | None, str | None, str | None, str | None]],
-) -> list[tuple[dt.date, dt.date]]:
-    """Fill missing months and years from the right, then build (start, end) pairs."""
-    month: str | None = None
-    year: str | None = None
-    filled: list[tuple[str, str, str, str, str, str]] = []
-    for a, am, ay, b, bm, by in reversed(raw):
-        year = by or ay or year
-        month = bm or am or month
-        if year is None or month is None:
-            return []
-        end_day, end_month, end_year = (
-            (b, bm or month, by or year) if b else (a, am or month, ay or year)
-        )
-        start_month = am or (bm if b else month) or month
-        start_year = ay or year
-        filled.append((a, start_month, start_year, end_day, end_month, end_year))
-        month = start_month
-        year = start_year
-    parts: list[tuple[dt.date, dt.date]] = []
-    for a, am, ay, b, bm, by in reversed(filled):
-        first = _date(a, am, ay)
-        last = _date(b, bm, by)
-        if first is None or last is None:
-            return []
-        if first > last and first.month == 12 and last.month == 1:
-            first = first.replace(year=first.year - 1)
-        parts.append((first, last))
-    merged: list[tuple[dt.date, dt.date]] = []
-    for first, last in parts:
-        if merged and (first - merged[-1][1]).days <= 1:
-            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
-        else:
-            merged.append((first, last))
-    return merged
+    def _resolve(
+        self,
+        raw: list[tuple[str, str | None, str | None, str | None, str | None, str | None]],
+    ) -> list[tuple[dt.date, dt.date]]:
+        """Fill missing months and years from the right, then build (start, end) pairs."""
+        month: str | None = None
+        year: str | None = None
+        filled: list[tuple[str, str, str, str, str, str]] = []
+        for a, am, ay, b, bm, by in reversed(raw):
+            year = by or ay or year
+            month = bm or am or month
+            if year is None or month is None:
+                return []
+            end_day, end_month, end_year = (b, bm or month, by or year) if b else (a, am or month, ay or year)
+            start_month = am or (bm if b else month) or month
+            start_year = ay or year
+            filled.append((a, start_month, start_year, end_day, end_month, end_year))
+            month = start_month
+            year = start_year
+        parts: list[tuple[dt.date, dt.date]] = []
+        for a, am, ay, b, bm, by in reversed(filled):
+            first = self._date(a, am, ay)
+            last = self._date(b, bm, by)
+            if first is None or last is None:
+                return []
+            if first > last and first.month == 12 and last.month == 1:
+                first = first.replace(year=first.year - 1)
+            parts.append((first, last))
+        merged: list[tuple[dt.date, dt.date]] = []
+        for first, last in parts:
+            if merged and (first - merged[-1][1]).days <= 1:
+                merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+            else:
+                merged.append((first, last))
+        return merged

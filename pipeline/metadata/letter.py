@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import PurePath
 
 from ofsted_findings.layout.normalize import Block, BlockKind, PageMap
-from ofsted_findings.metadata.dates import DATE_RE, parse_date, parse_span
+from ofsted_findings.metadata.dates import DateReader
 from ofsted_findings.models import (
     PartialDate,
     Authority,
@@ -55,51 +55,28 @@ class MetadataReader:
             ruleset.authorities,
         )
         self.rules = rules
-        self.kinds = [
-            (re.compile(rule.pattern, re.IGNORECASE | re.MULTILINE), rule)
-            for rule in rules.kinds
-        ]
+        grades = ruleset.vocabulary.grades
+        self.dates = DateReader(ruleset.vocabulary)
+        self.closings = tuple(ruleset.vocabulary.closings)
+        self.kinds = [(re.compile(rule.pattern, re.IGNORECASE | re.MULTILINE), rule) for rule in rules.kinds]
         self.grades = re.compile(
-            "|".join(
-                f"(?P<g{index}>\\b(?:{rule.pattern})\\b)"
-                for index, rule in enumerate(rules.grades)
-            ),
+            "|".join(f"(?P<g{index}>\\b(?:{rule.pattern})\\b)" for index, rule in enumerate(grades)),
             re.IGNORECASE,
         )
-        self.grade_of = {
-            f"g{index}": rule.grade for index, rule in enumerate(rules.grades)
-        }
-        self.judgements = [
-            (re.compile(rule.pattern, re.IGNORECASE | re.MULTILINE), rule)
-            for rule in judgements
-        ]
+        self.grade_of = {f"g{index}": rule.grade for index, rule in enumerate(grades)}
+        self.judgements = [(re.compile(rule.pattern, re.IGNORECASE | re.MULTILINE), rule) for rule in judgements]
         self.between = {
-            rule.id: re.compile(rule.between, re.IGNORECASE)
-            for rule in judgements
-            if rule.between is not None
+            rule.id: re.compile(rule.between, re.IGNORECASE) for rule in judgements if rule.between is not None
         }
         self.grade_run = re.compile(
-            r"\s*(?:"
-            + "|".join(f"(?:{rule.pattern})" for rule in rules.grades)
-            + r")\b",
+            r"\s*(?:" + "|".join(f"(?:{rule.pattern})" for rule in grades) + r")\b",
             re.IGNORECASE,
         )
-        self.visit = [
-            re.compile(pattern, re.IGNORECASE) for pattern in rules.visit_patterns
-        ]
-        self.published = [
-            re.compile(pattern, re.IGNORECASE) for pattern in rules.published_patterns
-        ]
-        self.lead = [
-            re.compile(pattern, re.IGNORECASE) for pattern in rules.lead_patterns
-        ]
-        self.inspector_lists = [
-            re.compile(pattern, re.IGNORECASE)
-            for pattern in rules.inspector_list_patterns
-        ]
-        self.team_lists = [
-            re.compile(pattern, re.IGNORECASE) for pattern in rules.team_list_patterns
-        ]
+        self.visit = [re.compile(pattern, re.IGNORECASE) for pattern in rules.visit_patterns]
+        self.published = [re.compile(pattern, re.IGNORECASE) for pattern in rules.published_patterns]
+        self.lead = [re.compile(pattern, re.IGNORECASE) for pattern in rules.lead_patterns]
+        self.inspector_lists = [re.compile(pattern, re.IGNORECASE) for pattern in rules.inspector_list_patterns]
+        self.team_lists = [re.compile(pattern, re.IGNORECASE) for pattern in rules.team_list_patterns]
         self.titles = re.compile(rules.inspector_titles, re.IGNORECASE)
         self.name = re.compile(rules.name_pattern)
         self.signature_role = re.compile(rules.signature_roles, re.IGNORECASE)
@@ -107,18 +84,10 @@ class MetadataReader:
         self.salutation = re.compile(rules.salutation, re.IGNORECASE)
         self.not_names = tuple(name.lower() for name in rules.not_names)
         self.team_member = re.compile(rules.team_member_pattern)
-        self.previous = [
-            re.compile(pattern, re.IGNORECASE)
-            for pattern in rules.previous_judgement_patterns
-        ]
+        self.previous = [re.compile(pattern, re.IGNORECASE) for pattern in rules.previous_judgement_patterns]
         self.month_year = re.compile(rules.month_year_pattern, re.IGNORECASE)
-        self.focus = [
-            re.compile(pattern, re.IGNORECASE | re.MULTILINE)
-            for pattern in rules.focus_patterns
-        ]
-        self.visit_number = re.compile(
-            rules.monitoring_visit_number_pattern, re.IGNORECASE
-        )
+        self.focus = [re.compile(pattern, re.IGNORECASE | re.MULTILINE) for pattern in rules.focus_patterns]
+        self.visit_number = re.compile(rules.monitoring_visit_number_pattern, re.IGNORECASE)
         self.honorific = re.compile(rules.honorific, re.IGNORECASE)
         self.authorities = table.authorities
         alias_owner: dict[str, AuthorityRecord] = {}
@@ -127,18 +96,12 @@ class MetadataReader:
                 alias_owner.setdefault(_fold(alias), record)
         self.alias_owner = alias_owner
         printed = sorted(
-            {
-                alias
-                for alias in alias_owner
-                if not re.fullmatch(r"[a-z0-9-]+-[a-z0-9-]+", alias)
-            },
+            {alias for alias in alias_owner if not re.fullmatch(r"[a-z0-9-]+-[a-z0-9-]+", alias)},
             key=len,
             reverse=True,
         )
         self.alias_re = re.compile(
-            r"(?<![\w-])(?:"
-            + "|".join(re.escape(alias).replace(r"\ ", r"\s+") for alias in printed)
-            + r")(?![\w-])",
+            r"(?<![\w-])(?:" + "|".join(re.escape(alias).replace(r"\ ", r"\s+") for alias in printed) + r")(?![\w-])",
             re.IGNORECASE,
         )
         self.by_ons = {record.ons_code: record for record in table.authorities}
@@ -162,15 +125,9 @@ def extract_letter(
     kind_rule = _kind(title_region, rules)
     kind = kind_rule.kind if kind_rule else DocumentKind.OTHER
     visits = _visits(text, body_start, rules)
-    published = _first_date_after(text, rules.published, 0, len(text))
-    letter_date = (
-        _letter_date(text, letterhead.start, letterhead.end) if letterhead else None
-    )
-    addressee = (
-        _addressee(text, letterhead.start, letterhead.end, rules)
-        if letterhead
-        else None
-    )
+    published = _first_date_after(text, rules.published, 0, len(text), rules.dates)
+    letter_date = _letter_date(text, letterhead.start, letterhead.end, rules.dates) if letterhead else None
+    addressee = _addressee(text, letterhead.start, letterhead.end, rules) if letterhead else None
     if letter_date is None and kind in LETTER_KINDS:
         letter_date, addressee = _displaced_letterhead(text, rules, addressee)
     reference = (visits[-1][1] if visits else None) or published or letter_date
@@ -214,31 +171,27 @@ def extract_letter(
 
 
 #: Kinds that are letters (with a date line, an addressee and a signature).
-LETTER_KINDS = frozenset(
-    {DocumentKind.FOCUSED_VISIT, DocumentKind.MONITORING_VISIT, DocumentKind.JTAI}
-)
+LETTER_KINDS = frozenset({DocumentKind.FOCUSED_VISIT, DocumentKind.MONITORING_VISIT, DocumentKind.JTAI})
 #: How far into the body the focus, previous judgement and visit number are looked for.
 LETTER_HEAD_WINDOW = 4000
 #: How far before a previous judgement its "Month YYYY" may be printed.
 PREVIOUS_DATE_WINDOW = 200
 
 
-def _displaced_letterhead(
-    text: str, rules: MetadataReader, addressee: str | None
-) -> tuple[dt.date | None, str | None]:
+def _displaced_letterhead(text: str, rules: MetadataReader, addressee: str | None) -> tuple[dt.date | None, str | None]:
     """A letter whose date and address block are not at the top of the text layer.
 
     The date is the first line that is only a date (before the closing), and the
     addressee the line after it; without any date line, the first line of the address
     block that ends at the salutation.
     """
-    closing = text.find("Yours sincerely")
+    closing = min((found for found in (text.find(formula) for formula in rules.closings) if found >= 0), default=-1)
     limit = closing if closing > 0 else len(text)
     offset = 0
     for line in text[:limit].split("\n"):
         stripped = line.strip()
-        if DATE_RE.fullmatch(stripped):
-            date = parse_date(stripped)
+        if rules.dates.date_re.fullmatch(stripped):
+            date = rules.dates.parse_date(stripped)
             after = text[offset + len(line) + 1 :].split("\n", 1)[0].strip()
             if after and not rules.salutation.match(after):
                 addressee = addressee or after
@@ -266,9 +219,7 @@ class LetterExtras(BaseModel):
     previous_judgement_date: PartialDate | None = None
 
 
-def _letter_extras(
-    text: str, body_start: int, kind: DocumentKind, rules: MetadataReader
-) -> LetterExtras:
+def _letter_extras(text: str, body_start: int, kind: DocumentKind, rules: MetadataReader) -> LetterExtras:
     """Focus, monitoring-visit number and previous judgement of a letter."""
     if kind not in LETTER_KINDS and kind is not DocumentKind.OTHER:
         return LetterExtras()
@@ -291,9 +242,7 @@ def _letter_extras(
     )
 
 
-def _focus(
-    text: str, start: int, end: int, rules: MetadataReader
-) -> tuple[int, int] | None:
+def _focus(text: str, start: int, end: int, rules: MetadataReader) -> tuple[int, int] | None:
     """The focus as printed: from after the cue to the end of its sentence (or its colon)."""
     for pattern in rules.focus:
         match = pattern.search(text, start, end)
@@ -309,9 +258,7 @@ def _focus(
     return None
 
 
-def _previous_judgement(
-    text: str, start: int, end: int, rules: MetadataReader
-) -> tuple[Grade, str | None] | None:
+def _previous_judgement(text: str, start: int, end: int, rules: MetadataReader) -> tuple[Grade, str | None] | None:
     """The overall judgement of the previous inspection, with its 'Month YYYY' where printed."""
     for pattern in rules.previous:
         match = pattern.search(text, start, end)
@@ -320,9 +267,7 @@ def _previous_judgement(
         grade = rules.grades.match(text, match.end())
         if grade is None:
             continue
-        group = next(
-            name for name, value in grade.groupdict().items() if value is not None
-        )
+        group = next(name for name, value in grade.groupdict().items() if value is not None)
         sentence_start = max(
             text.rfind(". ", 0, match.start()) + 1,
             match.start() - PREVIOUS_DATE_WINDOW,
@@ -337,16 +282,14 @@ def _previous_judgement(
         when = before[-1] if before else after
         if when is None and start <= match.start():
             previous_sentence = max(text.rfind(". ", 0, sentence_start - 2) + 1, 0)
-            earlier = list(
-                rules.month_year.finditer(text, previous_sentence, sentence_start)
-            )
+            earlier = list(rules.month_year.finditer(text, previous_sentence, sentence_start))
             when = earlier[-1] if earlier else None
-        return rules.grade_of[group], _month_iso(when.group(0)) if when else None
+        return rules.grade_of[group], _month_iso(when.group(0), rules.dates) if when else None
     return None
 
 
-def _month_iso(month_year: str) -> str | None:
-    date = parse_date(f"1 {month_year}")
+def _month_iso(month_year: str, dates: DateReader) -> str | None:
+    date = dates.parse_date(f"1 {month_year}")
     return f"{date.year:04d}-{date.month:02d}" if date else None
 
 
@@ -361,50 +304,46 @@ def _kind(region: str, rules: MetadataReader) -> KindRule | None:
     return best[2] if best else None
 
 
-def _visits(
-    text: str, body_start: int, rules: MetadataReader
-) -> list[tuple[dt.date, dt.date]]:
+def _visits(text: str, body_start: int, rules: MetadataReader) -> list[tuple[dt.date, dt.date]]:
     window_end = min(len(text), body_start + 3000)
     best: tuple[int, list[tuple[dt.date, dt.date]]] | None = None
     for pattern in rules.visit:
         for match in pattern.finditer(text, 0, window_end):
-            span = parse_span(text, match.end())
+            span = rules.dates.parse_span(text, match.end())
             if span is not None and (best is None or match.start() < best[0]):
                 parts = span.parts
                 if RANGE_CUE_RE.search(match.group(0)) and len(parts) == 2:
-                    parts = [
-                        (parts[0][0], parts[-1][1])
-                    ]  # "between 18 and 22 March" is one run
+                    parts = [(parts[0][0], parts[-1][1])]  # "between 18 and 22 March" is one run
                 best = (match.start(), parts)
                 break
     return best[1] if best else []
 
 
 def _first_date_after(
-    text: str, patterns: list[re.Pattern[str]], start: int, end: int
+    text: str, patterns: list[re.Pattern[str]], start: int, end: int, dates: DateReader
 ) -> dt.date | None:
     for pattern in patterns:
         match = pattern.search(text, start, min(end, start + 6000))
         if match:
-            date_match = DATE_RE.match(text, match.end())
+            date_match = dates.date_re.match(text, match.end())
             if date_match:
-                return parse_date(date_match.group(0))
+                return dates.parse_date(date_match.group(0))
     return None
 
 
-def _letter_date(text: str, start: int, end: int) -> dt.date | None:
+def _letter_date(text: str, start: int, end: int, dates: DateReader) -> dt.date | None:
     for line in text[start:end].split("\n"):
         stripped = line.strip()
-        match = DATE_RE.fullmatch(stripped)
+        match = dates.date_re.fullmatch(stripped)
         if match:
-            return parse_date(stripped)
+            return dates.parse_date(stripped)
     return None
 
 
 def _addressee(text: str, start: int, end: int, rules: MetadataReader) -> str | None:
     lines = text[start:end].split("\n")
     for index, line in enumerate(lines):
-        if DATE_RE.fullmatch(line.strip()) and index + 1 < len(lines):
+        if rules.dates.date_re.fullmatch(line.strip()) and index + 1 < len(lines):
             candidate = lines[index + 1].strip()
             if candidate and not rules.salutation.match(candidate):
                 return candidate
@@ -452,9 +391,7 @@ def _authority(
     )
 
 
-def resolve_authority(
-    name: str, rules: MetadataReader, when: dt.date | None = None
-) -> AuthorityRecord | None:
+def resolve_authority(name: str, rules: MetadataReader, when: dt.date | None = None) -> AuthorityRecord | None:
     """An authority name as printed (or a file-name slug) -> its entry, at a date where given."""
     record = rules.alias_owner.get(_fold(name))
     if record is None:
@@ -462,9 +399,7 @@ def resolve_authority(
     return _valid_on(record, when, rules) if when is not None else record
 
 
-def _valid_on(
-    record: AuthorityRecord, when: dt.date, rules: MetadataReader
-) -> AuthorityRecord:
+def _valid_on(record: AuthorityRecord, when: dt.date, rules: MetadataReader) -> AuthorityRecord:
     """Step to the predecessor or successor while the date falls outside the entry's life.
 
     With several successors (Dorset county -> Dorset and BCP) the one of the same name is
@@ -481,11 +416,7 @@ def _valid_on(
         if not links:
             return record
         same_name = [link for link in links if link.name == record.name]
-        link = (
-            links[0]
-            if len(links) == 1
-            else (same_name[0] if len(same_name) == 1 else None)
-        )
+        link = links[0] if len(links) == 1 else (same_name[0] if len(same_name) == 1 else None)
         following = rules.by_ons.get(link.ons_code or "") if link is not None else None
         if following is None:
             return record
@@ -515,9 +446,7 @@ def _inspectors(text: str, body_start: int, rules: MetadataReader) -> list[Inspe
             if lead and not found[name].lead:
                 found[name] = found[name].model_copy(update={"lead": True})
             return
-        found[name] = Inspector(
-            name=name, lead=lead, start=position, end=position + len(name)
-        )
+        found[name] = Inspector(name=name, lead=lead, start=position, end=position + len(name))
         order.append(name)
 
     for pattern in rules.lead:
@@ -527,9 +456,7 @@ def _inspectors(text: str, body_start: int, rules: MetadataReader) -> list[Inspe
             if name:
                 add(name, match.end() + following.find(name), lead=True)
     head_end = min(len(text), body_start + INSPECTOR_HEAD_WINDOW)
-    scoped = [(pattern, head_end) for pattern in rules.inspector_lists] + [
-        (p, len(text)) for p in rules.team_lists
-    ]
+    scoped = [(pattern, head_end) for pattern in rules.inspector_lists] + [(p, len(text)) for p in rules.team_lists]
     for pattern, scope_end in scoped:
         for match in pattern.finditer(text, 0, scope_end):
             sentence_end = text.find(".", match.end())
@@ -551,11 +478,9 @@ def _inspectors(text: str, body_start: int, rules: MetadataReader) -> list[Inspe
     return [found[name] for name in sorted(order, key=lambda n: found[n].start)]
 
 
-def _signatories(
-    text: str, rules: MetadataReader, add: Callable[[str, int, bool], None]
-) -> None:
+def _signatories(text: str, rules: MetadataReader, add: Callable[[str, int, bool], None]) -> None:
     """The single HMI who signs a letter is its lead; joint signatures flag nobody."""
-    closing = max(text.rfind("Yours sincerely"), text.rfind("Yours faithfully"))
+    closing = max(text.rfind(formula) for formula in rules.closings)
     if closing < 0:
         closing = max(0, len(text) - 400)
     tail = text[closing : closing + 600]
@@ -563,16 +488,8 @@ def _signatories(
     names: list[tuple[str, int]] = []
     for role in roles:
         before = tail[: role.start()].rstrip(" ,\n")
-        line_start = max(
-            before.rfind("\n"), before.rfind("sincerely"), before.rfind("faithfully")
-        )
-        candidate = (
-            before[line_start + 1 :]
-            .strip()
-            .removeprefix("sincerely")
-            .removeprefix("faithfully")
-            .strip()
-        )
+        line_start = max(before.rfind("\n"), before.rfind("sincerely"), before.rfind("faithfully"))
+        candidate = before[line_start + 1 :].strip().removeprefix("sincerely").removeprefix("faithfully").strip()
         name = _clean_name(candidate, rules)
         if name:
             names.append((name, closing + tail.find(name)))
@@ -607,17 +524,13 @@ def _judgements(
     labels.sort(key=lambda item: item[0])
     candidates.extend(_graded_labels(text, labels, rules))
     results: dict[str, Judgement] = {}
-    for label_start, grade_start, grade_end, rule in sorted(
-        candidates, key=lambda item: item[1]
-    ):
+    for label_start, grade_start, grade_end, rule in sorted(candidates, key=lambda item: item[1]):
         if rule.area in results:
             continue
         grade = rules.grades.match(text, grade_start, grade_end)
         if grade is None:
             continue
-        group = next(
-            name for name, value in grade.groupdict().items() if value is not None
-        )
+        group = next(name for name, value in grade.groupdict().items() if value is not None)
         label_end = _label_end(text, label_start, rule, rules)
         results[rule.area] = Judgement(
             area=rule.area,
@@ -630,12 +543,8 @@ def _judgements(
     return sorted(results.values(), key=lambda j: (j.start, j.area))
 
 
-def _label_end(
-    text: str, label_start: int, rule: JudgementRule, rules: MetadataReader
-) -> int:
-    pattern = next(
-        compiled for compiled, candidate in rules.judgements if candidate.id == rule.id
-    )
+def _label_end(text: str, label_start: int, rule: JudgementRule, rules: MetadataReader) -> int:
+    pattern = next(compiled for compiled, candidate in rules.judgements if candidate.id == rule.id)
     match = pattern.match(text, label_start)
     return match.end() if match else label_start
 
@@ -667,17 +576,13 @@ def _graded_labels(
     while index < len(labels):
         start, label_end, rule = labels[index]
         block = [labels[index]]
-        while (
-            index + len(block) < len(labels)
-            and not text[block[-1][1] : labels[index + len(block)][0]].strip()
-        ):
+        while index + len(block) < len(labels) and not text[block[-1][1] : labels[index + len(block)][0]].strip():
             block.append(labels[index + len(block)])
         if len(block) > 1:
             grades = _grade_block(text, block[-1][1], len(block), rules)
             if grades is not None:
                 found.extend(
-                    (label[0], g_start, g_end, label[2])
-                    for label, (g_start, g_end) in zip(block, grades, strict=True)
+                    (label[0], g_start, g_end, label[2]) for label, (g_start, g_end) in zip(block, grades, strict=True)
                 )
                 index += len(block)
                 continue
@@ -690,9 +595,7 @@ def _graded_labels(
     return found
 
 
-def _grade_block(
-    text: str, position: int, count: int, rules: MetadataReader
-) -> list[tuple[int, int]] | None:
+def _grade_block(text: str, position: int, count: int, rules: MetadataReader) -> list[tuple[int, int]] | None:
     """``count`` grades printed one after another from ``position``, or None."""
     spans: list[tuple[int, int]] = []
     cursor = position

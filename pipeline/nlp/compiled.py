@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ofsted_findings.findings.classify import FindingClassifier
     from ofsted_findings.findings.matching import FindingMatchers
     from ofsted_findings.metadata.letter import MetadataReader
-    from ofsted_findings.metrics.extractor import Grammar
+    from ofsted_findings.metrics.grammar import Grammar
     from ofsted_findings.nlp.sections import SectionClassifier
     from ofsted_findings.nlp.sentences import SentenceSetter
 
@@ -31,7 +31,7 @@ class CompiledRules:
     def sentence_setter(self) -> SentenceSetter:
         from ofsted_findings.nlp.sentences import SentenceSetter
 
-        return SentenceSetter(self.rules.segment)
+        return SentenceSetter(self.rules.segment, self.rules.vocabulary)
 
     @cached_property
     def sections(self) -> SectionClassifier:
@@ -53,9 +53,9 @@ class CompiledRules:
 
     @cached_property
     def grammar(self) -> Grammar:
-        from ofsted_findings.metrics.extractor import Grammar
+        from ofsted_findings.metrics.grammar import Grammar
 
-        return Grammar(self.rules.metrics)
+        return Grammar(self.rules.metrics, self.rules.vocabulary)
 
     @cached_property
     def metadata(self) -> MetadataReader:

@@ -98,9 +98,7 @@ class RulesHolder:
         """Write the rule folder (the same files ``rules export`` writes)."""
         self.rules.export(path)
 
-    def from_disk(
-        self, path: str | Path, *, exclude: Iterable[str] = ()
-    ) -> "RulesHolder":
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RulesHolder":
         """Read a rule folder written by :meth:`to_disk` (or exported and edited)."""
         self.set_rules(RuleSet.from_dir(path))
         return self
@@ -140,14 +138,10 @@ class Sectioner(_Stage):
         from ofsted_findings.nlp.doctext import doc_text
         from ofsted_findings.nlp.sections import build_sections
 
-        infos = build_sections(
-            doc_text(doc), blocks_of(doc), page_map_of(doc), self.compiled.sections
-        )
+        infos = build_sections(doc_text(doc), blocks_of(doc), page_map_of(doc), self.compiled.sections)
         sections = [info.section for info in infos]
         _store(doc, ext.SECTIONS, sections, [section.category for section in sections])
-        doc._.set(
-            ext.SECTION_RULES, [info.rule.id if info.rule else None for info in infos]
-        )
+        doc._.set(ext.SECTION_RULES, [info.rule.id if info.rule else None for info in infos])
         return doc
 
 
@@ -167,9 +161,7 @@ class Segmenter(_Stage):
             page_map_of(doc),
             compiled.rules.segment,
         )
-        _store(
-            doc, ext.SENTENCES, sentences, [sentence.block for sentence in sentences]
-        )
+        _store(doc, ext.SENTENCES, sentences, [sentence.block for sentence in sentences])
         return doc
 
 
@@ -186,9 +178,7 @@ class FindingTagger(_Stage):
             section_infos(doc, compiled.sections),
             page_map_of(doc),
         )
-        _store(
-            doc, ext.FINDINGS, findings, [str(finding.polarity) for finding in findings]
-        )
+        _store(doc, ext.FINDINGS, findings, [str(finding.polarity) for finding in findings])
         return doc
 
 
@@ -240,10 +230,7 @@ class _Item(Protocol):
 
 def _store(doc: Doc, group: str, items: Sequence[_Item], labels: Sequence[str]) -> None:
     """A span group over the items (label and id from the item) and their records on the Doc."""
-    spans = [
-        _span(doc, item.start, item.end, label, item.id)
-        for item, label in zip(items, labels, strict=True)
-    ]
+    spans = [_span(doc, item.start, item.end, label, item.id) for item, label in zip(items, labels, strict=True)]
     doc.spans[group] = SpanGroup(doc, name=group, spans=spans)
     doc._.set(ext.RECORDS[group], [item.model_dump(mode="json") for item in items])
 
@@ -272,12 +259,10 @@ def make_rules(nlp: Language, name: str) -> RulesHolder:
     return RulesHolder(nlp, name)
 
 
-make_layout = Language.factory(
-    "ofsted_layout", assigns=["doc._.of_blocks", "doc._.of_pages"]
-)(_factory(LayoutReader))
-make_sections = Language.factory(
-    "ofsted_sections", requires=["doc._.of_blocks"], assigns=["doc.spans"]
-)(_factory(Sectioner))
+make_layout = Language.factory("ofsted_layout", assigns=["doc._.of_blocks", "doc._.of_pages"])(_factory(LayoutReader))
+make_sections = Language.factory("ofsted_sections", requires=["doc._.of_blocks"], assigns=["doc.spans"])(
+    _factory(Sectioner)
+)
 make_sentences = Language.factory(
     "ofsted_sentences",
     requires=["doc._.of_blocks", "doc.spans"],
@@ -288,9 +273,7 @@ make_findings = Language.factory(
     requires=["token.is_sent_start", "doc.spans"],
     assigns=["doc.spans"],
 )(_factory(FindingTagger))
-make_metrics = Language.factory(
-    "ofsted_metrics", requires=["doc.spans"], assigns=["doc.spans"]
-)(_factory(MetricTagger))
-make_metadata = Language.factory(
-    "ofsted_metadata", requires=["doc._.of_blocks"], assigns=["doc._.of_letter"]
-)(_factory(LetterReader))
+make_metrics = Language.factory("ofsted_metrics", requires=["doc.spans"], assigns=["doc.spans"])(_factory(MetricTagger))
+make_metadata = Language.factory("ofsted_metadata", requires=["doc._.of_blocks"], assigns=["doc._.of_letter"])(
+    _factory(LetterReader)
+)

@@ -26,15 +26,11 @@ logger = logging.getLogger(__name__)
 def _records(doc: Doc, group: str) -> list[dict[str, Any]]:
     records = doc._.get(ext.RECORDS[group])
     if records is None:
-        raise ValueError(
-            f"the Doc has no {group!r} records: run the whole ofsted pipeline on it"
-        )
+        raise ValueError(f"the Doc has no {group!r} records: run the whole ofsted pipeline on it")
     return list(records)
 
 
-def doc_to_document(
-    doc: Doc, pipeline: PipelineInfo, *, validate: bool = True
-) -> Document:
+def doc_to_document(doc: Doc, pipeline: PipelineInfo, *, validate: bool = True) -> Document:
     """The Document a processed Doc holds.
 
     With ``validate`` (the default) every record is checked against the models, which is
@@ -60,9 +56,7 @@ def doc_to_document(
         "pipeline": pipeline.model_dump(mode="json"),
     }
     if fields["letter"] is None:
-        raise ValueError(
-            "the Doc has no metadata: run the ofsted_metadata component first"
-        )
+        raise ValueError("the Doc has no metadata: run the ofsted_metadata component first")
     if validate:
         return Document.model_validate(fields)
     return Document.model_construct(
@@ -70,9 +64,7 @@ def doc_to_document(
         text=text,
         letter=Letter.model_validate(fields["letter"]),
         sections=[Section.model_construct(**record) for record in fields["sections"]],
-        sentences=[
-            Sentence.model_construct(**record) for record in fields["sentences"]
-        ],
+        sentences=[Sentence.model_construct(**record) for record in fields["sentences"]],
         findings=[Finding.model_validate(record) for record in fields["findings"]],
         metrics=[Metric.model_validate(record) for record in fields["metrics"]],
         warnings=[Warning.model_construct(**record) for record in fields["warnings"]],

@@ -23,18 +23,14 @@ METRICS = "ofsted_metrics"
 
 #: Doc extensions.
 BLOCKS = "of_blocks"  # [[kind, start, body_start, end, page, lines], ...]
-PAGES = (
-    "of_pages"  # [[start, page], ...]: from ``start`` on, characters are on ``page``
-)
+PAGES = "of_pages"  # [[start, page], ...]: from ``start`` on, characters are on ``page``
 SOURCE = "of_source"  # the Source record, or None for text given to nlp()
 WARNINGS = "of_warnings"  # Warning records
 LETTER = "of_letter"  # the Letter record
 
 #: Doc extensions holding the records of each span group, in the group's order.
 SECTION_RECORDS = "of_sections"
-SECTION_RULES = (
-    "of_section_rules"  # id of the heading rule that classified each section, or None
-)
+SECTION_RULES = "of_section_rules"  # id of the heading rule that classified each section, or None
 SENTENCE_RECORDS = "of_sentences"
 FINDING_RECORDS = "of_findings"
 METRIC_RECORDS = "of_metrics"

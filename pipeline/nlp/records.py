@@ -55,9 +55,7 @@ def blocks_of(doc: Doc) -> list[Block]:
 def page_map_of(doc: Doc) -> PageMap:
     """Page look-ups for the Doc's characters."""
     raw = doc._.get(ext.PAGES) or [[0, 1]]
-    return PageMap(
-        [PageRun.model_construct(start=start, page=page) for start, page in raw]
-    )
+    return PageMap([PageRun.model_construct(start=start, page=page) for start, page in raw])
 
 
 def section_infos(doc: Doc, classifier: SectionClassifier) -> list[SectionInfo]:
@@ -75,24 +73,18 @@ def section_infos(doc: Doc, classifier: SectionClassifier) -> list[SectionInfo]:
 
 def sentences_of(doc: Doc) -> list[Sentence]:
     """The running-text sentences the ``ofsted_sentences`` component found."""
-    return [
-        Sentence.model_construct(**record)
-        for record in _records(doc, ext.SENTENCES, "ofsted_sentences")
-    ]
+    return [Sentence.model_construct(**record) for record in _records(doc, ext.SENTENCES, "ofsted_sentences")]
 
 
 def finding_spans(doc: Doc) -> list[tuple[int, int, str]]:
     """``(start, end, id)`` of every finding, sorted (what the metrics stage links figures to)."""
     return sorted(
-        (record["start"], record["end"], record["id"])
-        for record in _records(doc, ext.FINDINGS, "ofsted_findings")
+        (record["start"], record["end"], record["id"]) for record in _records(doc, ext.FINDINGS, "ofsted_findings")
     )
 
 
 def _records(doc: Doc, group: str, component: str) -> list[dict[str, Any]]:
     records = doc._.get(ext.RECORDS[group])
     if records is None:
-        raise ValueError(
-            f"the Doc has no {group!r} records: run the {component} component first"
-        )
+        raise ValueError(f"the Doc has no {group!r} records: run the {component} component first")
     return list(records)

@@ -39,9 +39,7 @@ class SectionClassifier:
 
     def __init__(self, rules: Sequence[SectionRule]) -> None:
         self.rules = tuple(rules)
-        self._compiled = tuple(
-            (re.compile(rule.pattern, re.IGNORECASE), rule) for rule in self.rules
-        )
+        self._compiled = tuple((re.compile(rule.pattern, re.IGNORECASE), rule) for rule in self.rules)
         self.by_id = {rule.id: rule for rule in self.rules}
 
     def classify(self, title: str) -> SectionRule | None:
@@ -70,9 +68,7 @@ def build_sections(
         elif block.kind is BlockKind.HEADING:
             title = text[block.start : block.end]
             rule = classifier.classify(title)
-            openings.append(
-                (block.start, title, rule, rule.category.value if rule else OTHER)
-            )
+            openings.append((block.start, title, rule, rule.category.value if rule else OTHER))
         elif block.kind is BlockKind.FOOTNOTE:
             if not openings or openings[-1][3] != FOOTNOTES:
                 openings.append((block.start, "", None, FOOTNOTES))
@@ -109,9 +105,7 @@ def build_sections(
     return sections
 
 
-def _section_ends(
-    blocks: Sequence[Block], text_length: int, starts: list[int]
-) -> list[int]:
+def _section_ends(blocks: Sequence[Block], text_length: int, starts: list[int]) -> list[int]:
     """Each section ends where the last block before the next section ends."""
     block_ends = [block.end for block in blocks]
     ends: list[int] = []

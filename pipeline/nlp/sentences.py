@@ -20,7 +20,7 @@ from ofsted_findings.layout.normalize import Block, BlockKind, PageMap
 from ofsted_findings.models import Sentence
 from ofsted_findings.nlp.doctext import doc_text
 from ofsted_findings.nlp.sections import SectionInfo
-from ofsted_findings.ruleset.schema import SegmentRules
+from ofsted_findings.ruleset.schema import SegmentRules, Vocabulary
 from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
@@ -39,10 +39,11 @@ SENTENCE_BLOCKS: dict[BlockKind, SentenceBlock] = {
 class SentenceSetter:
     """Sets sentence starts from block offsets and punctuation rules."""
 
-    def __init__(self, rules: SegmentRules) -> None:
-        """``rules``: which punctuation ends a sentence and which words are abbreviations."""
+    def __init__(self, rules: SegmentRules, vocabulary: Vocabulary) -> None:
+        """``rules``: which punctuation ends a sentence and which words are abbreviations
+        (with the month abbreviations of ``vocabulary``)."""
         self.final = frozenset(rules.sentence_final)
-        self.abbreviations = frozenset(rules.abbreviations)
+        self.abbreviations = frozenset(rules.abbreviations) | frozenset(vocabulary.abbreviations())
         final = "".join(re.escape(mark) for mark in rules.sentence_final)
         closing = "".join(re.escape(mark) for mark in rules.closing_punctuation)
         # Sentence-final punctuation, any closing quotes or brackets, white space, then the next character.
@@ -72,9 +73,7 @@ class SentenceSetter:
             following = text[match.end()]
             if following.islower() or following in self.final:
                 continue
-            if match.group("final") == "." and self._abbreviation_before(
-                text, match.start()
-            ):
+            if match.group("final") == "." and self._abbreviation_before(text, match.start()):
                 continue
             starts.add(match.end())
         return starts
@@ -82,9 +81,7 @@ class SentenceSetter:
     def _abbreviation_before(self, text: str, position: int) -> bool:
         """Whether the word ending at ``position`` (a full stop) is an abbreviation."""
         word = WORD_BEFORE_RE.search(text, max(0, position - 24), position)
-        return (
-            word is not None and word.group(0).lower().rstrip(".") in self.abbreviations
-        )
+        return word is not None and word.group(0).lower().rstrip(".") in self.abbreviations
 
 
 WORD_BEFORE_RE = re.compile(r"[\w.'’-]*$")
@@ -133,10 +130,7 @@ def extract_sentences(
         start = max(start, block.body_start)
         if start >= end:
             continue
-        while (
-            section_cursor + 1 < len(section_starts)
-            and section_starts[section_cursor + 1] <= start
-        ):
+        while section_cursor + 1 < len(section_starts) and section_starts[section_cursor + 1] <= start:
             section_cursor += 1
         section = sections[section_cursor].section.id if section_cursor >= 0 else None
         result.append(

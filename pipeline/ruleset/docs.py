@@ -60,11 +60,7 @@ def _type_name(annotation: Any) -> str:
     if annotation is type(None):
         return "null"
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        return (
-            f"{annotation.__name__} ("
-            + ", ".join(f"`{member.value}`" for member in annotation)
-            + ")"
-        )
+        return f"{annotation.__name__} (" + ", ".join(f"`{member.value}`" for member in annotation) + ")"
     if isinstance(annotation, type):
         return {
             "str": "string",
@@ -89,13 +85,7 @@ def _rows(model: type[BaseModel]) -> list[str]:
 
 def _default(info: FieldInfo) -> str:
     value = info.get_default(call_default_factory=True)
-    return (
-        "[]"
-        if value in ([], ())
-        else str(value).lower()
-        if isinstance(value, bool)
-        else str(value)
-    )
+    return "[]" if value in ([], ()) else str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _nested(model: type[BaseModel]) -> list[type[BaseModel]]:
@@ -103,11 +93,7 @@ def _nested(model: type[BaseModel]) -> list[type[BaseModel]]:
     for info in model.model_fields.values():
         for argument in typing.get_args(info.annotation) or (info.annotation,):
             for inner in typing.get_args(argument) or (argument,):
-                if (
-                    isinstance(inner, type)
-                    and issubclass(inner, BaseModel)
-                    and inner not in found
-                ):
+                if isinstance(inner, type) and issubclass(inner, BaseModel) and inner not in found:
                     found.append(inner)
     return found
 
@@ -116,15 +102,11 @@ def rules_readme() -> str:
     """The README of the rule folder."""
     parts = [INTRODUCTION]
     parts.append("| file | what it holds |\n| --- | --- |")
-    parts.extend(
-        f"| `{rule_file.name}` | {rule_file.description} |" for rule_file in RULE_FILES
-    )
+    parts.extend(f"| `{rule_file.name}` | {rule_file.description} |" for rule_file in RULE_FILES)
     for rule_file in RULE_FILES:
         model = rule_file.model
         unit = "one object per line" if rule_file.format == "jsonl" else "one object"
-        parts.append(
-            f"\n## `{rule_file.name}` ({unit})\n\n{(model.__doc__ or '').strip()}\n"
-        )
+        parts.append(f"\n## `{rule_file.name}` ({unit})\n\n{(model.__doc__ or '').strip()}\n")
         parts.append("| key | type | meaning |\n| --- | --- | --- |")
         parts.extend(_rows(model))
         for inner in _nested(model):

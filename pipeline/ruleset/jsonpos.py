@@ -21,9 +21,7 @@ class _Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines: dict[Path, int] = {}
-        self._line_starts = [0] + [
-            index + 1 for index, char in enumerate(text) if char == "\n"
-        ]
+        self._line_starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
 
     def line_of(self, offset: int) -> int:
         low, high = 0, len(self._line_starts)

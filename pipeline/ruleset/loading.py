@@ -32,6 +32,7 @@ from ofsted_findings.ruleset.schema import (
     SectionRule,
     SegmentRules,
     ThemeRule,
+    Vocabulary,
 )
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
@@ -53,6 +54,9 @@ class RuleFile:
 
 
 RULE_FILES: tuple[RuleFile, ...] = (
+    RuleFile(
+        "vocabulary.json", "vocabulary", "json", Vocabulary, "words several stages use: months, grades, eras, closings"
+    ),
     RuleFile(
         "layout.json",
         "layout",
@@ -98,9 +102,7 @@ RULE_FILES: tuple[RuleFile, ...] = (
         MetadataRules,
         "document kinds, grades, dates, inspectors",
     ),
-    RuleFile(
-        "judgements.jsonl", "judgements", "jsonl", JudgementRule, "judgement labels"
-    ),
+    RuleFile("judgements.jsonl", "judgements", "jsonl", JudgementRule, "judgement labels"),
     RuleFile(
         "authorities.json",
         "authorities",
@@ -122,7 +124,7 @@ class RuleSetError(ValueError):
 
 def _describe(error: Mapping[str, Any]) -> str:
     location = ".".join(str(part) for part in error.get("loc", ()))
-    message = str(error.get("msg", "invalid"))
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
     return f"{location}: {message}" if location else message
 
 
@@ -131,6 +133,7 @@ class RuleSet(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    vocabulary: Vocabulary
     layout: LayoutRules
     segment: SegmentRules
     sections: tuple[SectionRule, ...]
@@ -154,8 +157,7 @@ class RuleSet(BaseModel):
         """The rules shipped in the package."""
         folder = resources.files("ofsted_findings").joinpath("rules")
         texts = {
-            rule_file.name: folder.joinpath(rule_file.name).read_text(encoding="utf-8")
-            for rule_file in RULE_FILES
+            rule_file.name: folder.joinpath(rule_file.name).read_text(encoding="utf-8") for rule_file in RULE_FILES
         }
         return cls.from_texts(texts, origin="(packaged rules)")
 
@@ -172,9 +174,7 @@ class RuleSet(BaseModel):
             try:
                 texts[rule_file.name] = file.read_text(encoding="utf-8")
             except FileNotFoundError:
-                problems.append(
-                    f"{file}: missing (start from `ofsted-findings rules export DIR`)"
-                )
+                problems.append(f"{file}: missing (start from `ofsted-findings rules export DIR`)")
             except (OSError, UnicodeDecodeError) as exc:
                 problems.append(f"{file}: cannot be read ({exc})")
         for extra in sorted(folder.iterdir()):
@@ -183,9 +183,7 @@ class RuleSet(BaseModel):
                 and extra.name not in RULE_FILE_NAMES
                 and not extra.name.endswith(DOCUMENTATION_SUFFIXES)
             ):
-                problems.append(
-                    f"{extra}: not a rule file (the rule files are: {', '.join(sorted(RULE_FILE_NAMES))})"
-                )
+                problems.append(f"{extra}: not a rule file (the rule files are: {', '.join(sorted(RULE_FILE_NAMES))})")
         if problems:
             raise RuleSetError(problems)
         return cls.from_texts(texts, origin=str(folder))
@@ -193,12 +191,11 @@ class RuleSet(BaseModel):
     @classmethod
     def from_texts(cls, texts: Mapping[str, str], *, origin: str = "") -> RuleSet:
         """Parse and validate rule files given as ``{file name: text}``."""
-        prefix = (
-            f"{origin.rstrip('/')}/" if origin and not origin.startswith("(") else ""
-        )
+        prefix = f"{origin.rstrip('/')}/" if origin and not origin.startswith("(") else ""
         problems: list[str] = []
         values: dict[str, Any] = {}
         ids: dict[str, str] = {}
+        fill: dict[str, str] = {}  # the vocabulary's placeholders, once vocabulary.json (the first file) is read
         for rule_file in RULE_FILES:
             text = texts.get(rule_file.name)
             label = f"{prefix}{rule_file.name}"
@@ -206,13 +203,11 @@ class RuleSet(BaseModel):
                 problems.append(f"{label}: missing")
                 continue
             if rule_file.format == "jsonl":
-                values[rule_file.field] = _parse_jsonl(
-                    text, label, rule_file.model, problems, ids
-                )
+                values[rule_file.field] = _parse_jsonl(text, label, rule_file.model, problems, ids, fill)
             else:
-                values[rule_file.field] = _parse_json(
-                    text, label, rule_file.model, problems, ids
-                )
+                values[rule_file.field] = _parse_json(text, label, rule_file.model, problems, ids, fill)
+            if isinstance(values[rule_file.field], Vocabulary):
+                fill = values[rule_file.field].placeholders()
         if problems:
             raise RuleSetError(problems)
         rules = cls.model_validate(values)
@@ -231,9 +226,7 @@ class RuleSet(BaseModel):
     def fingerprint(self) -> str:
         """sha256 of the rules' content (parsed and re-serialised, so layout does not count)."""
         if self._fingerprint is None:
-            self._fingerprint = hashlib.sha256(
-                self.model_dump_json(by_alias=True).encode("utf-8")
-            ).hexdigest()
+            self._fingerprint = hashlib.sha256(self.model_dump_json(by_alias=True).encode("utf-8")).hexdigest()
         return self._fingerprint
 
     @property
@@ -250,8 +243,7 @@ class RuleSet(BaseModel):
                 result[rule_file.name] = len(value)
             else:
                 result[rule_file.name] = sum(
-                    len(item) if isinstance(item, (list, dict, tuple)) else 1
-                    for item in value.model_dump().values()
+                    len(item) if isinstance(item, (list, dict, tuple)) else 1 for item in value.model_dump().values()
                 )
         return result
 
@@ -283,21 +275,14 @@ class RuleSet(BaseModel):
             if rule_file is None:
                 raise ValueError(f"no rule file holds {field_name!r}")
             if rule_file.format == "jsonl":
-                texts[rule_file.name] = "".join(
-                    json.dumps(_plain(item), ensure_ascii=False) + "\n"
-                    for item in value
-                )
+                texts[rule_file.name] = "".join(json.dumps(_plain(item), ensure_ascii=False) + "\n" for item in value)
             else:
-                texts[rule_file.name] = (
-                    json.dumps(_plain(value), ensure_ascii=False, indent=2) + "\n"
-                )
+                texts[rule_file.name] = json.dumps(_plain(value), ensure_ascii=False, indent=2) + "\n"
         return RuleSet.from_texts(texts, origin=self._origin)
 
     def to_bytes(self) -> bytes:
         """The rule files as one JSON document (for spaCy's ``to_bytes``)."""
-        return json.dumps(
-            {"origin": self._origin, "files": self._texts}, sort_keys=True
-        ).encode("utf-8")
+        return json.dumps({"origin": self._origin, "files": self._texts}, sort_keys=True).encode("utf-8")
 
     @classmethod
     def from_bytes(cls, data: bytes) -> RuleSet:
@@ -330,27 +315,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _remember_id(
-    item: Any, where: str, ids: dict[str, str], problems: list[str]
-) -> None:
+def _remember_id(item: Any, where: str, ids: dict[str, str], problems: list[str]) -> None:
     """Rule ids are unique across every file."""
     identifier = item.get("id") if isinstance(item, dict) else None
     if not isinstance(identifier, str):
         return
     if identifier in ids:
-        problems.append(
-            f"{where}: rule id {identifier!r} is already used at {ids[identifier]}"
-        )
+        problems.append(f"{where}: rule id {identifier!r} is already used at {ids[identifier]}")
     else:
         ids[identifier] = where
 
 
+def _fill(value: Any, fill: dict[str, str]) -> Any:
+    """``{name}`` placeholders of the vocabulary replaced in every string of a parsed rule."""
+    if not fill:
+        return value
+    if isinstance(value, str):
+        if "{" in value:
+            for name, replacement in fill.items():
+                value = value.replace("{" + name + "}", replacement)
+        return value
+    if isinstance(value, list):
+        return [_fill(item, fill) for item in value]
+    if isinstance(value, dict):
+        return {key: _fill(item, fill) for key, item in value.items()}
+    return value
+
+
 def _parse_jsonl(
-    text: str,
-    label: str,
-    model: type[BaseModel],
-    problems: list[str],
-    ids: dict[str, str],
+    text: str, label: str, model: type[BaseModel], problems: list[str], ids: dict[str, str], fill: dict[str, str]
 ) -> list[BaseModel]:
     items: list[BaseModel] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -359,9 +352,7 @@ def _parse_jsonl(
             continue
         where = f"{label}:{number}"
         if stripped.startswith("//"):
-            problems.append(
-                f"{where}: comments are not JSON; document rules in README.md beside the files"
-            )
+            problems.append(f"{where}: comments are not JSON; document rules in README.md beside the files")
             continue
         try:
             raw = json.loads(stripped)
@@ -370,39 +361,29 @@ def _parse_jsonl(
             continue
         _remember_id(raw, where, ids, problems)
         try:
-            items.append(model.model_validate(raw))
+            items.append(model.model_validate(_fill(raw, fill)))
         except ValidationError as exc:
             problems.extend(f"{where}: {_describe(error)}" for error in exc.errors())
     return items
 
 
 def _parse_json(
-    text: str,
-    label: str,
-    model: type[BaseModel],
-    problems: list[str],
-    ids: dict[str, str],
+    text: str, label: str, model: type[BaseModel], problems: list[str], ids: dict[str, str], fill: dict[str, str]
 ) -> BaseModel | None:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        problems.append(
-            f"{label}:{exc.lineno}: not JSON ({exc.msg}, column {exc.colno})"
-        )
+        problems.append(f"{label}:{exc.lineno}: not JSON ({exc.msg}, column {exc.colno})")
         return None
     lines = value_lines(text)
     if isinstance(raw, dict):
         for key, value in raw.items():
             if isinstance(value, list):
                 for index, item in enumerate(value):
-                    _remember_id(
-                        item, f"{label}:{line_for(lines, (key, index))}", ids, problems
-                    )
+                    _remember_id(item, f"{label}:{line_for(lines, (key, index))}", ids, problems)
     try:
-        return model.model_validate(raw)
+        return model.model_validate(_fill(raw, fill))
     except ValidationError as exc:
         for error in exc.errors():
-            problems.append(
-                f"{label}:{line_for(lines, tuple(error.get('loc', ())))}: {_describe(error)}"
-            )
+            problems.append(f"{label}:{line_for(lines, tuple(error.get('loc', ())))}: {_describe(error)}")
     return None

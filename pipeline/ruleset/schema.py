@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from ofsted_findings.models import DocumentKind, Grade, JudgementArea, Unit
+from ofsted_findings.models import DocumentKind, Grade, JudgementArea, MetricKind, Unit
 from ofsted_findings.models.document import Approx, Polarity, SectionCategory, Theme
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 
 def _compiles(pattern: str) -> str:
@@ -33,30 +33,80 @@ class _Rule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# --- vocabulary.json ------------------------------------------------------------------------
+
+
+class Month(_Rule):
+    """A month and the names it is printed as."""
+
+    number: int = Field(ge=1, le=12, description="1 for January ... 12 for December.")
+    names: list[str] = Field(min_length=1, description="Lower-case names: the full name first, then abbreviations.")
+
+
+class GradeWord(_Rule):
+    """A judgement grade and how it is printed."""
+
+    grade: Grade = Field(description="Canonical grade.")
+    pattern: Regex = Field(description="Case-insensitive pattern of the grade in running text.")
+    cell: Regex = Field(description="Case-sensitive pattern of the grade alone in a judgement-table cell.")
+    position: int | None = Field(
+        description="Place on the four-point scale every framework used (1 best, 4 worst); null for not judged."
+    )
+
+
+class Vocabulary(_Rule):
+    """``vocabulary.json``: words more than one stage uses, in one place.
+
+    Other files refer to them with placeholders in their patterns: ``{month}`` (every month
+    name and abbreviation), ``{month_name}`` (full names only), ``{grade}`` (the grade
+    patterns) and ``{closing}`` (the closing formulas)."""
+
+    months: list[Month] = Field(description="The twelve months.")
+    grades: list[GradeWord] = Field(description="Grades, in the order they are tried (longer and more specific first).")
+    other_grade_cells: list[Regex] = Field(
+        description="Table cells in a grade column that are not grades ('Not applicable')."
+    )
+    eras: dict[str, str] = Field(
+        description="The framework (era) of each kind of inspection that grades, as shown to readers."
+    )
+    closings: list[str] = Field(description="A letter's closing formulas ('Yours sincerely').")
+    subject_stopwords: list[str] = Field(description="Words left out of a metric subject's normalised words.")
+
+    def placeholders(self) -> dict[str, str]:
+        """What each placeholder in another rule file's patterns stands for."""
+        every = [name for month in self.months for name in month.names]
+        return {
+            "month": "|".join(sorted(map(re.escape, every), key=lambda n: (-len(n), n))),
+            "month_name": "|".join(re.escape(month.names[0]) for month in self.months),
+            "grade": "|".join(f"(?:{grade.pattern})" for grade in self.grades),
+            "closing": "|".join(re.escape(closing) for closing in self.closings),
+        }
+
+    def month_numbers(self) -> dict[str, int]:
+        """Every month name and abbreviation, with its month's number."""
+        return {name: month.number for month in self.months for name in month.names}
+
+    def abbreviations(self) -> list[str]:
+        """Month abbreviations (their full stop does not end a sentence)."""
+        return [name for month in self.months for name in month.names[1:]]
+
+
 # --- layout.json -------------------------------------------------------------------------
 
 
 class LayoutRules(_Rule):
     """``layout.json``: how printed lines become the text's blocks (normalisation)."""
 
-    bullet_glyphs: list[str] = Field(
-        description="Characters that open a bullet item (dropped from the text)."
-    )
+    bullet_glyphs: list[str] = Field(description="Characters that open a bullet item (dropped from the text).")
     page_number_patterns: list[Regex] = Field(
         description="A line in the header or footer zone whose text, digits replaced by '#', matches one of these is a page number."
     )
     running_line_min_share: float = Field(
         description="A line printed in the header/footer zone of at least this share of pages is a running header or footer."
     )
-    running_line_min_pages: int = Field(
-        description="...and on at least this many pages."
-    )
-    running_zone_top: float = Field(
-        description="Header zone: the top of the page down to this fraction of its height."
-    )
-    running_zone_bottom: float = Field(
-        description="Footer zone: from this fraction of the page height to the bottom."
-    )
+    running_line_min_pages: int = Field(description="...and on at least this many pages.")
+    running_zone_top: float = Field(description="Header zone: the top of the page down to this fraction of its height.")
+    running_zone_bottom: float = Field(description="Footer zone: from this fraction of the page height to the bottom.")
     page_number_zone_top: float = Field(
         description="A lone number above this fraction of the height may be a page number."
     )
@@ -76,27 +126,21 @@ class LayoutRules(_Rule):
     join_hyphen_suffixes: list[str] = Field(
         description="A line-end hyphen before one of these endings was hyphenation and is removed ('assess-' + 'ment')."
     )
-    ligatures: dict[str, str] = Field(
-        description="Ligature characters and the letters they stand for."
-    )
+    ligatures: dict[str, str] = Field(description="Ligature characters and the letters they stand for.")
     characters: dict[str, str] = Field(
         description="Characters mapped to plain ones (curly quotes, odd spaces, dashes)."
     )
     heading_max_chars: int = Field(
         description="A line longer than this is never a heading (nor a 'Label: value' field)."
     )
-    heading_size_ratio: float = Field(
-        description="A line at least this many times the body font size is a heading."
-    )
+    heading_size_ratio: float = Field(description="A line at least this many times the body font size is a heading.")
     footnote_size_ratio: float = Field(
         description="Lines at the foot of a page at most this share of the body size are footnotes."
     )
     paragraph_gap_ratio: float = Field(
         description="A gap between lines larger than this many line heights ends a paragraph."
     )
-    closing_pattern: Regex = Field(
-        description="A letter's closing line ('Yours sincerely'): never a heading."
-    )
+    closing_pattern: Regex = Field(description="A letter's closing line ('Yours sincerely'): never a heading.")
     text_heading_max_chars: int = Field(
         description="In plain text, a lone short line up to this length may be a heading."
     )
@@ -109,16 +153,10 @@ class SegmentRules(_Rule):
     """``segment.json``: where sentences end."""
 
     sentence_final: list[str] = Field(description="Punctuation that ends a sentence.")
-    closing_punctuation: list[str] = Field(
-        description="Closing quotes and brackets that may follow it."
-    )
-    abbreviations: list[str] = Field(
-        description="Words whose full stop does not end a sentence (lower case, no stop)."
-    )
-    sentence_block_kinds: list[Literal["paragraph", "bullet", "numbered", "field"]] = (
-        Field(
-            description="Kinds of block whose text is made of sentences (headings, letterheads and footnotes are not)."
-        )
+    closing_punctuation: list[str] = Field(description="Closing quotes and brackets that may follow it.")
+    abbreviations: list[str] = Field(description="Words whose full stop does not end a sentence (lower case, no stop).")
+    sentence_block_kinds: list[Literal["paragraph", "bullet", "numbered", "field"]] = Field(
+        description="Kinds of block whose text is made of sentences (headings, letterheads and footnotes are not)."
     )
 
 
@@ -128,12 +166,8 @@ class SegmentRules(_Rule):
 class SectionRule(_Rule):
     """One line of ``sections.jsonl``: a heading pattern and the section it opens."""
 
-    id: str = Field(
-        description="Unique rule id, cited by findings whose polarity comes from the section."
-    )
-    pattern: Regex = Field(
-        description="Regular expression matched case-insensitively at the heading's start."
-    )
+    id: str = Field(description="Unique rule id, cited by findings whose polarity comes from the section.")
+    pattern: Regex = Field(description="Regular expression matched case-insensitively at the heading's start.")
     category: SectionCategory = Field(description="Canonical category of the section.")
     level: Literal[1, 2] = Field(
         default=2,
@@ -143,9 +177,7 @@ class SectionRule(_Rule):
         default=None,
         description="Every sentence in the section is a finding of this polarity ('What needs to improve').",
     )
-    themes: tuple[Theme, ...] = Field(
-        default=(), description="Themes of a finding here whose own words name none."
-    )
+    themes: tuple[Theme, ...] = Field(default=(), description="Themes of a finding here whose own words name none.")
     no_findings: bool = Field(
         default=False,
         description="Sentences here are never findings (contents, definitions).",
@@ -158,9 +190,7 @@ class SectionRule(_Rule):
 class CueRule(_Rule):
     """One line of ``cues.jsonl``: a phrase or pattern that signals a polarity."""
 
-    id: str = Field(
-        description="Unique rule id, listed in every finding it helps to make."
-    )
+    id: str = Field(description="Unique rule id, listed in every finding it helps to make.")
     polarity: Polarity = Field(description="The polarity the cue signals.")
     pattern: str | list[dict[str, Any]] = Field(
         description="A phrase (matched case-insensitively on whole tokens by spaCy's PhraseMatcher), a list of spaCy "
@@ -171,26 +201,31 @@ class CueRule(_Rule):
         description="How much the cue counts: 2 decisive, 0.5 leaning; 0 marks context that is not evaluation and wins "
         "over the shorter cues inside it ('was judged inadequate' in an earlier year).",
     )
-    regex: bool = Field(
-        default=False, description="The pattern is a regular expression over the text."
-    )
+    regex: bool = Field(default=False, description="The pattern is a regular expression over the text.")
 
     @field_validator("pattern")
     @classmethod
-    def _pattern_shape(
-        cls, pattern: str | list[dict[str, Any]]
-    ) -> str | list[dict[str, Any]]:
+    def _pattern_shape(cls, pattern: str | list[dict[str, Any]]) -> str | list[dict[str, Any]]:
         if isinstance(pattern, str) and not pattern.strip():
             raise ValueError("empty pattern")
         return pattern
+
+    @model_validator(mode="after")
+    def _regex_compiles(self) -> CueRule:
+        if self.regex:
+            if not isinstance(self.pattern, str):
+                raise ValueError("pattern: a regex cue's pattern is a string")
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern: not a valid regular expression ({exc})") from exc
+        return self
 
 
 class ModifierRule(_Rule):
     """One line of ``modifiers.jsonl``: a phrase that changes the cues in its scope (ConText-style)."""
 
-    id: str = Field(
-        description="Unique rule id, listed in a finding's modifiers when it applied."
-    )
+    id: str = Field(description="Unique rule id, listed in a finding's modifiers when it applied.")
     literal: str = Field(description="The phrase (case-insensitive, whole tokens).")
     effect: Literal["negate", "partial", "hedge", "pseudo"] = Field(
         description="negate flips a cue's polarity; partial makes a cue a weakness ('not always good'); hedge marks the "
@@ -200,9 +235,7 @@ class ModifierRule(_Rule):
         default="forward",
         description="Scope: the words after the phrase, before it, or both.",
     )
-    max_scope: int = Field(
-        default=8, ge=0, description="Scope in tokens; it never leaves the clause."
-    )
+    max_scope: int = Field(default=8, ge=0, description="Scope in tokens; it never leaves the clause.")
     implies: Polarity | None = Field(
         default=None,
         description="Polarity given to a clause with no cue in scope ('Not all children have a plan.').",
@@ -211,9 +244,7 @@ class ModifierRule(_Rule):
         default=False,
         description="Also marks the finding as hedged ('yet to', 'not yet').",
     )
-    implied_weight: float = Field(
-        default=1.0, ge=0, description="Weight of the implied polarity."
-    )
+    implied_weight: float = Field(default=1.0, ge=0, description="Weight of the implied polarity.")
 
 
 class ContrastRule(_Rule):
@@ -241,109 +272,107 @@ class ThemeRule(_Rule):
 
     id: str = Field(description="Unique rule id.")
     theme: Theme = Field(description="Theme id (annotation guide).")
-    pattern: str = Field(
-        description="Phrase matched case-insensitively on whole tokens in the finding's own words."
-    )
+    pattern: str = Field(description="Phrase matched case-insensitively on whole tokens in the finding's own words.")
 
 
 # --- metrics.json ------------------------------------------------------------------------
 
 
-class MetricVocabulary(_Rule):
-    """``metrics.json``: the words and patterns of figures."""
+#: Placeholders a metric shape's pattern may use; each stands for an alternation built from
+#: the vocabulary (``{number}`` is a whole number in digits or words, as group ``num``).
+SHAPE_PLACEHOLDERS = (
+    "digits",
+    "word_number",
+    "number",
+    "hyphen_units",
+    "multiples",
+    "money_multipliers",
+    "fractions",
+    "rate_bases",
+    "duration_units",
+)
 
-    number_words: dict[str, float] = Field(
-        description="Number words and their values ('nine': 9, 'a hundred': 100)."
+
+class MetricShape(_Rule):
+    """One shape a figure can take (``metrics.json`` ``shapes``): tried in order at every place a
+    figure can start; the first that matches decides the kind, the unit and how it is read."""
+
+    id: str = Field(description="Unique rule id.")
+    pattern: str = Field(
+        description="Regular expression with named groups (num, unit, mult, den, one, word, base) and placeholders "
+        "in braces: " + ", ".join(f"{{{name}}}" for name in SHAPE_PLACEHOLDERS) + "."
     )
-    tens_words: list[str] = Field(
-        description="Tens that combine with units ('twenty' + '-two')."
+    kind: MetricKind = Field(description="The kind of figure the shape gives.")
+    unit: Unit | None = Field(
+        default=None, description="Its unit, when the shape fixes one (durations and rates take it from their words)."
     )
-    fractions: dict[str, float] = Field(
-        description="Fraction words and their values ('two thirds': 0.667)."
-    )
-    money_multipliers: dict[str, float] = Field(
-        description="Suffixes after a sum of money ('m': 1,000,000)."
-    )
-    duration_units: dict[str, Unit] = Field(
-        description="Words after a number that make it a duration, and the unit."
-    )
-    rate_bases: dict[str, Unit] = Field(
-        description="What follows 'per' in a rate ('10,000': per_10000)."
-    )
-    approx_before: dict[str, Approx] = Field(
-        description="Words before a figure that qualify it ('more than')."
-    )
-    approx_after: dict[str, Approx] = Field(
-        description="Words after a figure that qualify it ('or more')."
-    )
-    comparator_labels: list[str] = Field(
-        description="Populations a figure is compared with ('national average')."
-    )
-    baseline_time_phrases: list[str] = Field(
-        description="Phrases that date a compared value as earlier ('last year')."
-    )
+    parser: Literal[
+        "hyphen_duration", "multiple", "money", "pence", "fraction", "percent", "rate", "duration", "count"
+    ] = Field(description="How the matched groups become a value (and which checks make a match not a figure).")
+
+
+class MetricVocabulary(_Rule):
+    """``metrics.json``: the shapes, words and patterns of figures."""
+
+    number_words: dict[str, float] = Field(description="Number words and their values ('nine': 9, 'a hundred': 100).")
+    tens_words: list[str] = Field(description="Tens that combine with units ('twenty' + '-two').")
+    fractions: dict[str, float] = Field(description="Fraction words and their values ('two thirds': 0.667).")
+    money_multipliers: dict[str, float] = Field(description="Suffixes after a sum of money ('m': 1,000,000).")
+    duration_units: dict[str, Unit] = Field(description="Words after a number that make it a duration, and the unit.")
+    rate_bases: dict[str, Unit] = Field(description="What follows 'per' in a rate ('10,000': per_10000).")
+    approx_before: dict[str, Approx] = Field(description="Words before a figure that qualify it ('more than').")
+    approx_after: dict[str, Approx] = Field(description="Words after a figure that qualify it ('or more').")
+    comparator_labels: list[str] = Field(description="Populations a figure is compared with ('national average').")
+    baseline_time_phrases: list[str] = Field(description="Phrases that date a compared value as earlier ('last year').")
     increase_words: list[str] = Field(description="Words that state a rise.")
     decrease_words: list[str] = Field(description="Words that state a fall.")
     non_metric_before: list[str] = Field(
         description="Words before a number that make it a name or reference ('paragraph')."
     )
-    non_metric_after: list[str] = Field(
-        description="Words after a number that make it a name or reference."
-    )
-    age_before: list[str] = Field(
-        description="Words before a number that make it an age ('aged')."
-    )
-    count_stopwords: list[str] = Field(
-        description="Words left out at the start of a subject."
-    )
-    multiples: dict[str, float] = Field(
-        description="Words that state a multiple ('doubled': 2)."
-    )
-    hyphen_duration_units: dict[str, Unit] = Field(
-        description="Units of hyphenated durations ('six-week')."
-    )
-    subject_prepositions: list[str] = Field(
-        description="Prepositions a subject may run on through."
-    )
-    subject_skip_words: list[str] = Field(
-        description="Words skipped inside a subject (auxiliaries)."
-    )
+    non_metric_after: list[str] = Field(description="Words after a number that make it a name or reference.")
+    age_before: list[str] = Field(description="Words before a number that make it an age ('aged').")
+    count_stopwords: list[str] = Field(description="Words left out at the start of a subject.")
+    multiples: dict[str, float] = Field(description="Words that state a multiple ('doubled': 2).")
+    hyphen_duration_units: dict[str, Unit] = Field(description="Units of hyphenated durations ('six-week').")
+    subject_prepositions: list[str] = Field(description="Prepositions a subject may run on through.")
+    subject_skip_words: list[str] = Field(description="Words skipped inside a subject (auxiliaries).")
     subject_stop_words: list[str] = Field(description="Words that end a subject.")
-    subject_trailing_verbs: list[str] = Field(
-        description="Verbs dropped from a subject's end."
-    )
+    subject_trailing_verbs: list[str] = Field(description="Verbs dropped from a subject's end.")
     subject_leaders: list[str] = Field(
         description="Phrases whose following words are the subject ('the proportion of')."
-    )
-    months: list[str] = Field(
-        description="Month names (12 full names, then abbreviations) that make a number a date."
     )
     next_sentence_baseline: Regex = Field(
         description="A sentence opening that gives the previous sentence's figures a baseline ('This is an increase from')."
     )
     max_subject_words: int = Field(description="Longest subject, in words.")
-    non_metric_patterns: list[Regex] = Field(
-        description="Spans of text in which no number is a figure."
-    )
-    reference_period_before: Regex = Field(
-        description="A period that dates a statement ('in the last 12 months')."
-    )
-    half_context: Regex = Field(
-        description="What must follow 'half' for it to be a figure ('half of the')."
-    )
-    word_number_blockers: list[str] = Field(
-        description="Words after a number word that make it not a count."
-    )
-    one_contexts: Regex = Field(
-        description="Words before 'one' that make it a count ('just', 'only')."
-    )
+    non_metric_patterns: list[Regex] = Field(description="Spans of text in which no number is a figure.")
+    reference_period_before: Regex = Field(description="A period that dates a statement ('in the last 12 months').")
+    half_context: Regex = Field(description="What must follow 'half' for it to be a figure ('half of the').")
+    word_number_blockers: list[str] = Field(description="Words after a number word that make it not a count.")
+    one_contexts: Regex = Field(description="Words before 'one' that make it a count ('just', 'only').")
     one_nouns: list[str] = Field(description="Nouns after 'one' that make it a count.")
     word_number_at_clause_end_after: list[str] = Field(
         description="Words before a number word ending a clause that make it a count ('rose to')."
     )
-    baseline_change_words: list[str] = Field(
-        description="Change nouns before 'from X' ('an increase from')."
-    )
+    baseline_change_words: list[str] = Field(description="Change nouns before 'from X' ('an increase from').")
+    shapes: list[MetricShape] = Field(description="Shapes of a figure, tried in order (checked after the words above).")
+
+    @field_validator("shapes")
+    @classmethod
+    def _shapes_compile(cls, shapes: list[MetricShape], info: ValidationInfo) -> list[MetricShape]:
+        from ofsted_findings.metrics.grammar import placeholders, shape_pattern
+
+        try:
+            vocabulary = cls.model_construct(**info.data)
+            filled = placeholders(vocabulary)
+        except (KeyError, TypeError, AttributeError):
+            return shapes  # the words themselves are invalid; that error is reported on them
+        for index, shape in enumerate(shapes):
+            try:
+                re.compile(shape_pattern(shape, index, filled), re.IGNORECASE)
+            except re.error as exc:
+                raise ValueError(f"shape {shape.id!r} (number {index + 1}) is not a valid pattern ({exc})") from exc
+        return shapes
 
 
 # --- metadata.json, judgements.jsonl --------------------------------------------------------
@@ -354,79 +383,37 @@ class KindRule(_Rule):
 
     id: str = Field(description="Unique rule id.")
     kind: DocumentKind = Field(description="The kind of document.")
-    pattern: Regex = Field(
-        description="Case-insensitive, multi-line pattern looked for in the title region."
-    )
-    framework: str | None = Field(
-        default=None, description="Framework detail the title implies."
-    )
-
-
-class GradeRule(_Rule):
-    """How a grade is printed (``metadata.json`` ``grades``)."""
-
-    grade: Grade = Field(description="Canonical grade.")
-    pattern: Regex = Field(
-        description="Case-insensitive pattern of the grade as printed."
-    )
+    pattern: Regex = Field(description="Case-insensitive, multi-line pattern looked for in the title region.")
+    framework: str | None = Field(default=None, description="Framework detail the title implies.")
 
 
 class MetadataRules(_Rule):
     """``metadata.json``: kinds, grades, dates, inspectors and letter details."""
 
-    kinds: list[KindRule] = Field(
-        description="Kinds of document, by title; the pattern printed first wins."
-    )
-    title_window: int = Field(
-        description="Characters after the letterhead searched for the title and the authority."
-    )
-    judgement_window: int = Field(
-        description="Characters after the letterhead searched for judgement labels."
-    )
-    grades: list[GradeRule] = Field(description="Grades as printed, tried in order.")
-    visit_patterns: list[Regex] = Field(
-        description="Phrases after which the visit's dates are printed."
-    )
-    published_patterns: list[Regex] = Field(
-        description="Phrases after which the publication date is printed."
-    )
-    lead_patterns: list[Regex] = Field(
-        description="Phrases after which the lead inspector's name is printed."
-    )
+    kinds: list[KindRule] = Field(description="Kinds of document, by title; the pattern printed first wins.")
+    title_window: int = Field(description="Characters after the letterhead searched for the title and the authority.")
+    judgement_window: int = Field(description="Characters after the letterhead searched for judgement labels.")
+    visit_patterns: list[Regex] = Field(description="Phrases after which the visit's dates are printed.")
+    published_patterns: list[Regex] = Field(description="Phrases after which the publication date is printed.")
+    lead_patterns: list[Regex] = Field(description="Phrases after which the lead inspector's name is printed.")
     inspector_list_patterns: list[Regex] = Field(
         description="Phrases after which inspectors are listed (near the start)."
     )
-    team_list_patterns: list[Regex] = Field(
-        description="Phrases after which team members are listed (anywhere)."
-    )
+    team_list_patterns: list[Regex] = Field(description="Phrases after which team members are listed (anywhere).")
     inspector_titles: Regex = Field(description="Titles removed from a name ('HMI').")
     name_pattern: Regex = Field(description="What a person's name looks like.")
-    signature_roles: Regex = Field(
-        description="Role printed under a signature that marks an inspector."
-    )
-    joint_signature: Regex = Field(
-        description="Signature text that marks a jointly signed letter (no single lead)."
-    )
+    signature_roles: Regex = Field(description="Role printed under a signature that marks an inspector.")
+    joint_signature: Regex = Field(description="Signature text that marks a jointly signed letter (no single lead).")
     salutation: Regex = Field(description="The salutation line.")
-    not_names: list[str] = Field(
-        description="Words that make a capitalised phrase not a person's name."
-    )
-    team_member_pattern: Regex = Field(
-        description="A team-table entry 'Name, Ofsted HMI, lead inspector'."
-    )
-    team_lead_org: str = Field(
-        description="The organisation whose team lead is the lead inspector."
-    )
+    not_names: list[str] = Field(description="Words that make a capitalised phrase not a person's name.")
+    team_member_pattern: Regex = Field(description="A team-table entry 'Name, Ofsted HMI, lead inspector'.")
+    team_lead_org: str = Field(description="The organisation whose team lead is the lead inspector.")
     previous_judgement_patterns: list[Regex] = Field(
         description="Phrases after which a previous overall grade is printed."
     )
     month_year_pattern: Regex = Field(description="'Month YYYY' as printed.")
-    focus_patterns: list[Regex] = Field(
-        description="Phrases after which a letter states what the visit looked at."
-    )
-    monitoring_visit_number_pattern: Regex = Field(
-        description="'the second monitoring visit'; group n is the ordinal."
-    )
+    focus_patterns: list[Regex] = Field(description="Phrases after which a letter states what the visit looked at.")
+    monitoring_visit_number_pattern: Regex = Field(description="'the second monitoring visit'; group n is the ordinal.")
     ordinals: dict[str, int] = Field(description="Ordinal words and their numbers.")
     honorific: Regex = Field(description="Honorifics dropped from an addressee's name.")
 
@@ -436,12 +423,8 @@ class JudgementRule(_Rule):
 
     id: str = Field(description="Unique rule id.")
     area: JudgementArea = Field(description="The area the label grades.")
-    pattern: Regex = Field(
-        description="Case-insensitive, multi-line pattern of the label."
-    )
-    kinds: list[DocumentKind] = Field(
-        description="Kinds of document whose reports may carry the label."
-    )
+    pattern: Regex = Field(description="Case-insensitive, multi-line pattern of the label.")
+    kinds: list[DocumentKind] = Field(description="Kinds of document whose reports may carry the label.")
     scope: Literal["head", "document"] = Field(
         default="head",
         description="head: looked for in the judgement window after the title; its grade is the first grade printed "
@@ -478,28 +461,16 @@ class AuthorityRecord(_Rule):
     name: str = Field(description="Canonical short name.")
     dfe_code: str | None = Field(description="DfE local authority code (3 digits).")
     ons_code: str = Field(description="ONS GSS code.")
-    type: str = Field(
-        description="Kind of authority (unitary, county, metropolitan district, London borough, ...)."
-    )
-    aliases: list[str] = Field(
-        description="Names as printed that mean this authority (any case)."
-    )
-    valid_from: str | None = Field(
-        default=None, description="First day of the authority (ISO), if it was created."
-    )
+    type: str = Field(description="Kind of authority (unitary, county, metropolitan district, London borough, ...).")
+    aliases: list[str] = Field(description="Names as printed that mean this authority (any case).")
+    valid_from: str | None = Field(default=None, description="First day of the authority (ISO), if it was created.")
     valid_to: str | None = Field(
         default=None,
         description="Last day of the authority (ISO), if it was abolished.",
     )
-    predecessors: list[AuthorityLink] = Field(
-        default_factory=list, description="Authorities it replaced."
-    )
-    successors: list[AuthorityLink] = Field(
-        default_factory=list, description="Authorities that replaced it."
-    )
-    former_ons_codes: list[FormerCode] = Field(
-        default_factory=list, description="Earlier ONS codes."
-    )
+    predecessors: list[AuthorityLink] = Field(default_factory=list, description="Authorities it replaced.")
+    successors: list[AuthorityLink] = Field(default_factory=list, description="Authorities that replaced it.")
+    former_ons_codes: list[FormerCode] = Field(default_factory=list, description="Earlier ONS codes.")
 
 
 class AuthorityTable(_Rule):

@@ -102,19 +102,11 @@ def finding_tooltip(finding: Finding) -> str:
         parts.append("themes: " + ", ".join(finding.themes))
     if finding.cues:
         parts.append(
-            "rules: "
-            + "; ".join(
-                f"{cue.rule} [{cue.kind}: {cue.effect}] '{cue.text}'"
-                for cue in finding.cues
-            )
+            "rules: " + "; ".join(f"{cue.rule} [{cue.kind}: {cue.effect}] '{cue.text}'" for cue in finding.cues)
         )
     if finding.modifiers:
         parts.append("modifiers: " + ", ".join(finding.modifiers))
-    flags = [
-        name
-        for name, on in (("negated", finding.negated), ("hedged", finding.hedged))
-        if on
-    ]
+    flags = [name for name, on in (("negated", finding.negated), ("hedged", finding.hedged)) if on]
     if flags:
         parts.append(", ".join(flags))
     return "\n".join(parts)
@@ -128,14 +120,8 @@ def _number(value: float | None) -> str:
 
 def metric_tooltip(metric: Metric) -> str:
     """What the hover shows for a metric: value, unit, baseline, comparator, date, subject."""
-    value = (
-        _number(metric.value)
-        if metric.value is not None
-        else f"{_number(metric.low)}-{_number(metric.high)}"
-    )
-    parts = [
-        f"{metric.kind}: {value} {metric.unit} ({metric.approx}, page {metric.page})"
-    ]
+    value = _number(metric.value) if metric.value is not None else f"{_number(metric.low)}-{_number(metric.high)}"
+    parts = [f"{metric.kind}: {value} {metric.unit} ({metric.approx}, page {metric.page})"]
     if metric.baseline is not None:
         baseline = metric.baseline
         parts.append(
@@ -144,14 +130,9 @@ def metric_tooltip(metric: Metric) -> str:
             + (f", {metric.change}" if metric.change else "")
         )
     if metric.comparator is not None:
-        parts.append(
-            f"comparator: {_number(metric.comparator.value)} {metric.comparator.label}"
-        )
+        parts.append(f"comparator: {_number(metric.comparator.value)} {metric.comparator.label}")
     if metric.date:
-        parts.append(
-            f"date: {metric.date.iso()}"
-            + (f" ('{metric.date_text}')" if metric.date_text else "")
-        )
+        parts.append(f"date: {metric.date.iso()}" + (f" ('{metric.date_text}')" if metric.date_text else ""))
     if metric.subject:
         parts.append(f"subject: {metric.subject}")
     return "\n".join(parts)
@@ -211,26 +192,20 @@ def highlight(text: str, marks: list[_Mark]) -> str:
     starts: dict[int, list[_Mark]] = defaultdict(list)
     for mark in marks:
         starts[mark.start].append(mark)
-    boundaries = sorted(
-        {0, len(text), *(mark.start for mark in marks), *(mark.end for mark in marks)}
-    )
+    boundaries = sorted({0, len(text), *(mark.start for mark in marks), *(mark.end for mark in marks)})
     out: list[str] = []
     stack: list[_Mark] = []
     for index, position in enumerate(boundaries):
         if any(mark.end == position for mark in stack):
             keep = [mark for mark in stack if mark.end > position]
-            first_closed = min(
-                i for i, mark in enumerate(stack) if mark.end == position
-            )
+            first_closed = min(i for i, mark in enumerate(stack) if mark.end == position)
             out.extend(f"</{mark.tag}>" for mark in reversed(stack[first_closed:]))
             reopen = [mark for mark in stack[first_closed:] if mark.end > position]
             stack = keep[: len(keep) - len(reopen)]
             for mark in reopen:
                 out.append(f"<{mark.tag}{_attrs(_continued(mark.attrs))}>")
                 stack.append(mark)
-        for mark in sorted(
-            starts.get(position, []), key=lambda item: (-item.end, item.rank)
-        ):
+        for mark in sorted(starts.get(position, []), key=lambda item: (-item.end, item.rank)):
             out.append(f"<{mark.tag}{_attrs(mark.attrs)}>")
             stack.append(mark)
         if index + 1 < len(boundaries):
@@ -240,9 +215,7 @@ def highlight(text: str, marks: list[_Mark]) -> str:
 
 
 def _continued(attrs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (name, f"{value} cont" if name == "class" else value) for name, value in attrs
-    )
+    return tuple((name, f"{value} cont" if name == "class" else value) for name, value in attrs)
 
 
 def _theme_summary(findings: Sequence[Finding]) -> list[tuple[str, int, int]]:
@@ -251,10 +224,7 @@ def _theme_summary(findings: Sequence[Finding]) -> list[tuple[str, int, int]]:
         for theme in finding.themes or [compare.NO_THEME]:
             counts[theme][finding.polarity] += 1
     return sorted(
-        (
-            (theme, counter["strength"], counter["weakness"])
-            for theme, counter in counts.items()
-        ),
+        ((theme, counter["strength"], counter["weakness"]) for theme, counter in counts.items()),
         key=lambda row: (-(row[1] + row[2]), row[0]),
     )
 
@@ -273,11 +243,7 @@ def _bar(strengths: int, weaknesses: int, most: int, width: int = 240) -> str:
 def document_page(document: Document) -> str:
     """One document as a page: metadata and judgements, a summary by theme, the highlighted text."""
     letter = document.letter
-    authority = (
-        letter.authority.name
-        or letter.authority.name_as_printed
-        or "authority not recognised"
-    )
+    authority = letter.authority.name or letter.authority.name_as_printed or "authority not recognised"
     title = f"{letter.kind.replace('_', ' ')}: {authority}"
     meta: list[tuple[str, str | None]] = [
         (
@@ -290,24 +256,18 @@ def document_page(document: Document) -> str:
         ("letter date", letter.letter_date),
         (
             "on site",
-            ", ".join(f"{visit.start} to {visit.end}" for visit in letter.visits)
-            or None,
+            ", ".join(f"{visit.start} to {visit.end}" for visit in letter.visits) or None,
         ),
         ("published", letter.published),
         ("addressee", letter.addressee),
         (
             "inspectors",
-            ", ".join(
-                f"{i.name}{' (lead)' if i.lead else ''}" for i in letter.inspectors
-            )
-            or None,
+            ", ".join(f"{i.name}{' (lead)' if i.lead else ''}" for i in letter.inspectors) or None,
         ),
         ("focus", letter.focus),
         (
             "monitoring visit",
-            str(letter.monitoring_visit_number)
-            if letter.monitoring_visit_number
-            else None,
+            str(letter.monitoring_visit_number) if letter.monitoring_visit_number else None,
         ),
         (
             "previous judgement",
@@ -318,17 +278,13 @@ def document_page(document: Document) -> str:
         ("pipeline", f"{document.pipeline.name} {document.pipeline.version}"),
     ]
     body = [f"<header>\n<h1>{_e(title)}</h1>", '<dl class="meta">']
-    body += [
-        f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in meta if value
-    ]
+    body += [f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in meta if value]
     body.append("</dl>\n</header>")
     body.append("<h2>Judgements</h2>")
     if letter.judgements:
-        body.append(
-            "<table><tr><th>area</th><th>label as printed</th><th>grade</th><th>page</th></tr>"
-        )
+        body.append("<table><tr><th>area</th><th>label as printed</th><th>grade</th><th>page</th></tr>")
         for judgement in letter.judgements:
-            colour = GRADE_COLOURS[compare.SCALE_POSITION.get(judgement.grade)]
+            colour = GRADE_COLOURS[judgement.position]
             body.append(
                 f"<tr><td>{_e(judgement.area)}</td><td>{_e(judgement.label_as_printed)}</td>"
                 f'<td><span style="color:{colour};font-weight:600">{_e(judgement.grade)}</span></td>'
@@ -337,9 +293,7 @@ def document_page(document: Document) -> str:
         body.append("</table>")
     else:
         body.append('<p class="muted">No graded judgements in this document.</p>')
-    strengths = sum(
-        1 for finding in document.findings if finding.polarity == "strength"
-    )
+    strengths = sum(1 for finding in document.findings if finding.polarity == "strength")
     weaknesses = len(document.findings) - strengths
     body.append("<h2>Summary by theme</h2>")
     body.append(
@@ -348,9 +302,7 @@ def document_page(document: Document) -> str:
     )
     summary = _theme_summary(document.findings)
     most = max((s + w for _, s, w in summary), default=0)
-    body.append(
-        "<table><tr><th>theme</th><th>strengths</th><th>weaknesses</th><th>weakness share</th><th></th></tr>"
-    )
+    body.append("<table><tr><th>theme</th><th>strengths</th><th>weaknesses</th><th>weakness share</th><th></th></tr>")
     for theme, theme_strengths, theme_weaknesses in summary:
         share = theme_weaknesses / (theme_strengths + theme_weaknesses)
         body.append(
@@ -360,10 +312,7 @@ def document_page(document: Document) -> str:
     body.append("</table>")
     if document.warnings:
         body.append("<h2>Warnings</h2><ul>")
-        body += [
-            f"<li>{_e(warning.code)}: {_e(warning.message)}</li>"
-            for warning in document.warnings
-        ]
+        body += [f"<li>{_e(warning.code)}: {_e(warning.message)}</li>" for warning in document.warnings]
         body.append("</ul>")
     body.append("<h2>Text</h2>")
     body.append(
@@ -394,12 +343,8 @@ def _axis_years(
     out = []
     for year in range(first, last + 1):
         x = x_of(year)
-        out.append(
-            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#eaeef2"/>'
-        )
-        out.append(
-            f'<text x="{x:.1f}" y="{label_y}" font-size="11" text-anchor="middle" fill="#57606a">{year}</text>'
-        )
+        out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#eaeef2"/>')
+        out.append(f'<text x="{x:.1f}" y="{label_y}" font-size="11" text-anchor="middle" fill="#57606a">{year}</text>')
     return out
 
 
@@ -418,15 +363,11 @@ def judgement_timeline(rows: Sequence[compare.JudgementRow]) -> str:
     def x_of(year: float) -> float:
         return left + (year - first) / max(last - first, 1) * (width - left - right)
 
-    parts = [
-        f'<svg class="chart" width="{width}" height="{height}" role="img" aria-label="judgement timeline">'
-    ]
+    parts = [f'<svg class="chart" width="{width}" height="{height}" role="img" aria-label="judgement timeline">']
     parts += _axis_years(first, last, x_of, top, height - 5, top - 4)
     for index, authority in enumerate(authorities):
         y = top + step * index + step / 2
-        parts.append(
-            f'<text x="{left - 8}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{_e(authority)}</text>'
-        )
+        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{_e(authority)}</text>')
         for row in (row for row in dated if row.authority == authority):
             assert row.date is not None
             x = x_of(_year_fraction(row.date))
@@ -452,9 +393,7 @@ def _share_colour(share: float) -> str:
     """Green (no weaknesses) through yellow to red (all weaknesses)."""
     low, mid, high = (74, 194, 107), (212, 167, 44), (207, 34, 46)
     a, b, t = (low, mid, share * 2) if share <= 0.5 else (mid, high, share * 2 - 1)
-    return "#" + "".join(
-        f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True)
-    )
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
 
 
 def theme_heatmap(rows: Sequence[compare.ThemeRow]) -> str:
@@ -462,17 +401,13 @@ def theme_heatmap(rows: Sequence[compare.ThemeRow]) -> str:
     if not rows:
         return '<p class="muted">No findings for this selection.</p>'
     themes = sorted({row.theme for row in rows})
-    group = sorted(
-        {row.authority for row in rows if row.authority.startswith("group: ")}
-    )
+    group = sorted({row.authority for row in rows if row.authority.startswith("group: ")})
     authorities = sorted({row.authority for row in rows} - set(group)) + group
     cells = {(row.authority, row.theme): row for row in rows}
     left, top, cell_w, cell_h = 250, 150, 30, 16
     width = left + cell_w * len(themes) + 20
     height = top + cell_h * len(authorities) + 10
-    parts = [
-        f'<svg class="chart" width="{width}" height="{height}" role="img" aria-label="theme balance">'
-    ]
+    parts = [f'<svg class="chart" width="{width}" height="{height}" role="img" aria-label="theme balance">']
     for column, theme in enumerate(themes):
         x = left + column * cell_w + cell_w / 2
         parts.append(
@@ -493,11 +428,7 @@ def theme_heatmap(rows: Sequence[compare.ThemeRow]) -> str:
             label = (
                 f"{authority} / {theme}: {row.strengths} strengths, {row.weaknesses} weaknesses, "
                 f"weakness share {row.weakness_share:.0%}"
-                + (
-                    f" (group {row.group_share:.0%})"
-                    if row.group_share is not None
-                    else ""
-                )
+                + (f" (group {row.group_share:.0%})" if row.group_share is not None else "")
             )
             parts.append(
                 f'<rect class="cell" x="{left + column * cell_w}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" '
@@ -531,23 +462,17 @@ def metric_chart(title: str, rows: Sequence[compare.MetricRow]) -> str:
     def y_of(value: float) -> float:
         return top + (1 - value / high) * (height - top - bottom)
 
-    parts = [
-        f'<svg class="chart" width="{width}" height="{height}" role="img" aria-label="{_e(title)}">'
-    ]
+    parts = [f'<svg class="chart" width="{width}" height="{height}" role="img" aria-label="{_e(title)}">']
     parts += _axis_years(first, last, x_of, top, height - bottom, height - bottom + 16)
     for tick in range(5):
         value = high * tick / 4
         y = y_of(value)
-        parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#eaeef2"/>'
-        )
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#eaeef2"/>')
         parts.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{_e(_number(value))}</text>'
         )
     authorities = sorted({row.authority for row in points})
-    by_authority = len(authorities) <= len(
-        SERIES_COLOURS
-    )  # else one colour: too many to tell apart
+    by_authority = len(authorities) <= len(SERIES_COLOURS)  # else one colour: too many to tell apart
     for index, authority in enumerate(authorities):
         colour = SERIES_COLOURS[index] if by_authority else SERIES_COLOURS[0]
         series = sorted(
@@ -555,9 +480,7 @@ def metric_chart(title: str, rows: Sequence[compare.MetricRow]) -> str:
             key=lambda row: (row.date, row.metric_id),
         )
         coordinates = [
-            (x_of(_year_fraction(row.date)), y_of(row.value))
-            for row in series
-            if row.date and row.value is not None
+            (x_of(_year_fraction(row.date)), y_of(row.value)) for row in series if row.date and row.value is not None
         ]
         if by_authority and len(coordinates) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
@@ -571,12 +494,8 @@ def metric_chart(title: str, rows: Sequence[compare.MetricRow]) -> str:
             )
         if by_authority:
             y = top + 14 * index + 10
-            parts.append(
-                f'<circle cx="{width - right + 14}" cy="{y - 4}" r="4" fill="{colour}"/>'
-            )
-            parts.append(
-                f'<text x="{width - right + 24}" y="{y}" font-size="11">{_e(authority)}</text>'
-            )
+            parts.append(f'<circle cx="{width - right + 14}" cy="{y - 4}" r="4" fill="{colour}"/>')
+            parts.append(f'<text x="{width - right + 24}" y="{y}" font-size="11">{_e(authority)}</text>')
     parts.append("</svg>")
     caption = (
         f"{title}: {len(points)} figures ({unit}) from {len(authorities)} authorities"

@@ -1,0 +1,181 @@
+"""The patterns of figures, compiled once from ``rules/metrics.json``.
+
+Every word list and every shape of a figure is data; this module only turns them into
+regular expressions (``{placeholders}`` in shape patterns stand for alternations of the
+vocabulary, and each shape's named groups are made unique to it).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from ofsted_findings.ruleset.schema import MetricShape, MetricVocabulary, Vocabulary
+
+logger = logging.getLogger(__name__)
+
+GROUP_RE = re.compile(r"\(\?P<(?P<name>\w+)>")
+
+
+def _alternation(phrases: list[str] | set[str]) -> str:
+    """Regex alternation, longest first, with flexible spaces."""
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+
+
+def shape_pattern(shape: MetricShape, index: int, placeholders: dict[str, str]) -> str:
+    """A shape's pattern with its placeholders filled and its groups named ``s<index>_<name>``."""
+    pattern = shape.pattern
+    for name, value in placeholders.items():
+        pattern = pattern.replace("{" + name + "}", value)
+    return GROUP_RE.sub(lambda match: f"(?P<s{index}_{match.group('name')}>", pattern)
+
+
+DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+YEAR_RE = re.compile(r"^(19|20)\d\d$")
+PERIOD_RE = re.compile(r"\b((?:19|20)\d\d)\s*[-–/]\s*(\d\d(?:\d\d)?)\b")
+DATE_LEAD_RE = re.compile(
+    r"^\s*[)\]]?\s*(?:[a-z’'-]+[)\]]?\s+){0,5}?(?:in|at|by|on|as\s+at|at\s+the\s+end\s+of|during|for|between)\s+(?:the\s+month\s+of\s+|the\s+end\s+of\s+)?",
+    re.IGNORECASE,
+)
+DATE_OPENING_RE = re.compile(
+    r"^\s*(?:at|in|on|by|as\s+at|as\s+of|at\s+the\s+end\s+of|between|during)\s+",
+    re.IGNORECASE,
+)
+PERIOD_TAIL_RE = re.compile(r"(?:19|20)\d\d\s*[-–/]\s*$")
+ARTICLES = frozenset({"the", "a", "an"})
+#: A period a statement is dated by: 'In the last 12 months'.
+REFERENCE_PERIOD_RE = re.compile(
+    r"\b(?:in|over|during)\s+the\s+(?:last|past|previous)\s+(?:[\w-]+\s+){0,2}?(?:months?|years?|weeks?|days?)\b",
+    re.IGNORECASE,
+)
+#: What may stand between a figure and the population it describes: '28% for England'.
+COMPARATOR_LEAD_RE = re.compile(r"^[\s,)]*(?:(?:for|in|across|among|of)\s+)?", re.IGNORECASE)
+#: An aside right after a figure: '174 (or 51%) live ...', '17, or 40%, of ...'.
+ASIDE_RE = re.compile(r"^\s*(?:\)\s*|\([^)]{0,40}\)\s*|,\s*or\s+[^,]{0,20},\s*)")
+SPACE_RUN_RE = re.compile(r"\s+")
+SUBJECT_WORD_RE = re.compile(r"[A-Za-z'’-]+")
+CLAUSE_END_RE = re.compile(r"[.,;:()]")
+#: 'rose to 91%', 'fell by 4%': the verb's direction is the figure's change.
+TO_OR_BY_BEFORE_RE = re.compile(r"\b(?:to|by)\s+(?:\w+\s+)?$", re.IGNORECASE)
+WORD_RE = re.compile(r"[A-Za-z£'’-]+|\d[\d,.]*")
+
+
+def word_number_pattern(vocab: MetricVocabulary) -> str:
+    """A number in words: a listed number word, or tens and units ('twenty-two')."""
+    words = _alternation([w for w in vocab.number_words if " " not in w] + [w for w in vocab.number_words if " " in w])
+    tens = _alternation(vocab.tens_words)
+    units = _alternation([w for w, v in vocab.number_words.items() if 1 <= v <= 9 and w.isalpha()])
+    return rf"(?:(?:{tens})[-\s](?:{units})|{words})"
+
+
+def placeholders(vocab: MetricVocabulary) -> dict[str, str]:
+    """What each ``{placeholder}`` of a shape pattern stands for."""
+    word_number = word_number_pattern(vocab)
+    return {
+        "digits": DIGITS,
+        "word_number": word_number,
+        "number": rf"(?P<num>(?<![\w.,£/])(?:{DIGITS})(?![\w/])|(?<=\bfrom)(?:{DIGITS})\b|\b(?:{word_number})\b(?!-year))",
+        "hyphen_units": _alternation(list(vocab.hyphen_duration_units)),
+        "multiples": _alternation(list(vocab.multiples)),
+        "money_multipliers": _alternation(list(vocab.money_multipliers)),
+        "fractions": _alternation(list(vocab.fractions)),
+        "rate_bases": _alternation(list(vocab.rate_bases)),
+        "duration_units": _alternation(list(vocab.duration_units)),
+    }
+
+
+class Grammar:
+    """Compiled patterns built from the vocabulary."""
+
+    def __init__(self, vocab: MetricVocabulary, vocabulary: Vocabulary) -> None:
+        """``vocab``: ``metrics.json``; ``vocabulary``: the shared words (months)."""
+        self.vocab = vocab
+        self.word_number = word_number_pattern(vocab)
+        number = rf"(?:£\s?)?(?:{DIGITS}|{self.word_number})"
+        # The shapes of a figure (rules: metrics.json "shapes"), one alternation tried in order.
+        self.placeholders = placeholders(vocab)
+        self.shapes = list(vocab.shapes)
+        self.figure = re.compile(
+            "|".join(
+                f"(?P<s{index}>{shape_pattern(shape, index, self.placeholders)})"
+                for index, shape in enumerate(self.shapes)
+            ),
+            re.IGNORECASE,
+        )
+        self.range = re.compile(
+            rf"\b(?:between\s+)?(?P<low>{number})(?:\s?(?:%|per\s?cent))?\s*(?:to|and|-|–)\s*(?P<high>{number})",
+            re.IGNORECASE,
+        )
+        self.approx_after = re.compile(
+            rf"^\s*(?P<approx>{_alternation(list(vocab.approx_after))})\b",
+            re.IGNORECASE,
+        )
+        self.approx_before = re.compile(
+            rf"\b(?P<approx>{_alternation(list(vocab.approx_before))})\s+$",
+            re.IGNORECASE,
+        )
+        self.comparator = re.compile(rf"\b(?P<label>{_alternation(vocab.comparator_labels)})\b", re.IGNORECASE)
+        self.baseline_time = re.compile(rf"\b(?:{_alternation(vocab.baseline_time_phrases)})\b", re.IGNORECASE)
+        self.non_metric_before = re.compile(rf"\b(?:{_alternation(vocab.non_metric_before)})\s+$", re.IGNORECASE)
+        self.age_before = re.compile(rf"\b(?:{_alternation(vocab.age_before)})\s+$", re.IGNORECASE)
+        self.non_metric_after = re.compile(rf"^\s?(?:{_alternation(vocab.non_metric_after)})", re.IGNORECASE)
+        month_numbers = vocabulary.month_numbers()
+        months = _alternation(list(month_numbers))
+        self.month_after = re.compile(rf"^\s+(?:{months})\b", re.IGNORECASE)
+        self.month_before = re.compile(rf"\b(?:{months})\s+$", re.IGNORECASE)
+        self.day_range_after = re.compile(rf"^\s*(?:and|to|-|–)\s*\d{{1,2}}\s+(?:{months})\b", re.IGNORECASE)
+        ages = _alternation(vocab.age_before)
+        self.age_list_before = re.compile(rf"\b(?:{ages})\s+\d{{1,2}}\s*(?:-\s*)?(?:or|and|to|-|–)\s+$", re.IGNORECASE)
+        self.date = re.compile(
+            rf"\b(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{months})\s+(?P<year>(?:19|20)\d\d)\b"
+            rf"|\b(?P<fy>(?:19|20)\d\d)\s*[-–/]\s*(?P<fy2>\d\d(?:\d\d)?)\b"
+            rf"|\b(?P<yearonly>(?:19|20)\d\d)\b",
+            re.IGNORECASE,
+        )
+        self.increase = re.compile(rf"\b(?:{_alternation(vocab.increase_words)})\b", re.IGNORECASE)
+        self.decrease = re.compile(rf"\b(?:{_alternation(vocab.decrease_words)})\b", re.IGNORECASE)
+        self.from_to = re.compile(r"\bfrom\s*(?:the\s+)?$", re.IGNORECASE)
+        self.to_before = re.compile(
+            r"\bto\s+(?:(?:just|only|around|about|almost|nearly|over)\s+|a\s+(?:peak|high|low|total|maximum|minimum)\s+of\s+)?$",
+            re.IGNORECASE,
+        )
+        self.next_sentence = re.compile(vocab.next_sentence_baseline, re.IGNORECASE)
+        # Anything that could start a figure: sentences without one are skipped cheaply.
+        words_only = [
+            w
+            for w in [
+                *vocab.number_words,
+                *vocab.fractions,
+                *vocab.multiples,
+                *vocab.tens_words,
+            ]
+            if " " not in w
+        ]
+        first_words = {w.split()[0] for w in [*vocab.number_words, *vocab.fractions, *vocab.multiples] if " " in w}
+        self.candidate = re.compile(
+            rf"\d+|£|\b(?:{_alternation(words_only + sorted(first_words))})\b",
+            re.IGNORECASE,
+        )
+        self.non_metric_spans = re.compile("|".join(f"(?:{p})" for p in vocab.non_metric_patterns), re.IGNORECASE)
+        self.reference_period = re.compile(vocab.reference_period_before, re.IGNORECASE)
+        self.half_context = re.compile(vocab.half_context, re.IGNORECASE)
+        self.word_number_blockers = frozenset(vocab.word_number_blockers)
+        self.one_context = re.compile(vocab.one_contexts, re.IGNORECASE)
+        self.one_nouns = frozenset(vocab.one_nouns)
+        self.clause_end_number = re.compile(
+            rf"\b(?:{_alternation(vocab.word_number_at_clause_end_after)})\s+$",
+            re.IGNORECASE,
+        )
+        self.change_from = re.compile(
+            rf"\b(?:{_alternation(vocab.baseline_change_words)})\s+from\s+(?:the\s+)?$",
+            re.IGNORECASE,
+        )
+        self.subject_leader = re.compile(rf"\b(?:{_alternation(vocab.subject_leaders)})\s+", re.IGNORECASE)
+        self.stopwords = frozenset(vocab.count_stopwords)
+        self.prepositions = frozenset(vocab.subject_prepositions)
+        self.subject_skip = frozenset(vocab.subject_skip_words)
+        self.subject_stop = frozenset(vocab.subject_stop_words)
+        self.subject_trailing = frozenset(vocab.subject_trailing_verbs)
+        self.months_set = frozenset(month_numbers)
+        self.month_index = month_numbers

@@ -1,0 +1,85 @@
+"""What a figure measures: the subject, taken from the words around it (extractive)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+
+from ofsted_findings.metrics.figures import Raw
+from ofsted_findings.metrics.grammar import ARTICLES, ASIDE_RE, CLAUSE_END_RE, SUBJECT_WORD_RE, WORD_RE, Grammar
+
+logger = logging.getLogger(__name__)
+
+
+def subject_of(body: str, raw: Raw, gram: Grammar) -> str | None:
+    """What is measured.
+
+    'the proportion/number/rate of <subject> ... <figure>' gives the words after the leader;
+    otherwise the rest of the clause after the figure ('412 children were the subject of a
+    plan', '89% of <subject>'); otherwise the words before the figure in its clause."""
+    lead = body[: raw.start]
+    led = after_leader(lead, gram)
+    if led:
+        return led
+    after = body[raw.end :]
+    aside = ASIDE_RE.match(after)
+    if aside:
+        after = " " + after[aside.end() :]
+    of = re.match(r"^\s+of\s+(?:the\s+|all\s+|their\s+|these\s+|those\s+)?", after, re.IGNORECASE)
+    words = _clause_words(after[of.end() :] if of else after, gram)
+    if words:
+        return " ".join(words)
+    clause_start = max(lead.rfind(","), lead.rfind(";"), lead.rfind("("), lead.rfind(":"))
+    tail = SUBJECT_WORD_RE.findall(lead[clause_start + 1 :])[-gram.vocab.max_subject_words :]
+    while tail and tail[-1].lower() in gram.subject_trailing:
+        tail.pop()
+    while tail and (tail[0].lower() in gram.stopwords or tail[0].lower() in gram.subject_skip):
+        tail.pop(0)
+    return " ".join(tail) or None
+
+
+def after_leader(text: str, gram: Grammar) -> str | None:
+    """The words after the last 'the proportion/number/rate of' in ``text``, trailing verbs dropped."""
+    leader = _last(gram.subject_leader.finditer(text))
+    if leader is None:
+        return None
+    words = SUBJECT_WORD_RE.findall(text[leader.end() :])[: gram.vocab.max_subject_words]
+    while words and words[-1].lower() in gram.subject_trailing:
+        words.pop()
+    return " ".join(words) or None
+
+
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    """The last of an iterator of matches, or None."""
+    last = None
+    for last in matches:  # noqa: B007 - keeping the last one is the point
+        pass
+    return last
+
+
+def _clause_words(text: str, gram: Grammar) -> list[str]:
+    """Words from the start of ``text`` to the end of its clause, without auxiliaries."""
+    words: list[str] = []
+    stop = CLAUSE_END_RE.search(text)
+    clause = text[: stop.start()] if stop else text
+    for match in WORD_RE.finditer(clause):
+        word = match.group(0)
+        lowered = word.lower()
+        if word[0].isdigit() or lowered in gram.months_set or lowered in gram.subject_stop:
+            break
+        if lowered in gram.subject_skip and (not words or lowered not in ARTICLES):
+            continue
+        words.append(word)
+        if len(words) >= gram.vocab.max_subject_words:
+            break
+    while words and words[-1].lower() in gram.subject_trailing:
+        words.pop()
+    return words
+
+
+def lead_in_subject(body: str, gram: Grammar) -> str | None:
+    """'The proportion of children entitled to free school meals:' -> the phrase after the leader."""
+    if not body.rstrip().endswith(":"):
+        return None
+    return after_leader(body, gram)
