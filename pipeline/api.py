@@ -16,7 +16,9 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from ofsted_findings.errors import ErrorCode, InputError
 from ofsted_findings.ingest.reader import (
+    DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PAGES,
     Ingested,
     ingest_bytes,
@@ -75,20 +77,28 @@ class Pipeline:
         name: str | None = None,
         password: str | None = None,
         max_pages: int = DEFAULT_MAX_PAGES,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> Document:
         """Extract a document.
 
         ``source`` is a path (``Path`` or a ``str`` naming an existing file), the bytes of a
         PDF or text file, or the text itself (any other ``str``). ``name`` overrides the
         source name recorded in the output (default: the file name, ``bytes`` or ``text``).
-        Raises :class:`ofsted_findings.errors.InputError` for input that cannot be read.
+        Raises :class:`ofsted_findings.errors.InputError` for input that cannot be read
+        (``max_pages`` and ``max_bytes`` are limits; see the README's "Limits").
         """
+        if isinstance(source, bytes) and len(source) > max_bytes:
+            raise InputError(
+                ErrorCode.TOO_LARGE,
+                f"the input has more than {max_bytes:,} bytes",
+                "Raise the limit (max_bytes) if this is really one document",
+            )
         if isinstance(source, bytes):
             ingested = ingest_bytes(source, name or "bytes", self.rules, password=password, max_pages=max_pages)
         elif isinstance(source, os.PathLike) or (
             isinstance(source, str) and len(source) < MAX_PATH_LENGTH and "\n" not in source and Path(source).is_file()
         ):
-            ingested = ingest_path(Path(source), self.rules, password=password, max_pages=max_pages)
+            ingested = ingest_path(Path(source), self.rules, password=password, max_pages=max_pages, max_bytes=max_bytes)
             if name:
                 ingested = ingested.model_copy(update={"name": name})
         else:

@@ -22,6 +22,12 @@ class ErrorCode(str, Enum):
     NO_TEXT_LAYER = "no_text_layer"
     TOO_MANY_PAGES = "too_many_pages"
     NOT_UTF8 = "not_utf8"
+    NOT_A_FILE = "not_a_file"
+    PERMISSION_DENIED = "permission_denied"
+    TOO_LARGE = "too_large"
+    TIMEOUT = "timeout"
+    OUT_OF_MEMORY = "out_of_memory"
+    WRITE_FAILED = "write_failed"
     INTERNAL = "internal_error"
 
 
@@ -35,5 +41,11 @@ class InputError(Exception):
         self.remedy = remedy
 
     def line(self, name: str) -> str:
-        """The one-line message for stderr."""
-        return f"{name}: error {self.code.value}: {self.cause}. {self.remedy}"
+        """The one-line message for stderr (the name escaped so that it stays one line)."""
+        return f"{display_name(name)}: error {self.code.value}: {self.cause}. {self.remedy}"
+
+
+def display_name(name: str) -> str:
+    """A file name safe to print on one line: a name with control characters (a newline, an
+    escape sequence) or undecodable bytes is shown quoted, with those characters escaped."""
+    return name if name.isprintable() else repr(name)

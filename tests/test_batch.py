@@ -49,8 +49,6 @@ def test_parallel_run_keeps_input_order_and_isolates_failures(tmp_path: Path) ->
             inputs,
             RuleSet.default(),
             workers=2,
-            password=None,
-            indent=None,
             on_done=lambda outcome: seen.append(outcome.input),
         )
     )

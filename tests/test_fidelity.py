@@ -30,8 +30,6 @@ from ofsted_findings.diagnostics.fidelity import not_prose_pattern
 from ofsted_findings.ruleset import RuleSet
 from pdf_factory import Page, build_pdf, letter_pdf
 from typer.testing import CliRunner
-from ofsted_findings.diagnostics.fidelity import not_prose_pattern
-from ofsted_findings.ruleset import RuleSet
 
 RULES = RuleSet.default()
 

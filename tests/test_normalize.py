@@ -9,7 +9,6 @@ from ofsted_findings.ingest.reader import ingest_bytes, ingest_path
 from ofsted_findings.layout.normalize import BlockKind, Normalized, PageMap, normalize
 from ofsted_findings.ruleset import RuleSet
 from pdf_factory import letter_pdf
-from ofsted_findings.ruleset import RuleSet
 
 RULES = RuleSet.default()
 

@@ -118,3 +118,41 @@ def test_every_factory_has_an_entry_point() -> None:
 
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert set(config["project"]["entry-points"]["spacy_factories"]) == set(PIPE_NAMES)
+
+
+def test_lowest_constraints_match_the_lower_bounds() -> None:
+    """ci/lowest-constraints.txt pins every direct dependency (and test tool) to its declared lower bound."""
+    import re
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = [*config["project"]["dependencies"], *config["project"]["optional-dependencies"]["test"]]
+    bounds = {}
+    for requirement in declared:
+        match = re.match(r"^([A-Za-z0-9_.-]+)>=([^,;]+)", requirement)
+        assert match, f"{requirement} has no lower bound"
+        bounds[match.group(1).lower()] = match.group(2)
+    pinned = {}
+    for line in (ROOT / "ci" / "lowest-constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pinned[name.lower()] = version
+    assert pinned == bounds
+
+
+def test_every_imported_package_is_declared() -> None:
+    """Third-party packages imported by the code are dependencies (or optional ones for evaluation baselines)."""
+    import re
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = {
+        re.split(r"[<>=\[]", requirement)[0].lower().replace("-", "_")
+        for requirement in [*config["project"]["dependencies"], *config["project"]["optional-dependencies"]["dev"]]
+    }
+    names = {"pypdfium2": "pypdfium2", "vaderSentiment": "vadersentiment", "quantulum3": "quantulum3"}
+    stdlib = set(sys.stdlib_module_names) | {"ofsted_findings"}
+    imported: set[str] = set()
+    for path in [*(ROOT / "pipeline").rglob("*.py"), *(ROOT / "models").rglob("*.py")]:
+        for match in re.finditer(r"^\s*(?:from|import) ([A-Za-z_][A-Za-z0-9_]*)", path.read_text(encoding="utf-8"), re.M):
+            if match.group(1) not in stdlib:
+                imported.add(names.get(match.group(1), match.group(1)).lower())
+    assert imported <= declared | {"ofsted_findings"}, imported - declared

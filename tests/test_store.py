@@ -312,3 +312,10 @@ def test_every_model_field_has_a_column() -> None:
     names = {column.name for column in METRICS.columns}
     assert {column.name for column in model_columns(Metric)} <= names
     assert {"baseline_value", "baseline_date_start", "baseline_date_precision", "comparator_label", "date_end"} <= names
+
+
+def test_readme_lists_the_tables_as_they_are() -> None:
+    from ofsted_findings.dataset.tables import schema_markdown
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert schema_markdown() in readme, "update the README's schema table from dataset.tables.schema_markdown()"

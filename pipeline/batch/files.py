@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import logging
 import os
 import tempfile
 from pathlib import Path
+
+from ofsted_findings.errors import display_name
 
 logger = logging.getLogger(__name__)
 
@@ -28,18 +32,37 @@ def discover(paths: list[str]) -> list[str]:
 
 
 def output_names(inputs: list[str]) -> dict[str, str]:
-    """``<stem>.json`` per input; inputs that share a stem keep their extension (``a.pdf.json``)."""
+    """A distinct output file name for every input, made in three steps:
+
+    1. ``<stem>.json`` (``letter.pdf`` -> ``letter.json``; standard input is ``stdin.json``);
+    2. inputs that share a stem keep their extension (``a.pdf`` and ``a.txt`` -> ``a.pdf.json``,
+       ``a.txt.json``);
+    3. inputs whose names are still the same (``d1/a.txt`` and ``d2/a.txt``, or ``b.pdf`` beside
+       ``b.pdf.txt``) add the first 8 hex digits of the sha256 of the path as given
+       (``a.txt-1b2c3d4e.json``).
+
+    The same input list always gives the same names. The same path given twice is one input."""
+    unique = list(dict.fromkeys(inputs))
     stems: dict[str, int] = {}
-    for item in inputs:
+    for item in unique:
         stem = "stdin" if item == STDIN else Path(item).stem
         stems[stem] = stems.get(stem, 0) + 1
-    names: dict[str, str] = {}
-    for item in inputs:
+    first: dict[str, str] = {}
+    for item in unique:
         if item == STDIN:
-            names[item] = "stdin.json"
+            first[item] = "stdin.json"
             continue
         path = Path(item)
-        names[item] = f"{path.name}.json" if stems[path.stem] > 1 else f"{path.stem}.json"
+        first[item] = f"{path.name}.json" if stems[path.stem] > 1 else f"{path.stem}.json"
+    counts: dict[str, int] = {}
+    for name in first.values():
+        counts[name] = counts.get(name, 0) + 1
+    names: dict[str, str] = {}
+    for item, name in first.items():
+        if counts[name] > 1:
+            digest = hashlib.sha256(item.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+            name = f"{name.removesuffix('.json')}-{digest}.json"
+        names[item] = name
     return names
 
 
@@ -51,9 +74,12 @@ def _default_file_mode() -> int:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a file is never left half-written."""
+    """Write via a temporary file and rename, so a file is never left half-written.
+
+    The temporary file has a short name of its own (``.ofsted-XXXXXXXX.tmp``), so an output
+    name close to the file system's limit does not fail on its temporary name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ofsted-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -64,3 +90,22 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_error(item: str, target: Path, exc: OSError) -> str:
+    """The one error line for an output that could not be written (the batch goes on)."""
+    from ofsted_findings.errors import ErrorCode, InputError
+
+    reason = exc.strerror or type(exc).__name__
+    if exc.errno == errno.ENAMETOOLONG:
+        remedy = "Rename the input: its output name is longer than the file system allows"
+    elif exc.errno == errno.ENOSPC:
+        remedy = "Free some disk space, or give another --out"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        remedy = "Give an --out folder you can write to"
+    elif exc.errno in (errno.EISDIR, errno.ENOTDIR):
+        remedy = "Remove what is in the way, or give another --out"
+    else:
+        remedy = "Check the --out folder"
+    cause = f"the output {display_name(str(target))} cannot be written ({reason})"
+    return InputError(ErrorCode.WRITE_FAILED, cause, remedy).line("stdin" if item == STDIN else item)

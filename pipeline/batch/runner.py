@@ -1,29 +1,40 @@
-"""Running the pipeline over many inputs: discovery, worker processes, outcomes in input order.
+"""Running the pipeline over many inputs: worker processes, limits, outcomes in input order.
 
-Each worker process builds one :class:`~ofsted_findings.api.Pipeline` from the rule set
-it is given and keeps it for every input it is sent (a local of the worker's loop, not a
+Each worker process builds one :class:`~ofsted_findings.api.Pipeline` from the rule set it
+is given and keeps it for every input it is sent (a local of the worker's loop, not a
 module global). The parent hands out one input at a time, so a slow document never holds
 back the others, and yields the outcomes in input order.
+
+Limits (see the README's "Limits and failure behaviour"): each worker's memory is capped
+(``RLIMIT_AS``), each input has a time limit (enforced in the worker, and by the parent,
+which replaces a worker that does not answer in time), and workers die with their parent
+(``PR_SET_PDEATHSIG``), so killing a run leaves nothing behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import multiprocessing
+import resource
 import signal
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from types import FrameType
+from typing import BinaryIO
+
+from pydantic import BaseModel, ConfigDict
 
 from ofsted_findings.errors import ErrorCode, InputError
-from ofsted_findings.ingest.reader import DEFAULT_MAX_PAGES, ingest_bytes
+from ofsted_findings.ingest.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, ingest_bytes
 from ofsted_findings.ruleset import RuleSet
-from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +43,14 @@ STDIN = "-"
 WINDOW_PER_WORKER = 4
 #: Linux prctl option: a signal the process gets when its parent dies.
 PR_SET_PDEATHSIG = 1
+#: Default time limit per input, in seconds (``--timeout``).
+DEFAULT_TIMEOUT = 600.0
+#: Default memory limit per worker process, in MiB (``--max-memory``).
+DEFAULT_MAX_MEMORY = 4096
+#: Seconds the parent waits beyond the time limit before it replaces a silent worker.
+GRACE_SECONDS = 10.0
+#: Signals that end a worker that ran out of memory (PDFium aborts on a failed allocation).
+MEMORY_SIGNALS = frozenset({signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGTRAP})
 
 
 class Outcome(BaseModel):
@@ -46,18 +65,29 @@ class Outcome(BaseModel):
 
 
 class Options(BaseModel):
-    """What every input is extracted with."""
+    """What every input is extracted with, and its limits."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     password: str | None = None
     max_pages: int = DEFAULT_MAX_PAGES
+    max_bytes: int = DEFAULT_MAX_BYTES
     indent: int | None = 2
+    timeout: float = DEFAULT_TIMEOUT
+    max_memory: int = DEFAULT_MAX_MEMORY
 
 
 def label(item: str) -> str:
     """How an input is named in messages."""
     return "stdin" if item == STDIN else item
+
+
+class _Timeout(BaseException):
+    """The time limit of one input ran out (a BaseException, so no ``except Exception`` swallows it)."""
+
+
+def _failure(item: str, code: ErrorCode, cause: str, remedy: str) -> Outcome:
+    return Outcome(input=item, error=InputError(code, cause, remedy).line(label(item)), code=code)
 
 
 def run_one(pipeline: object, item: str, options: Options, stdin_data: bytes | None = None) -> Outcome:
@@ -68,26 +98,48 @@ def run_one(pipeline: object, item: str, options: Options, stdin_data: bytes | N
     try:
         if item == STDIN:
             ingested = ingest_bytes(
-                stdin_data or b"",
-                "stdin",
-                pipeline.rules,
-                password=options.password,
-                max_pages=options.max_pages,
+                stdin_data or b"", "stdin", pipeline.rules, password=options.password, max_pages=options.max_pages
             )
             document = pipeline.process(ingested)
         else:
-            document = pipeline.extract(Path(item), password=options.password, max_pages=options.max_pages)
+            document = pipeline.extract(
+                Path(item), password=options.password, max_pages=options.max_pages, max_bytes=options.max_bytes
+            )
         return Outcome(input=item, json_text=to_json(document, indent=options.indent))
     except InputError as exc:
         return Outcome(input=item, error=exc.line(label(item)), code=exc.code)
+    except _Timeout:
+        return _failure(
+            item,
+            ErrorCode.TIMEOUT,
+            f"reading it took more than the limit of {options.timeout:g} seconds",
+            "Raise the limit with --timeout if this is really one document",
+        )
+    except MemoryError:
+        return _failure(
+            item,
+            ErrorCode.OUT_OF_MEMORY,
+            f"reading it needed more than the limit of {options.max_memory} MiB",
+            "Raise the limit with --max-memory if this is really one document",
+        )
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
         logger.debug("unexpected failure on %s", label(item), exc_info=True)
-        error = InputError(
-            ErrorCode.INTERNAL,
-            f"unexpected {type(exc).__name__}: {exc}",
-            "Please report this with the file",
+        return _failure(item, ErrorCode.INTERNAL, f"unexpected {type(exc).__name__}: {exc}", "Please report this with the file")
+
+
+def read_stdin(stream: BinaryIO, max_bytes: int) -> bytes | InputError:
+    """Standard input, at most ``max_bytes`` of it (an error when there is more, or it is closed)."""
+    try:
+        data = stream.read(max_bytes + 1)
+    except (OSError, ValueError) as exc:
+        return InputError(ErrorCode.NOT_FOUND, f"standard input cannot be read ({exc})", "Pipe a document into it")
+    if len(data) > max_bytes:
+        return InputError(
+            ErrorCode.TOO_LARGE,
+            f"standard input has more than {max_bytes:,} bytes",
+            "Raise the limit with --max-bytes if this is really one document",
         )
-        return Outcome(input=item, error=error.line(label(item)), code=error.code)
+    return data
 
 
 def _die_with_parent() -> None:
@@ -99,12 +151,36 @@ def _die_with_parent() -> None:
             logger.debug("prctl is not available")
 
 
+def _limit_memory(megabytes: int) -> None:
+    """Cap this process's address space; an allocation beyond it fails (MemoryError in Python)."""
+    limit = megabytes * 1024 * 1024
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise :class:`_Timeout` in this process after ``seconds``."""
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _worker_main(connection: Connection, rules_data: bytes, options: Options) -> None:
     """A worker's loop: build the pipeline once, then extract each input it is sent."""
     from ofsted_findings.api import Pipeline
 
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _limit_memory(options.max_memory)
     pipeline = Pipeline(RuleSet.from_bytes(rules_data))
     while True:
         try:
@@ -114,7 +190,12 @@ def _worker_main(connection: Connection, rules_data: bytes, options: Options) ->
         if task is None:
             return
         index, item, data = task
-        connection.send((index, run_one(pipeline, item, options, data)))
+        try:
+            with _deadline(options.timeout):
+                outcome = run_one(pipeline, item, options, data)
+        except _Timeout:  # expired between run_one's own handlers and the end of the block
+            outcome = _failure(item, ErrorCode.TIMEOUT, "reading it took too long", "Raise the limit with --timeout")
+        connection.send((index, outcome))
 
 
 @dataclass
@@ -122,6 +203,7 @@ class _Worker:
     process: BaseProcess
     connection: Connection
     task: tuple[int, str] | None = None
+    started: float = field(default=0.0)
 
 
 class _Pool:
@@ -137,10 +219,7 @@ class _Pool:
     def _start(self) -> _Worker:
         parent_end, child_end = self.context.Pipe()
         process = self.context.Process(
-            target=_worker_main,
-            args=(child_end, self.rules_data, self.options),
-            daemon=True,
-            name="ofsted-worker",
+            target=_worker_main, args=(child_end, self.rules_data, self.options), daemon=True, name="ofsted-worker"
         )
         process.start()
         child_end.close()
@@ -151,40 +230,58 @@ class _Pool:
 
     def send(self, worker: _Worker, index: int, item: str, data: bytes | None) -> None:
         worker.task = (index, item)
+        worker.started = time.monotonic()
         worker.connection.send((index, item, data))
 
     def results(self) -> Iterator[tuple[int, Outcome]]:
-        """Wait for at least one busy worker to finish (or die) and give what came back."""
+        """Wait for at least one busy worker to finish, die or run out of time, and give what came back."""
         busy = [worker for worker in self.workers if worker.task is not None]
+        patience = self.options.timeout + GRACE_SECONDS
+        deadline = min(worker.started for worker in busy) + patience
         waitables: list[object] = [worker.connection for worker in busy] + [worker.process.sentinel for worker in busy]
-        ready = set(wait(waitables))  # type: ignore[arg-type]
+        ready = set(wait(waitables, timeout=max(0.0, deadline - time.monotonic())))  # type: ignore[arg-type]
+        now = time.monotonic()
         for position, worker in enumerate(self.workers):
             if worker.task is None:
                 continue
+            index, item = worker.task
             if worker.connection in ready:
                 try:
-                    index, outcome = worker.connection.recv()
+                    received, outcome = worker.connection.recv()
                 except (EOFError, OSError):
-                    index, outcome = worker.task[0], self._lost(worker)
                     self.workers[position] = self._replace(worker)
+                    yield index, self._lost(item, worker)
                 else:
                     worker.task = None
-                yield index, outcome
+                    yield received, outcome
             elif worker.process.sentinel in ready:
-                index, outcome = worker.task[0], self._lost(worker)
                 self.workers[position] = self._replace(worker)
-                yield index, outcome
+                yield index, self._lost(item, worker)
+            elif now - worker.started > patience:
+                self.workers[position] = self._replace(worker)
+                yield index, _failure(
+                    item,
+                    ErrorCode.TIMEOUT,
+                    f"reading it took more than the limit of {self.options.timeout:g} seconds",
+                    "Raise the limit with --timeout if this is really one document",
+                )
 
-    def _lost(self, worker: _Worker) -> Outcome:
-        assert worker.task is not None
-        item = worker.task[1]
-        worker.process.join(1)
-        error = InputError(
+    def _lost(self, item: str, worker: _Worker) -> Outcome:
+        code = worker.process.exitcode
+        if code is not None and code < 0 and -code in MEMORY_SIGNALS:
+            return _failure(
+                item,
+                ErrorCode.OUT_OF_MEMORY,
+                f"the worker reading it stopped (signal {-code}), most likely at its memory limit of "
+                f"{self.options.max_memory} MiB",
+                "Raise the limit with --max-memory if this is really one document",
+            )
+        return _failure(
+            item,
             ErrorCode.INTERNAL,
-            f"the worker process ended while reading it (exit status {worker.process.exitcode})",
+            f"the worker process ended while reading it (exit status {code})",
             "Please report this with the file",
         )
-        return Outcome(input=item, error=error.line(label(item)), code=error.code)
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.connection.close()
@@ -195,10 +292,8 @@ class _Pool:
 
     def close(self) -> None:
         for worker in self.workers:
-            try:
+            with contextlib.suppress(BrokenPipeError, OSError):
                 worker.connection.send(None)
-            except (BrokenPipeError, OSError):
-                pass
         for worker in self.workers:
             worker.process.join(2)
             if worker.process.is_alive():
@@ -212,25 +307,37 @@ def run_many(
     rules: RuleSet,
     *,
     workers: int,
-    password: str | None = None,
-    max_pages: int = DEFAULT_MAX_PAGES,
-    indent: int | None = 2,
+    options: Options | None = None,
+    isolate: bool = True,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> Iterator[Outcome]:
-    """Outcomes in input order; ``on_done`` is called as each finishes (for progress)."""
+    """Outcomes in input order; ``on_done`` is called as each finishes (for progress).
+
+    With ``isolate`` (the default) every input is read in a worker process, under the time
+    and memory limits of ``options``; without it, and with one worker, inputs are read in
+    this process, with no limits."""
     from ofsted_findings.api import Pipeline
 
-    options = Options(password=password, max_pages=max_pages, indent=indent)
-    stdin_data = sys.stdin.buffer.read() if STDIN in inputs else None
-    if workers <= 1 or len(inputs) <= 1:
+    options = options or Options()
+    stdin: bytes | InputError | None = read_stdin(sys.stdin.buffer, options.max_bytes) if STDIN in inputs else None
+    if isinstance(stdin, InputError):
+        failed = Outcome(input=STDIN, error=stdin.line("stdin"), code=stdin.code)
+        inputs = [item for item in inputs if item != STDIN]
+        if on_done:
+            on_done(failed)
+        yield failed
+    if not inputs:
+        return
+    data = stdin if isinstance(stdin, bytes) else None
+    if not isolate and workers <= 1:
         pipeline = Pipeline(rules)
         for item in inputs:
-            outcome = run_one(pipeline, item, options, stdin_data if item == STDIN else None)
+            outcome = run_one(pipeline, item, options, data if item == STDIN else None)
             if on_done:
                 on_done(outcome)
             yield outcome
         return
-    pool = _Pool(min(workers, len(inputs)), rules, options)
+    pool = _Pool(max(1, min(workers, len(inputs))), rules, options)
     try:
         todo = deque(enumerate(inputs))
         ready: dict[int, Outcome] = {}
@@ -241,7 +348,7 @@ def run_many(
                 if not todo or todo[0][0] >= next_yield + window:
                     break
                 index, item = todo.popleft()
-                pool.send(worker, index, item, stdin_data if item == STDIN else None)
+                pool.send(worker, index, item, data if item == STDIN else None)
             for index, outcome in pool.results():
                 if on_done:
                     on_done(outcome)

@@ -45,6 +45,16 @@ RulesOption = Annotated[
         help="Rule folder to use instead of the packaged rules (see `rules export`).",
     ),
 ]
+MaxPagesOption = Annotated[
+    int, typer.Option("--max-pages", min=1, help="Refuse a document with more pages (text: form feeds + 1).")
+]
+MaxBytesOption = Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse an input larger than this many bytes.")]
+TimeoutOption = Annotated[
+    float, typer.Option("--timeout", min=1, help="Give up on one input after this many seconds.")
+]
+MaxMemoryOption = Annotated[
+    int, typer.Option("--max-memory", min=256, help="Memory limit of each worker process, in MiB.")
+]
 DbOption = Annotated[Path, typer.Option("--db", dir_okay=False, help="DuckDB database file.")]
 HtmlOption = Annotated[Path, typer.Option("--html", dir_okay=False, help="Write the page here.")]
 AuthorityOption = Annotated[

@@ -11,10 +11,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from ofsted_findings.batch.files import discover, output_names, write_atomic
-from ofsted_findings.batch.runner import run_many
+from ofsted_findings.batch.files import discover, output_names, write_atomic, write_error
+from ofsted_findings.batch.runner import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Options, run_many
 from ofsted_findings.cli.common import (
     PROGRESS_THRESHOLD,
+    MaxBytesOption,
+    MaxMemoryOption,
+    MaxPagesOption,
+    TimeoutOption,
     Progress,
     QuietOption,
     RulesOption,
@@ -23,7 +27,7 @@ from ofsted_findings.cli.common import (
     configure_logging,
     load_rules,
 )
-from ofsted_findings.ingest.reader import DEFAULT_MAX_PAGES
+from ofsted_findings.ingest.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES
 from ofsted_findings.models import Document
 
 logger = logging.getLogger(__name__)
@@ -70,18 +74,20 @@ def extract(
         ),
     ] = 0,
     password: Annotated[str | None, typer.Option("--password", help="Password for encrypted PDFs.")] = None,
-    max_pages: Annotated[
-        int,
-        typer.Option("--max-pages", min=1, help="Refuse documents with more pages."),
-    ] = DEFAULT_MAX_PAGES,
+    max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    max_memory: MaxMemoryOption = DEFAULT_MAX_MEMORY,
     rules_dir: RulesOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Extract metadata, findings and metrics from each input to JSON.
 
-    Exit status: 0 when every input succeeded, 1 when any failed (each failure is one line
-    on stderr: file, error code, cause, what to do), 2 for usage errors.
+    Each input is read in a worker process under the limits (--max-pages, --max-bytes,
+    --timeout, --max-memory). Exit status: 0 when every input succeeded, 1 when any failed
+    (each failure is one line on stderr: file, error code, cause, what to do), 2 for usage
+    errors, 141 when the reader of stdout went away.
     """
     configure_logging(quiet, verbose)
     rules = load_rules(rules_dir)
@@ -100,22 +106,27 @@ def extract(
         len(inputs),
         enabled=not quiet and len(inputs) > PROGRESS_THRESHOLD and sys.stderr.isatty(),
     ) as progress:
-        for outcome in run_many(
-            inputs,
-            rules,
-            workers=worker_count,
+        options = Options(
             password=password,
             max_pages=max_pages,
+            max_bytes=max_bytes,
             indent=indent,
-            on_done=progress.advance,
-        ):
+            timeout=timeout,
+            max_memory=max_memory,
+        )
+        for outcome in run_many(inputs, rules, workers=worker_count, options=options, on_done=progress.advance):
             if outcome.error is not None:
                 failures += 1
                 progress.print_error(outcome.error)
                 continue
             assert outcome.json_text is not None
             if out is not None:
-                write_atomic(out / names[outcome.input], outcome.json_text)
+                target = out / names[outcome.input]
+                try:
+                    write_atomic(target, outcome.json_text)
+                except OSError as exc:
+                    failures += 1
+                    progress.print_error(write_error(outcome.input, target, exc))
             else:
                 sys.stdout.write(outcome.json_text + "\n")
                 sys.stdout.flush()

@@ -16,7 +16,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict
 
 from ofsted_findings.batch.files import discover
-from ofsted_findings.batch.runner import Outcome, run_many
+from ofsted_findings.batch.runner import Options, Outcome, run_many
 from ofsted_findings.dataset.store import (
     ExportFormat,
     SubjectWords,
@@ -134,15 +134,8 @@ def build(
         )
         reporter.start(len(todo))
         stored = replaced = 0
-        for outcome in run_many(
-            todo,
-            rules,
-            workers=workers,
-            password=password,
-            max_pages=max_pages,
-            indent=None,
-            on_done=reporter.advance,
-        ):
+        options = Options(password=password, max_pages=max_pages, indent=None)
+        for outcome in run_many(todo, rules, workers=workers, options=options, on_done=reporter.advance):
             if outcome.error is not None or outcome.json_text is None:
                 line = outcome.error or f"{outcome.input}: error internal_error: no output"
                 errors.append(line)

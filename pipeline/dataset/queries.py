@@ -24,6 +24,7 @@ from ofsted_findings.ruleset.schema import Vocabulary
 from pydantic import BaseModel, ConfigDict, Field
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 logger = logging.getLogger(__name__)
 
@@ -401,7 +402,19 @@ def _cell(value: object, how: Literal["csv", "table"]) -> str:
         return ""
     if isinstance(value, float):
         return repr(value) if how == "csv" else f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-    return str(value)
+    if isinstance(value, int | dt.date):
+        return str(value)
+    return safe_csv_text(str(value)) if how == "csv" else str(value)
+
+
+#: A text cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_csv_text(text: str) -> str:
+    """A text cell a spreadsheet will not run: one that starts like a formula gets a leading
+    apostrophe (numbers are never passed here, so they stay numbers)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def to_csv(rows: Rows, model: type[BaseModel]) -> str:
@@ -416,9 +429,9 @@ def to_csv(rows: Rows, model: type[BaseModel]) -> str:
 
 
 def to_table(rows: Rows, model: type[BaseModel], title: str, hide: tuple[str, ...] = ()) -> Table:
-    """Rows as a rich table (``hide`` leaves columns out, e.g. long paths)."""
+    """Rows as a rich table (``hide`` leaves columns out, e.g. long paths); text is never read as rich markup."""
     fields = [name for name in model.model_fields if name not in hide]
-    table = Table(title=title, title_justify="left")
+    table = Table(title=Text(title), title_justify="left")
     for name in fields:
         numeric = model.model_fields[name].annotation in (
             int,
@@ -428,7 +441,7 @@ def to_table(rows: Rows, model: type[BaseModel], title: str, hide: tuple[str, ..
         )
         table.add_column(name, justify="right" if numeric else "left")
     for row in rows:
-        table.add_row(*(_cell(getattr(row, name), "table") for name in fields))
+        table.add_row(*(Text(_cell(getattr(row, name), "table")) for name in fields))
     return table
 
 

@@ -325,12 +325,27 @@ def export_tables(con: duckdb.DuckDBPyConnection, fmt: ExportFormat, out_dir: Pa
         arrow = con.sql(f"SELECT {select} FROM {table.name} ORDER BY {order}").to_arrow_table()
         path = out_dir / f"{table.name}.{fmt.value}"
         if fmt is ExportFormat.CSV:
-            pa_csv.write_csv(arrow, path)
+            pa_csv.write_csv(_safe_text_columns(arrow), path)
         else:
             pq.write_table(arrow, path)
         written.append(path)
     logger.info("exported %d tables to %s", len(written), out_dir)
     return written
+
+
+def _safe_text_columns(table: pa.Table) -> pa.Table:
+    """Text cells that start like a spreadsheet formula get a leading apostrophe (OWASP's advice
+    for CSV); number, date and boolean columns are left as they are."""
+    import pyarrow.compute as pc
+
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type) or pa.types.is_dictionary(column.type):
+            text = pc.cast(column, pa.string())
+            risky = pc.match_substring_regex(text, r"^[=+\-@\t\r]")
+            column = pc.if_else(risky, pc.binary_join_element_wise("'", text, ""), text)
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
 
 
 def resolve(con: duckdb.DuckDBPyConnection, key: str) -> str:

@@ -315,3 +315,32 @@ def enum_types() -> dict[str, type[Enum]]:
             for enum in column.enums:
                 found[enum_type_name(enum)] = enum
     return dict(sorted(found.items()))
+
+
+ROWS_PER_TABLE = {
+    "documents": "one per distinct input",
+    "files": "one per input path seen",
+    "judgements": "one per graded area",
+    "sections": "one per section",
+    "sentences": "one per sentence",
+    "findings": "one per strength or weakness",
+    "metrics": "one per figure",
+}
+
+
+def _column_note(column: Column) -> str:
+    """A column as the README lists it: dates and enums say their type."""
+    if column.sql_type == "DATE":
+        return f"{column.name} (DATE)"
+    if column.enums and column.sql_type == enum_type_name(column.enums[0]):
+        return f"{column.name} (ENUM {column.sql_type})"
+    return column.name
+
+
+def schema_markdown() -> str:
+    """The README's table of tables: key, rows and columns (dates and enums with their types)."""
+    lines = ["| table | key | rows | columns |", "| --- | --- | --- | --- |"]
+    for table in TABLES:
+        columns = ", ".join(_column_note(column) for column in table.columns)
+        lines.append(f"| `{table.name}` | {', '.join(table.key)} | {ROWS_PER_TABLE[table.name]} | {columns} |")
+    return "\n".join(lines) + "\n"

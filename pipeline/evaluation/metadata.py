@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from ofsted_findings.batch.files import discover
-from ofsted_findings.batch.runner import run_many
+from ofsted_findings.batch.runner import Options, run_many
 from ofsted_findings.metadata.letter import MetadataReader, resolve_authority
 from ofsted_findings.models import Document, Letter
 from ofsted_findings.ruleset import RuleSet
@@ -443,7 +443,7 @@ def load_outputs(directory: Path) -> dict[str, Letter | None]:
 def extract_letters(paths: list[str], rules: RuleSet, *, workers: int = 1) -> dict[str, Letter | None]:
     """Run the pipeline on files or directories; files refused as input map to None."""
     letters: dict[str, Letter | None] = {}
-    for outcome in run_many(discover(paths), rules, workers=workers, password=None, indent=None):
+    for outcome in run_many(discover(paths), rules, workers=workers, options=Options(indent=None)):
         name = Path(outcome.input).name
         if outcome.json_text is None:
             logger.info("%s", outcome.error)

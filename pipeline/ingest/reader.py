@@ -15,6 +15,7 @@ import hashlib
 import logging
 import math
 import re
+import stat
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -30,6 +31,8 @@ TEXT_MEDIA_TYPE = "text/plain"
 
 #: Default ceiling on pages; a larger document is refused unless the caller raises it.
 DEFAULT_MAX_PAGES = 2000
+#: Default ceiling on an input's size in bytes (``--max-bytes``).
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 #: Fewer extracted characters per page than this (on average) means no text layer.
 MIN_CHARS_PER_PAGE = 20
 #: A trailing digit whose font is at most this fraction of the word's font is a marker.
@@ -99,16 +102,39 @@ class Ingested(BaseModel):
     pages: list[PageInfo]
 
 
-def sniff_media_type(data: bytes) -> str | None:
-    """Recognise PDF, HTML and text by their bytes; None for anything else."""
+UTF16_MEDIA_TYPE = "text/plain; charset=utf-16"
+#: Byte-order marks of UTF-32 and UTF-16 text (UTF-32 first: its little-endian mark starts like UTF-16's).
+WIDE_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
+#: Zero-width characters that do not make a text printable.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def sniff_media_type(data: bytes, name: str = "") -> str | None:
+    """Recognise PDF, HTML, UTF-16/32 and UTF-8 text by their bytes; None for anything else.
+
+    A PDF starts with ``%PDF-`` (a file named ``.pdf`` may have up to a kilobyte of junk
+    before it, as PDF readers allow); a text that only mentions ``%PDF-`` is text."""
     head = data[:SNIFF_BYTES]
-    if b"%PDF-" in head:
+    if data.lstrip()[:5] == b"%PDF-" or (_expected_type(name) == PDF_MEDIA_TYPE and b"%PDF-" in head):
         return PDF_MEDIA_TYPE
     if HTML_START_RE.match(head):
         return "text/html"
-    if b"\x00" in head:
+    if head.startswith(WIDE_BOMS) or _looks_utf16(head):
+        return UTF16_MEDIA_TYPE
+    if b"\x00" in data:
         return None
     return TEXT_MEDIA_TYPE
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a byte-order mark: most odd (or even) bytes are NUL, the others ASCII."""
+    if len(head) < 8:
+        return False
+    even, odd = head[0::2], head[1::2]
+    for zeros, chars in ((odd, even), (even, odd)):
+        if zeros.count(0) >= 0.8 * len(zeros) and sum(32 <= byte < 127 or byte in (9, 10, 13) for byte in chars) >= 0.8 * len(chars):
+            return True
+    return False
 
 
 def _expected_type(name: str) -> str | None:
@@ -141,8 +167,14 @@ def ingest_bytes(
             "the file is empty (0 bytes)",
             "Check that the download or copy completed",
         )
-    actual = sniff_media_type(data)
+    actual = sniff_media_type(data, name)
     expected = _expected_type(name)
+    if actual == UTF16_MEDIA_TYPE:
+        raise InputError(
+            ErrorCode.NOT_UTF8,
+            "the text is UTF-16 or UTF-32, not UTF-8",
+            "Convert it to UTF-8, e.g. `iconv -f utf-16 -t utf-8 in.txt > out.txt`",
+        )
     if expected == PDF_MEDIA_TYPE and actual != PDF_MEDIA_TYPE:
         what = "an HTML page" if actual == "text/html" else ("text" if actual == TEXT_MEDIA_TYPE else "binary data")
         raise InputError(
@@ -169,7 +201,7 @@ def ingest_bytes(
             name=name,
             sha256=hashlib.sha256(data).hexdigest(),
             media_type=TEXT_MEDIA_TYPE,
-            pages=_text_pages(data),
+            pages=_text_pages(data, max_pages),
         )
     what = "an HTML page" if actual == "text/html" else "binary data"
     raise InputError(
@@ -179,27 +211,73 @@ def ingest_bytes(
     )
 
 
-def ingest_path(
-    path: Path, rules: RuleSet, *, password: str | None = None, max_pages: int = DEFAULT_MAX_PAGES
-) -> Ingested:
-    """Read a document from a file path."""
+def read_input(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` of them (named pipes, devices and
+    sockets are refused before they are opened, so nothing blocks or grows without end)."""
     try:
-        data = path.read_bytes()
+        status = path.stat()
     except FileNotFoundError as exc:
         raise InputError(ErrorCode.NOT_FOUND, "no such file", "Check the path") from exc
-    except IsADirectoryError as exc:
+    except PermissionError as exc:
+        raise InputError(ErrorCode.PERMISSION_DENIED, "permission denied", "Check the file's permissions") from exc
+    except OSError as exc:  # a symlink loop, a name too long, ...
+        raise InputError(ErrorCode.NOT_FOUND, f"cannot be reached ({exc.strerror or exc})", "Check the path") from exc
+    if stat.S_ISDIR(status.st_mode):
+        raise InputError(ErrorCode.NOT_A_FILE, "is a directory", "Give a file, or pass the directory to `extract`")
+    if not stat.S_ISREG(status.st_mode):
         raise InputError(
-            ErrorCode.NOT_FOUND,
-            "is a directory",
-            "Give a file, or pass the directory to `extract`",
-        ) from exc
-    return ingest_bytes(data, path.name, rules, password=password, max_pages=max_pages)
+            ErrorCode.NOT_A_FILE,
+            f"is a {_file_kind(status.st_mode)}, not a regular file",
+            "Copy the document to a file and give that",
+        )
+    if status.st_size > max_bytes:
+        raise _too_large(status.st_size, max_bytes)
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except PermissionError as exc:
+        raise InputError(ErrorCode.PERMISSION_DENIED, "permission denied", "Check the file's permissions") from exc
+    except OSError as exc:
+        raise InputError(ErrorCode.NOT_FOUND, f"cannot be read ({exc.strerror or exc})", "Check the file") from exc
+    if len(data) > max_bytes:
+        raise _too_large(len(data), max_bytes)
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
+def _too_large(size: int, limit: int) -> InputError:
+    return InputError(
+        ErrorCode.TOO_LARGE,
+        f"the input has more than {limit:,} bytes ({size:,} read)",
+        "Raise the limit with --max-bytes if this is really one document",
+    )
+
+
+def ingest_path(
+    path: Path,
+    rules: RuleSet,
+    *,
+    password: str | None = None,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Ingested:
+    """Read a document from a file path."""
+    return ingest_bytes(read_input(path, max_bytes), path.name, rules, password=password, max_pages=max_pages)
 
 
 # --- text files -------------------------------------------------------------------------
 
 
-def _text_pages(data: bytes) -> list[PageInfo]:
+def _text_pages(data: bytes, max_pages: int = DEFAULT_MAX_PAGES) -> list[PageInfo]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -208,20 +286,19 @@ def _text_pages(data: bytes) -> list[PageInfo]:
             f"the text is not valid UTF-8 (byte {exc.start})",
             "Convert it to UTF-8, e.g. `iconv -f cp1252 -t utf-8`",
         ) from exc
+    count = text.count("\f") + 1  # form feeds are page breaks, and count against --max-pages
+    if count > max_pages:
+        raise InputError(
+            ErrorCode.TOO_MANY_PAGES,
+            f"the text has {count} pages (form feeds), more than the limit of {max_pages}",
+            "Raise the limit with --max-pages if this is really one document",
+        )
+    if not text.translate({ord(char): None for char in INVISIBLE}).strip():
+        raise InputError(ErrorCode.EMPTY_FILE, "the text file has no printable text", "Check the file's contents")
     pages: list[PageInfo] = []
     for number, page_text in enumerate(text.split("\f"), start=1):
-        lines = [
-            Line(
-                text=line.rstrip(),
-                page=number,
-                top=None,
-                x0=None,
-                size=None,
-                bold=False,
-            )
-            for line in LINE_BREAK_RE.split(page_text)
-        ]
-        pages.append(PageInfo(number=number, width=0.0, height=0.0, lines=lines))
+        lines = [_plain_line(line.rstrip(), number) for line in LINE_BREAK_RE.split(page_text)]
+        pages.append(PageInfo.model_construct(number=number, width=0.0, height=0.0, lines=lines))
     if not any(line.text.strip() for page in pages for line in page.lines):
         raise InputError(
             ErrorCode.EMPTY_FILE,
@@ -261,7 +338,12 @@ def _open_pdf(data: bytes, password: str | None) -> pdfium.PdfDocument:
 def _pdf_pages(
     data: bytes, name: str, grade_tail: re.Pattern[str], *, password: str | None, max_pages: int
 ) -> list[PageInfo]:
-    pdf = _open_pdf(data, password)
+    try:
+        pdf = _open_pdf(data, None)  # a password is tried only on a PDF that needs one
+    except InputError as exc:
+        if exc.code is not ErrorCode.ENCRYPTED or password is None:
+            raise
+        pdf = _open_pdf(data, password)
     try:
         count = len(pdf)
         if count == 0:
@@ -275,10 +357,23 @@ def _pdf_pages(
         pages: list[PageInfo] = []
         total_chars = 0
         for index in range(count):
-            page = pdf[index]
+            try:
+                page = pdf[index]
+            except (pdfium.PdfiumError, ValueError, KeyError) as exc:
+                raise InputError(
+                    ErrorCode.BROKEN_PDF,
+                    f"page {index + 1} cannot be read ({str(exc).rstrip('.') or type(exc).__name__})",
+                    "Download it again; the file may be damaged",
+                ) from exc
             try:
                 width, height = page.get_size()
                 lines, chars = _page_lines(page, index + 1, height, grade_tail)
+            except pdfium.PdfiumError as exc:
+                raise InputError(
+                    ErrorCode.BROKEN_PDF,
+                    f"page {index + 1} cannot be read ({str(exc).rstrip('.')})",
+                    "Download it again; the file may be damaged",
+                ) from exc
             finally:
                 page.close()
             total_chars += chars

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ofsted_findings.layout.normalize import PageMap
@@ -98,6 +98,7 @@ class MetricExtractor:
     def __init__(self, text: str, finding_spans: list[tuple[int, int, str]], page_of: PageMap, gram: Grammar) -> None:
         self.text = text
         self.finding_spans = finding_spans
+        self.finding_starts = [span[0] for span in finding_spans]
         self.page_of = page_of
         self.gram = gram
         self.metrics: list[Metric] = []
@@ -197,7 +198,7 @@ class MetricExtractor:
             date=PartialDate.from_iso(raw.date or item_date[0]),
             date_text=raw.date_text if raw.date else item_date[1],
             subject=subject,
-            finding=_finding_for(start, end, self.finding_spans),
+            finding=_finding_for(start, end, self.finding_spans, self.finding_starts),
         )
 
 
@@ -212,6 +213,14 @@ def extract_metrics(
     return MetricExtractor(text, finding_spans, page_of, gram).run(sentences)
 
 
+def _last_index(items: list[Metric], item: Metric) -> int:
+    """Position of ``item`` in ``items``, searched from the end."""
+    for position in range(len(items) - 1, -1, -1):
+        if items[position] is item:
+            return position
+    raise ValueError("metric not in the list")
+
+
 def _last_subject(metrics: list[Metric]) -> str | None:
     return next((m.subject for m in reversed(metrics) if m.subject), None)
 
@@ -222,12 +231,14 @@ def _shift_baseline(baseline: Baseline | None, offset: int) -> Baseline | None:
     return baseline.model_copy(update={"start": baseline.start + offset, "end": baseline.end + offset})
 
 
-def _finding_for(start: int, end: int, spans: list[tuple[int, int, str]]) -> str | None:
-    for f_start, f_end, f_id in spans:
+def _finding_for(start: int, end: int, spans: list[tuple[int, int, str]], starts: list[int]) -> str | None:
+    """The finding that contains ``[start, end)`` (findings do not overlap, so only the last one
+    starting at or before ``start`` can)."""
+    index = bisect_right(starts, start) - 1
+    if index >= 0:
+        f_start, f_end, f_id = spans[index]
         if f_start <= start and end <= f_end:
             return f_id
-        if f_start > start:
-            break
     return None
 
 
@@ -278,7 +289,8 @@ def attach_next_sentence_baseline(
         if target.value is not None and figure.value is not None:
             change = compare_values(figure.value, target.value)
         updated = target.model_copy(update={"baseline": baseline, "change": change})
-        metrics[metrics.index(target)] = updated
-        previous[previous.index(target)] = updated
+        # The previous sentence's metrics are the last ones of ``metrics``: look from the end.
+        metrics[_last_index(metrics, target)] = updated
+        previous[_last_index(previous, target)] = updated
         used.append((match.end() + figure.start, match.end() + figure.end))
     return used

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ofsted_findings.metrics.grammar import PERIOD_TAIL_RE, YEAR_RE, Grammar
+from ofsted_findings.metrics.grammar import LOOKAHEAD, LOOKBEHIND, PERIOD_TAIL_RE, YEAR_RE, Grammar
 from ofsted_findings.metrics.numbers import key, parse_number
 from ofsted_findings.models import Approx, Baseline, Change, Comparator, MetricKind, Unit
 
@@ -54,11 +54,11 @@ class _Match:
 
     @property
     def before(self) -> str:
-        return self.body[: self.start]
+        return self.body[max(0, self.start - LOOKBEHIND) : self.start]
 
     @property
     def after(self) -> str:
-        return self.body[self.end :]
+        return self.body[self.end : self.end + LOOKAHEAD]
 
 
 def find_figures(body: str, gram: Grammar) -> list[Raw]:
@@ -183,7 +183,7 @@ def _count(found: _Match, kind: MetricKind, unit: Unit | None, gram: Grammar) ->
     number_end = found.start + len(number_text)
     if value is None or _is_not_a_measure(found.body, found.start, number_end, number_text, gram):
         return None
-    after = found.body[number_end:]
+    after = found.body[number_end : number_end + LOOKAHEAD]
     if not number_text[0].isdigit() and not _word_number_counts(found.before, after, number_text, gram):
         return None
     return _with_approx(found.before, Raw(found.start, number_end, kind, value, unit or Unit.COUNT), gram, after)
@@ -205,8 +205,8 @@ PARSERS: dict[str, Callable[[_Match, MetricKind, Unit | None, Grammar], Raw | No
 
 def _is_not_a_measure(body: str, start: int, end: int, number_text: str, gram: Grammar) -> bool:
     """Years, dates, ages, section/outcome numbers and numbers inside names."""
-    before = body[:start]
-    after = body[end:]
+    before = body[max(0, start - LOOKBEHIND) : start]
+    after = body[end : end + LOOKAHEAD]
     plain = number_text.replace(",", "")
     if "," not in number_text and YEAR_RE.match(plain) and not re.match(r"^\s*(?:%|per\s?cent)", after):
         return True

@@ -15,6 +15,13 @@ from ofsted_findings.ruleset.schema import MetricShape, MetricVocabulary, Vocabu
 logger = logging.getLogger(__name__)
 
 GROUP_RE = re.compile(r"\(\?P<(?P<name>\w+)>")
+#: Characters before and after a figure that its look-ups read: more than any phrase they
+#: match ('more than', 'aged 16 or', 'in the last'), so every figure costs the same whatever
+#: the length of its sentence.
+LOOKBEHIND = 200
+LOOKAHEAD = 200
+#: Characters before a figure searched for what it measures ('the proportion of ...').
+SUBJECT_LOOKBEHIND = 600
 
 
 def _alternation(phrases: list[str] | set[str]) -> str:

@@ -12,7 +12,7 @@ import re
 
 from ofsted_findings.metrics.dates import date_after
 from ofsted_findings.metrics.figures import Raw
-from ofsted_findings.metrics.grammar import COMPARATOR_LEAD_RE, TO_OR_BY_BEFORE_RE, Grammar
+from ofsted_findings.metrics.grammar import COMPARATOR_LEAD_RE, LOOKBEHIND, TO_OR_BY_BEFORE_RE, Grammar
 from ofsted_findings.metrics.numbers import key
 from ofsted_findings.models import Approx, Baseline, Change, Comparator, MetricKind, PartialDate
 
@@ -44,7 +44,8 @@ def merge_ranges(body: str, raws: list[Raw], gram: Grammar) -> list[Raw]:
         if index + 1 < len(raws):
             following = raws[index + 1]
             gap = body[raw.end : following.start]
-            lead = body[: raw.start]
+            lead_start = max(0, raw.start - LOOKBEHIND)
+            lead = body[lead_start : raw.start]
             is_range_gap = re.fullmatch(r"\s*(?:to|and|-|–)\s*", gap, re.IGNORECASE) is not None
             between_match = re.search(r"\bbetween\s+$", lead, re.IGNORECASE)
             between = between_match is not None
@@ -54,7 +55,7 @@ def merge_ranges(body: str, raws: list[Raw], gram: Grammar) -> list[Raw]:
             )
             if is_range_gap and compatible and not from_word and (between or gap.strip() in ("-", "–", "to")):
                 if between or following.kind is not MetricKind.COUNT or raw.kind is MetricKind.COUNT:
-                    start = between_match.start() if between_match is not None else raw.start
+                    start = lead_start + between_match.start() if between_match is not None else raw.start
                     merged = Raw(
                         start=start,
                         end=following.end,
@@ -78,7 +79,7 @@ def link_baselines(body: str, raws: list[Raw], gram: Grammar) -> None:
     for index, raw in enumerate(raws):
         if raw.role != "main":
             continue
-        lead = body[: raw.start]
+        lead = body[max(0, raw.start - LOOKBEHIND) : raw.start]
         if gram.from_to.search(lead) and (
             _from_to(body, raws, index, gram) or _change_from(body, raws, index, lead, gram)
         ):
@@ -108,17 +109,18 @@ def _set_baseline(target: Raw, source: Raw, date: str | None) -> None:
 def _from_to(body: str, raws: list[Raw], index: int, gram: Grammar) -> bool:
     """'from X (date) to Y': X is the baseline of Y."""
     raw = raws[index]
-    target = next(
-        (
-            other
-            for other in raws[index + 1 :]
-            if other.role == "main"
-            and gram.to_before.search(body[: other.start])
+    target = None
+    for position in range(index + 1, len(raws)):  # sorted by start: the distance check ends the search
+        other = raws[position]
+        if other.start - raw.end >= FROM_TO_DISTANCE:
+            break
+        if (
+            other.role == "main"
+            and gram.to_before.search(body[max(0, other.start - LOOKBEHIND) : other.start])
             and _same_measure(raw, other)
-            and other.start - raw.end < FROM_TO_DISTANCE
-        ),
-        None,
-    )
+        ):
+            target = other
+            break
     if target is None:
         return False
     date, _ = date_after(body, raw.end, gram, limit=target.start)
@@ -129,9 +131,7 @@ def _from_to(body: str, raws: list[Raw], index: int, gram: Grammar) -> bool:
 def _change_from(body: str, raws: list[Raw], index: int, lead: str, gram: Grammar) -> bool:
     """'an increase from 355' with the new value earlier in the sentence."""
     raw = raws[index]
-    earlier = next(
-        (other for other in reversed(raws[:index]) if other.role == "main" and _same_measure(other, raw)), None
-    )
+    earlier = _earlier_same_measure(raws, index)
     if earlier is None or not gram.change_from.search(lead):
         return False
     date, _ = date_after(body, raw.end, gram)
@@ -142,15 +142,23 @@ def _change_from(body: str, raws: list[Raw], index: int, lead: str, gram: Gramma
 def _compared_with(body: str, raws: list[Raw], index: int, gram: Grammar) -> None:
     """'91%, compared with 64% last year': 64% is the baseline when it is dated earlier."""
     raw = raws[index]
-    earlier = next(
-        (other for other in reversed(raws[:index]) if other.role == "main" and _same_measure(other, raw)), None
-    )
+    earlier = _earlier_same_measure(raws, index)
     if earlier is None:
         return
     tail = body[raw.end : raw.end + 60]
     if gram.baseline_time.search(tail[:40]) or EARLIER_YEAR_RE.match(tail):
         date, _ = date_after(body, raw.end, gram)
         _set_baseline(earlier, raw, date)
+
+
+def _earlier_same_measure(raws: list[Raw], index: int) -> Raw | None:
+    """The nearest figure before ``raws[index]`` that measures the same kind of thing."""
+    raw = raws[index]
+    for position in range(index - 1, -1, -1):
+        other = raws[position]
+        if other.role == "main" and _same_measure(other, raw):
+            return other
+    return None
 
 
 def _verb_change(body: str, raw: Raw, gram: Grammar) -> Change | None:
@@ -188,7 +196,7 @@ def link_comparators(body: str, raws: list[Raw], gram: Grammar) -> None:
         if label is None:
             continue
         earlier = next(
-            (other for other in reversed(raws[:index]) if other.role == "main" and other.kind == raw.kind),
+            (raws[position] for position in range(index - 1, -1, -1) if raws[position].role == "main" and raws[position].kind == raw.kind),
             None,
         )
         if earlier is None or earlier.comparator is not None:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ofsted_findings.metrics.figures import Raw
-from ofsted_findings.metrics.grammar import ARTICLES, ASIDE_RE, CLAUSE_END_RE, SUBJECT_WORD_RE, WORD_RE, Grammar
+from ofsted_findings.metrics.grammar import SUBJECT_LOOKBEHIND, ARTICLES, ASIDE_RE, CLAUSE_END_RE, SUBJECT_WORD_RE, WORD_RE, Grammar
 
 logger = logging.getLogger(__name__)
 
@@ -18,11 +18,11 @@ def subject_of(body: str, raw: Raw, gram: Grammar) -> str | None:
     'the proportion/number/rate of <subject> ... <figure>' gives the words after the leader;
     otherwise the rest of the clause after the figure ('412 children were the subject of a
     plan', '89% of <subject>'); otherwise the words before the figure in its clause."""
-    lead = body[: raw.start]
+    lead = body[max(0, raw.start - SUBJECT_LOOKBEHIND) : raw.start]
     led = after_leader(lead, gram)
     if led:
         return led
-    after = body[raw.end :]
+    after = body[raw.end : raw.end + SUBJECT_LOOKBEHIND]
     aside = ASIDE_RE.match(after)
     if aside:
         after = " " + after[aside.end() :]

@@ -92,6 +92,7 @@ class RulesHolder:
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "RulesHolder":
         """Load rules saved by :meth:`to_bytes`."""
         self.set_rules(RuleSet.from_bytes(data))
+        _linear_affixes(self.nlp)
         return self
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
@@ -101,7 +102,14 @@ class RulesHolder:
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RulesHolder":
         """Read a rule folder written by :meth:`to_disk` (or exported and edited)."""
         self.set_rules(RuleSet.from_dir(path))
+        _linear_affixes(self.nlp)  # the tokenizer was loaded (with plain affix searches) before this
         return self
+
+
+def _linear_affixes(nlp: Language) -> None:
+    from ofsted_findings.nlp.language import linear_affixes
+
+    linear_affixes(nlp)
 
 
 class _Stage:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from ofsted_findings.layout.normalize import Block, BlockKind, PageMap
@@ -106,11 +107,14 @@ def build_sections(
 
 
 def _section_ends(blocks: Sequence[Block], text_length: int, starts: list[int]) -> list[int]:
-    """Each section ends where the last block before the next section ends."""
+    """Each section ends where the last block before the next section ends.
+
+    Blocks are written in text order, so their ends rise: one bisection per section finds
+    that block (linear in the number of sections, whatever the number of blocks)."""
     block_ends = [block.end for block in blocks]
     ends: list[int] = []
     for index, start in enumerate(starts):
         limit = starts[index + 1] if index + 1 < len(starts) else text_length + 1
-        inside = [end for end in block_ends if start < end <= limit]
-        ends.append(max(inside) if inside else start)
+        last = bisect_right(block_ends, limit) - 1
+        ends.append(block_ends[last] if last >= 0 and block_ends[last] > start else start)
     return ends
