@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import re
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
 
@@ -470,7 +470,7 @@ class Metric(_Frozen):
     finding: str | None = Field(default=None, description="Id of the finding containing it.")
 
 
-class Warning(_Frozen):  # noqa: A001 - the JSON contract names it so
+class Warning(_Frozen):
     """Something the reader should know about how this document was read."""
 
     code: str = Field(description="Stable machine-readable code.")

@@ -11,15 +11,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ofsted_findings.api import Pipeline, extract, to_json
+    from ofsted_findings.api import Pipeline, extract
     from ofsted_findings.ruleset import RuleSet
+    from ofsted_findings.serialize import to_json
 
 __all__ = ["Pipeline", "RuleSet", "__version__", "extract", "to_json"]
 
 #: Public names and the module that defines each.
 _LAZY = {
     "extract": "ofsted_findings.api",
-    "to_json": "ofsted_findings.api",
+    "to_json": "ofsted_findings.serialize",
     "Pipeline": "ofsted_findings.api",
     "RuleSet": "ofsted_findings.ruleset",
 }

@@ -28,6 +28,9 @@ class ErrorCode(str, Enum):
     TIMEOUT = "timeout"
     OUT_OF_MEMORY = "out_of_memory"
     WRITE_FAILED = "write_failed"
+    NOT_JSON = "not_json"
+    NOT_A_DOCUMENT = "not_a_document"
+    DATASET = "dataset_error"
     INTERNAL = "internal_error"
 
 
@@ -43,6 +46,28 @@ class InputError(Exception):
     def line(self, name: str) -> str:
         """The one-line message for stderr (the name escaped so that it stays one line)."""
         return f"{display_name(name)}: error {self.code.value}: {self.cause}. {self.remedy}"
+
+
+class TargetError(InputError):
+    """A database, folder or file that a command uses as a whole cannot be used (a dataset
+    another build holds, a file that is not a database, a folder that cannot be written):
+    the command stops with :meth:`message` on stderr and exit status 1."""
+
+    def __init__(self, name: str, code: ErrorCode, cause: str, remedy: str, *, exit_code: int = 1) -> None:
+        super().__init__(code, cause, remedy)
+        self.name = name
+        self.exit_code = exit_code
+
+    def message(self) -> str:
+        return self.line(self.name)
+
+
+def write_failure(name: str, exc: OSError, what: str = "it") -> TargetError:
+    """The error for a file or folder that cannot be written."""
+    reason = exc.strerror or str(exc)
+    return TargetError(
+        name, ErrorCode.WRITE_FAILED, f"{what} cannot be written ({reason})", "Give a place you can write to"
+    )
 
 
 def display_name(name: str) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ofsted_findings.api import Pipeline
 from spacy.language import Language
+
+from ofsted_findings.api import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "corpus" / "samples"

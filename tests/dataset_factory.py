@@ -11,8 +11,8 @@ import hashlib
 from pathlib import Path
 
 from ofsted_findings.dataset import store
-from ofsted_findings.ruleset import RuleSet
 from ofsted_findings.models import Authority, Document, Judgement
+from ofsted_findings.ruleset import RuleSet
 
 #: (authority, kind, last day on site, overall effectiveness grade or None)
 VARIANTS: tuple[tuple[str, str, str, str | None], ...] = (

@@ -7,7 +7,6 @@ looks like: running footers, superscript markers, wrapped lines, a judgement tab
 from __future__ import annotations
 
 import datetime as dt
-
 from dataclasses import dataclass, field
 
 from fpdf import FPDF
@@ -41,7 +40,7 @@ class Page:
         return self
 
 
-FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
 def build_pdf(pages: list[Page], *, footer: str | None = None, page_numbers: bool = False) -> bytes:

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
 from ofsted_findings.cli.app import app
 from ofsted_findings.errors import ErrorCode
 from pdf_factory import encrypted_pdf, image_only_pdf, simple_pdf
-from typer.testing import CliRunner
 
 PASSWORD = "s3cret"
 GOOD_TEXT = "Inspection of Testshire children's services.\n\nChildren are safe and well supported.\n"

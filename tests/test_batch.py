@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from ofsted_findings.batch.files import discover, output_names, write_atomic
 from ofsted_findings.batch.runner import run_many
 from ofsted_findings.errors import ErrorCode

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ofsted_findings.api import Pipeline, to_json
+from ofsted_findings.api import Pipeline
 from ofsted_findings.diagnostics.benchmark import (
     STAGES,
     _Clock,
@@ -14,6 +14,7 @@ from ofsted_findings.diagnostics.benchmark import (
 )
 from ofsted_findings.ingest.reader import ingest_path
 from ofsted_findings.ruleset import RuleSet
+from ofsted_findings.serialize import to_json
 
 RULES = RuleSet.default()
 

@@ -7,8 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from ofsted_findings.cli.app import app
 from typer.testing import CliRunner
+
+from ofsted_findings.cli.app import app
 
 runner = CliRunner()
 

@@ -9,18 +9,19 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from spacy.language import Language
+from typer.testing import CliRunner
+
 from dataset_factory import VARIANTS, build_dataset
 from ofsted_findings.api import extract
 from ofsted_findings.cli.app import app
 from ofsted_findings.dataset import queries as compare
 from ofsted_findings.dataset import store
+from ofsted_findings.models import Document
 from ofsted_findings.ruleset import RuleSet
 
 RULES = RuleSet.default()
 WORDS = store.SubjectWords.of(RULES)
-from ofsted_findings.models import Document
-from spacy.language import Language
-from typer.testing import CliRunner
 
 
 @pytest.fixture(scope="module")

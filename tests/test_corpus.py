@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ofsted_findings.api import extract, to_json
+
+from ofsted_findings.api import extract
 from ofsted_findings.evaluation.gold import Anchor, anchor_figure, load_gold
 from ofsted_findings.models import Document
 from ofsted_findings.ruleset import RuleSet
+from ofsted_findings.serialize import to_json
 
 ROOT = Path(__file__).resolve().parents[1]
 

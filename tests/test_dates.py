@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from ofsted_findings.metadata.dates import DateReader
 from ofsted_findings.ruleset import RuleSet
 

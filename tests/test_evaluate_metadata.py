@@ -6,12 +6,13 @@ import csv
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
 from ofsted_findings.cli.app import app
 from ofsted_findings.evaluation.metadata import evaluate, expected_values, peer_values
 from ofsted_findings.metadata.letter import MetadataReader
 from ofsted_findings.models import Authority, Inspector, Judgement, Letter
 from ofsted_findings.ruleset import RuleSet
-from typer.testing import CliRunner
 
 READER = MetadataReader(RuleSet.default())
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
 from ofsted_findings.cli.app import app
 from ofsted_findings.diagnostics.fidelity import (
     DefectClass,
@@ -13,6 +15,7 @@ from ofsted_findings.diagnostics.fidelity import (
     check_file,
     check_paths,
     hyphen_defects,
+    not_prose_pattern,
     running_line_defects,
     split_defects,
     summarise,
@@ -26,10 +29,8 @@ from ofsted_findings.layout.normalize import (
     PageRun,
     normalize,
 )
-from ofsted_findings.diagnostics.fidelity import not_prose_pattern
 from ofsted_findings.ruleset import RuleSet
 from pdf_factory import Page, build_pdf, letter_pdf
-from typer.testing import CliRunner
 
 RULES = RuleSet.default()
 

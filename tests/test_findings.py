@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from ofsted_findings.api import extract
 from ofsted_findings.models import Document
 from ofsted_findings.ruleset import RuleSet
@@ -268,6 +269,7 @@ def test_themes(text: str, expected: list[str]) -> None:
 def test_rules_round_trip_through_nlp_to_disk(tmp_path: Path) -> None:
     """A pipeline saved with its rules (including an added cue) loads back and behaves the same."""
     import spacy
+
     from ofsted_findings.api import Pipeline
 
     rules = RuleSet.default()

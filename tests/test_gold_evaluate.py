@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from ofsted_findings.evaluation.gold import Anchor, GoldFigure, anchor_figure, load_gold
 from ofsted_findings.evaluation.scoring import (
     evaluate_findings,

@@ -10,16 +10,17 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from dataset_factory import VARIANTS, build_dataset
+from spacy.language import Language
+from typer.testing import CliRunner
+
+from dataset_factory import VARIANTS, build_dataset, variant
 from ofsted_findings.api import extract
 from ofsted_findings.cli.app import app
 from ofsted_findings.dataset import queries as compare
 from ofsted_findings.dataset import store
-from ofsted_findings.ruleset import RuleSet
 from ofsted_findings.models import Document
+from ofsted_findings.ruleset import RuleSet
 from ofsted_findings.views import html as pages
-from spacy.language import Language
-from typer.testing import CliRunner
 
 BROWSER_NAMES = ("chromium", "chromium-browser")
 BROWSER_FLAGS = (
@@ -111,6 +112,16 @@ def test_hover_shows_the_rules_that_fired(focused: Document) -> None:
     assert match is not None
     for cue in finding.cues:
         assert cue.rule in match.group(1)
+
+
+def test_judgements_are_coloured_by_their_place_on_the_scale(samples_dir: Path, nlp: Language) -> None:
+    document = extract(samples_dir / "focused-visit_invented.pdf", nlp=nlp)
+    graded = document.model_copy(
+        update={"letter": variant(document, "Knowsley", "ilacs_inspection", "2019-03-15", "inadequate").letter}
+    )
+    page = pages.document_page(graded)
+    assert f'<span style="color:{pages.GRADE_COLOURS[4]};font-weight:600">inadequate</span>' in page
+    assert _parse(page).errors == []
 
 
 def test_page_is_deterministic(focused: Document) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from ofsted_findings.ingest.reader import (
     PDF_MEDIA_TYPE,
     TEXT_MEDIA_TYPE,
@@ -13,8 +14,8 @@ from ofsted_findings.ingest.reader import (
     ingest_path,
     sniff_media_type,
 )
-from pdf_factory import Page, build_pdf, letter_pdf
 from ofsted_findings.ruleset import RuleSet
+from pdf_factory import Page, build_pdf, letter_pdf
 
 RULES = RuleSet.default()
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from spacy.language import Language
+
 from ofsted_findings.api import extract
 from ofsted_findings.metadata.letter import MetadataReader, resolve_authority
-from ofsted_findings.models import PartialDate, Document, Letter
+from ofsted_findings.models import Document, Letter, PartialDate
 from ofsted_findings.ruleset import RuleSet
-from spacy.language import Language
 
 ILACS_2019 = """Inspection of Wigan local authority children's services
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from ofsted_findings.api import extract
 from ofsted_findings.metrics.grammar import Grammar
 from ofsted_findings.metrics.numbers import parse_number
-from ofsted_findings.models import PartialDate
-from ofsted_findings.models import Metric
+from ofsted_findings.models import Metric, PartialDate
 from ofsted_findings.ruleset import RuleSet
 
 RULES = RuleSet.default()

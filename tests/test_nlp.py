@@ -8,6 +8,7 @@ import pytest
 import spacy
 from spacy import displacy
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, DocBin
 
 from ofsted_findings.api import Pipeline
@@ -34,7 +35,8 @@ def test_nlp_gives_span_groups_with_labels_and_ids(nlp: Language) -> None:
     doc = nlp(LETTER)
     findings = doc.spans[ext.FINDINGS]
     assert [span.label_ for span in findings] == ["strength", "weakness"]
-    assert all(span.id_.startswith("f-") for span in findings)
+    assert all(span._.ofsted["id"].startswith("f-") for span in findings)
+    assert all(span.id == get_string_id(span._.ofsted["id"]) for span in findings)
     assert findings[0]._.ofsted["cues"], "the record of a span carries its cues"
     metrics = doc.spans[ext.METRICS]
     assert {span.label_ for span in metrics} == {"count", "percentage"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from ofsted_findings.ingest.reader import ingest_bytes, ingest_path
 from ofsted_findings.layout.normalize import BlockKind, Normalized, PageMap, normalize
 from ofsted_findings.ruleset import RuleSet

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -15,8 +16,8 @@ SAMPLE = ROOT / "corpus" / "samples" / "focused-visit_invented.txt"
 
 
 def _run(args: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": ""}
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env, timeout=300, check=False, **kwargs)  # type: ignore[call-overload]
+    kwargs.setdefault("env", {**os.environ, "PYTHONPATH": ""})
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300, check=False, **kwargs)  # type: ignore[call-overload]
 
 
 @pytest.fixture(scope="module")
@@ -76,9 +77,15 @@ def test_version(tmp_path: Path) -> None:
 
 
 def test_shell_completion_is_offered(tmp_path: Path) -> None:
-    result = _run([sys.executable, "-m", "ofsted_findings", "--show-completion", "bash"], tmp_path)
+    # what bash's completion function asks the installed command for (no shell detection involved)
+    script = shutil.which("ofsted-findings")
+    assert script is not None
+    env = {"_OFSTED_FINDINGS_COMPLETE": "complete_bash", "COMP_WORDS": "ofsted-findings ext", "COMP_CWORD": "1"}
+    result = _run([script], tmp_path, env={**os.environ, "PYTHONPATH": "", **env})
     assert result.returncode == 0, result.stderr
-    assert "_OFSTED_FINDINGS_COMPLETE" in result.stdout or "complete" in result.stdout
+    assert result.stdout.split() == ["extract"]
+    source = _run([script], tmp_path, env={**os.environ, "PYTHONPATH": "", "_OFSTED_FINDINGS_COMPLETE": "source_bash"})
+    assert "complete" in source.stdout and "_ofsted_findings_completion" in source.stdout
 
 
 def test_closed_stdout_ends_quietly(tmp_path: Path) -> None:
@@ -152,7 +159,9 @@ def test_every_imported_package_is_declared() -> None:
     stdlib = set(sys.stdlib_module_names) | {"ofsted_findings"}
     imported: set[str] = set()
     for path in [*(ROOT / "pipeline").rglob("*.py"), *(ROOT / "models").rglob("*.py")]:
-        for match in re.finditer(r"^\s*(?:from|import) ([A-Za-z_][A-Za-z0-9_]*)", path.read_text(encoding="utf-8"), re.M):
+        for match in re.finditer(
+            r"^\s*(?:from|import) ([A-Za-z_][A-Za-z0-9_]*)", path.read_text(encoding="utf-8"), re.M
+        ):
             if match.group(1) not in stdlib:
                 imported.add(names.get(match.group(1), match.group(1)).lower())
     assert imported <= declared | {"ofsted_findings"}, imported - declared

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-
-import pytest
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from ofsted_findings.cli.extraction import schema_text
 

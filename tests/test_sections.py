@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from ofsted_findings.api import extract
 from ofsted_findings.nlp.sections import SectionClassifier
 from ofsted_findings.ruleset import RuleSet

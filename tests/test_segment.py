@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from ofsted_findings.api import extract
 from spacy.language import Language
+
+from ofsted_findings.api import extract
 
 
 def _sentences(text: str) -> list[str]:

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pdf_factory import letter_pdf, simple_pdf
 
-from ofsted_findings.api import Pipeline, to_json
+from ofsted_findings.api import Pipeline
 from ofsted_findings.models import Document
+from ofsted_findings.serialize import to_json
+from pdf_factory import letter_pdf, simple_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -8,11 +8,12 @@ from pathlib import Path
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
+
 from ofsted_findings.api import extract
 from ofsted_findings.cli.app import app
 from ofsted_findings.dataset import build, store
 from ofsted_findings.ruleset import RuleSet
-from typer.testing import CliRunner
 
 SAMPLE_TXT = "monitoring-visit_invented.txt"
 

@@ -29,7 +29,7 @@ which covers the bullet, curly quotes, the en dash and the pound sign.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fpdf import FPDF
@@ -37,7 +37,7 @@ from fpdf import FPDF
 HERE = Path(__file__).resolve().parent
 
 #: Fixed creation date written into every PDF, so that rebuilds are byte-identical.
-CREATION_DATE = datetime(2024, 1, 1, 0, 0, 0, tzinfo=timezone.utc)
+CREATION_DATE = datetime(2024, 1, 1, 0, 0, 0, tzinfo=UTC)
 #: Fixed producer string (fpdf2 would otherwise write its own version number).
 PRODUCER = "ofsted-findings corpus/samples/build_pdfs.py (fpdf2)"
 #: Marks every PDF as invented, in the document information dictionary.

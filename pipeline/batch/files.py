@@ -6,7 +6,9 @@ import errno
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ofsted_findings.errors import display_name
@@ -17,18 +19,45 @@ SUFFIXES = (".pdf", ".txt")
 STDIN = "-"
 
 
-def discover(paths: list[str]) -> list[str]:
-    """Expand directories (recursively, ``.pdf`` and ``.txt``, sorted); keep files and '-' as given."""
+def discover(
+    paths: list[str], on_error: Callable[[str], None] | None = None, unlisted: list[str] | None = None
+) -> list[str]:
+    """Expand directories (recursively, ``.pdf`` and ``.txt``, sorted); keep files and '-' as given.
+
+    A folder that cannot be listed (permission denied) is not skipped in silence: its error
+    line goes to ``on_error`` (by default, a logged warning), its path is added to
+    ``unlisted``, and the caller counts it as a failed input. Symbolic links to folders are
+    not followed (no loops)."""
+    report = on_error or (lambda line: logger.warning("%s", line))
     found: list[str] = []
     for raw in paths:
         path = Path(raw)
         if raw != STDIN and path.is_dir():
-            found.extend(
-                str(item) for item in sorted(path.rglob("*")) if item.is_file() and item.suffix.lower() in SUFFIXES
-            )
+            files: list[Path] = []
+
+            def unreadable(exc: OSError) -> None:
+                report(_unlistable(exc))
+                if unlisted is not None:
+                    unlisted.append(str(exc.filename))
+
+            for folder, _, names in os.walk(path, onerror=unreadable):
+                files.extend(
+                    Path(folder) / name
+                    for name in names
+                    if Path(name).suffix.lower() in SUFFIXES and (Path(folder) / name).is_file()
+                )
+            found.extend(str(item) for item in sorted(files))
         else:
             found.append(raw)
     return found
+
+
+def _unlistable(exc: OSError) -> str:
+    from ofsted_findings.errors import ErrorCode, InputError
+
+    code = ErrorCode.PERMISSION_DENIED if isinstance(exc, PermissionError) else ErrorCode.NOT_FOUND
+    reason = exc.strerror or type(exc).__name__
+    return InputError(code, f"the folder cannot be listed ({reason})", "Check its permissions").line(str(exc.filename))
 
 
 def output_names(inputs: list[str]) -> dict[str, str]:
@@ -66,7 +95,7 @@ def output_names(inputs: list[str]) -> dict[str, str]:
     return names
 
 
-def _default_file_mode() -> int:
+def default_file_mode() -> int:
     """0666 less the process umask, as ``open()`` would create a file."""
     mask = os.umask(0)
     os.umask(mask)
@@ -85,11 +114,34 @@ def write_atomic(path: Path, text: str) -> None:
             stream.write(text)
             if not text.endswith("\n"):
                 stream.write("\n")
-        os.chmod(temporary, _default_file_mode())  # mkstemp makes 0600; outputs are ordinary files
+        os.chmod(temporary, default_file_mode())  # mkstemp makes 0600; outputs are ordinary files
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def move_atomic(source: Path, path: Path) -> None:
+    """Move a finished file (a spooled output) to ``path`` in one step, copying it via a
+    temporary file beside ``path`` when the two are on different file systems."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(source, default_file_mode())
+    try:
+        os.replace(source, path)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ofsted-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream, source.open("rb") as original:
+            shutil.copyfileobj(original, stream, 1 << 20)
+        os.chmod(temporary, default_file_mode())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    source.unlink(missing_ok=True)
 
 
 def write_error(item: str, target: Path, exc: OSError) -> str:

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import io
 import logging
 import multiprocessing
+import os
 import resource
 import signal
 import sys
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -28,13 +31,16 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import FrameType
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from pydantic import BaseModel, ConfigDict
 
 from ofsted_findings.errors import ErrorCode, InputError
-from ofsted_findings.ingest.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, ingest_bytes
+from ofsted_findings.ingest.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, Ingested, ingest_bytes, ingest_path
 from ofsted_findings.ruleset import RuleSet
+
+if TYPE_CHECKING:
+    from ofsted_findings.api import Pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +66,32 @@ class Outcome(BaseModel):
 
     input: str
     json_text: str | None = None
+    #: A long input's JSON is not passed between processes: it is in this file, which the
+    #: receiver moves into place (:func:`~ofsted_findings.batch.files.write_atomic`) or removes.
+    json_file: str | None = None
     error: str | None = None
     code: ErrorCode | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and (self.json_text is not None or self.json_file is not None)
+
+    def read_json(self) -> str:
+        """The JSON text (read from the spool file, which is then removed)."""
+        if self.json_text is not None:
+            return self.json_text
+        if self.json_file is None:
+            raise ValueError(f"{self.input} has no JSON: {self.error}")
+        path = Path(self.json_file)
+        try:
+            return path.read_text(encoding="utf-8").removesuffix("\n")
+        finally:
+            path.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        """Remove the spool file, if any."""
+        if self.json_file is not None:
+            Path(self.json_file).unlink(missing_ok=True)
 
 
 class Options(BaseModel):
@@ -75,6 +105,8 @@ class Options(BaseModel):
     indent: int | None = 2
     timeout: float = DEFAULT_TIMEOUT
     max_memory: int = DEFAULT_MAX_MEMORY
+    #: Where a long input's JSON is written (None: always in the outcome).
+    spool_dir: str | None = None
 
 
 def label(item: str) -> str:
@@ -91,21 +123,33 @@ def _failure(item: str, code: ErrorCode, cause: str, remedy: str) -> Outcome:
 
 
 def run_one(pipeline: object, item: str, options: Options, stdin_data: bytes | None = None) -> Outcome:
-    """Extract one input with ``pipeline`` (an :class:`~ofsted_findings.api.Pipeline`); never raises for bad input."""
-    from ofsted_findings.api import Pipeline, to_json
+    """Extract one input with ``pipeline`` (an :class:`~ofsted_findings.api.Pipeline`); never raises for bad input.
+
+    A long input's JSON is written to a file in ``options.spool_dir`` (see :class:`Outcome`)."""
+    from ofsted_findings.api import Pipeline
 
     assert isinstance(pipeline, Pipeline)
-    try:
+
+    def ingest() -> Ingested:
         if item == STDIN:
-            ingested = ingest_bytes(
+            return ingest_bytes(
                 stdin_data or b"", "stdin", pipeline.rules, password=options.password, max_pages=options.max_pages
             )
-            document = pipeline.process(ingested)
-        else:
-            document = pipeline.extract(
-                Path(item), password=options.password, max_pages=options.max_pages, max_bytes=options.max_bytes
-            )
-        return Outcome(input=item, json_text=to_json(document, indent=options.indent))
+        return ingest_path(
+            Path(item),
+            pipeline.rules,
+            password=options.password,
+            max_pages=options.max_pages,
+            max_bytes=options.max_bytes,
+        )
+
+    try:
+        # the ingested input is passed on, never bound here, so its lines go once it is normalised
+        if options.spool_dir is not None and _input_size(item, stdin_data) > pipeline.chunk_chars:
+            return Outcome(input=item, json_file=str(_spool(pipeline, ingest, options, Path(options.spool_dir))))
+        buffer = io.StringIO()
+        pipeline.write_json(ingest(), buffer, indent=options.indent)
+        return Outcome(input=item, json_text=buffer.getvalue())
     except InputError as exc:
         return Outcome(input=item, error=exc.line(label(item)), code=exc.code)
     except _Timeout:
@@ -122,13 +166,40 @@ def run_one(pipeline: object, item: str, options: Options, stdin_data: bytes | N
             f"reading it needed more than the limit of {options.max_memory} MiB",
             "Raise the limit with --max-memory if this is really one document",
         )
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
+    except Exception as exc:
         logger.debug("unexpected failure on %s", label(item), exc_info=True)
-        return _failure(item, ErrorCode.INTERNAL, f"unexpected {type(exc).__name__}: {exc}", "Please report this with the file")
+        return _failure(
+            item, ErrorCode.INTERNAL, f"unexpected {type(exc).__name__}: {exc}", "Please report this with the file"
+        )
 
 
-def read_stdin(stream: BinaryIO, max_bytes: int) -> bytes | InputError:
+def _input_size(item: str, stdin_data: bytes | None) -> int:
+    """Bytes of an input (0 when it cannot be looked at: reading it will say why)."""
+    if item == STDIN:
+        return len(stdin_data or b"")
+    try:
+        return Path(item).stat().st_size
+    except (OSError, ValueError):
+        return 0
+
+
+def _spool(pipeline: Pipeline, ingest: Callable[[], Ingested], options: Options, folder: Path) -> Path:
+    """Write a long input's JSON to a new file in ``folder`` (removed again if writing fails)."""
+    handle, name = tempfile.mkstemp(dir=folder, prefix=".ofsted-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            pipeline.write_json(ingest(), stream, indent=options.indent)
+            stream.write("\n")  # as every output file ends
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def read_stdin(stream: BinaryIO | None, max_bytes: int) -> bytes | InputError:
     """Standard input, at most ``max_bytes`` of it (an error when there is more, or it is closed)."""
+    if stream is None:
+        return InputError(ErrorCode.NOT_FOUND, "standard input is closed", "Pipe a document into it")
     try:
         data = stream.read(max_bytes + 1)
     except (OSError, ValueError) as exc:
@@ -259,11 +330,14 @@ class _Pool:
                 yield index, self._lost(item, worker)
             elif now - worker.started > patience:
                 self.workers[position] = self._replace(worker)
-                yield index, _failure(
-                    item,
-                    ErrorCode.TIMEOUT,
-                    f"reading it took more than the limit of {self.options.timeout:g} seconds",
-                    "Raise the limit with --timeout if this is really one document",
+                yield (
+                    index,
+                    _failure(
+                        item,
+                        ErrorCode.TIMEOUT,
+                        f"reading it took more than the limit of {self.options.timeout:g} seconds",
+                        "Raise the limit with --timeout if this is really one document",
+                    ),
                 )
 
     def _lost(self, item: str, worker: _Worker) -> Outcome:
@@ -315,11 +389,34 @@ def run_many(
 
     With ``isolate`` (the default) every input is read in a worker process, under the time
     and memory limits of ``options``; without it, and with one worker, inputs are read in
-    this process, with no limits."""
+    this process, with no limits. A long input's JSON comes in a temporary file
+    (:attr:`Outcome.json_file`, in a temporary folder removed when the run ends)."""
+    options = options or Options()
+    with tempfile.TemporaryDirectory(prefix="ofsted-findings-") as spool_dir:
+        yield from _run_many(
+            inputs,
+            rules,
+            workers,
+            options.model_copy(update={"spool_dir": spool_dir}),
+            isolate=isolate,
+            on_done=on_done,
+        )
+
+
+def _run_many(
+    inputs: list[str],
+    rules: RuleSet,
+    workers: int,
+    options: Options,
+    *,
+    isolate: bool,
+    on_done: Callable[[Outcome], None] | None,
+) -> Iterator[Outcome]:
     from ofsted_findings.api import Pipeline
 
-    options = options or Options()
-    stdin: bytes | InputError | None = read_stdin(sys.stdin.buffer, options.max_bytes) if STDIN in inputs else None
+    stdin: bytes | InputError | None = (
+        read_stdin(sys.stdin.buffer if sys.stdin is not None else None, options.max_bytes) if STDIN in inputs else None
+    )
     if isinstance(stdin, InputError):
         failed = Outcome(input=STDIN, error=stdin.line("stdin"), code=stdin.code)
         inputs = [item for item in inputs if item != STDIN]

@@ -13,6 +13,7 @@ import sys
 from typing import Annotated, Any, TextIO
 
 import typer
+
 from ofsted_findings.cli import dataset, diagnostics, evaluation, extraction, rules  # noqa: F401 - they register commands
 from ofsted_findings.cli.common import app
 
@@ -74,7 +75,7 @@ class _GuardedStdout:
 def main() -> None:
     """Console entry point: a closed stdout (``... | head``) ends the run quietly, exit status 141."""
     original = sys.stdout
-    sys.stdout = _GuardedStdout(original)  # type: ignore[assignment]
+    sys.stdout = _GuardedStdout(original)
     try:
         app()
     except (PipeClosed, BrokenPipeError):

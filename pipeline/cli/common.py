@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
+
 from ofsted_findings.ruleset import RuleSet, RuleSetError
 
 if TYPE_CHECKING:
-    from ofsted_findings.batch.runner import Outcome
     from rich.progress import Progress as RichProgress
     from rich.progress import TaskID
 
+    from ofsted_findings.batch.runner import Outcome
+
 logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 app = typer.Typer(
     name="ofsted-findings",
@@ -49,9 +56,7 @@ MaxPagesOption = Annotated[
     int, typer.Option("--max-pages", min=1, help="Refuse a document with more pages (text: form feeds + 1).")
 ]
 MaxBytesOption = Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse an input larger than this many bytes.")]
-TimeoutOption = Annotated[
-    float, typer.Option("--timeout", min=1, help="Give up on one input after this many seconds.")
-]
+TimeoutOption = Annotated[float, typer.Option("--timeout", min=1, help="Give up on one input after this many seconds.")]
 MaxMemoryOption = Annotated[
     int, typer.Option("--max-memory", min=256, help="Memory limit of each worker process, in MiB.")
 ]
@@ -81,6 +86,24 @@ SubjectOption = Annotated[
         help="Metric subject words, e.g. 'care leavers' (every word must match; repeatable).",
     ),
 ]
+
+
+def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """A command that stops on a :class:`~ofsted_findings.errors.TargetError` (a dataset in
+    use, a folder it cannot write) prints its one line on stderr and exits 1 (2 for a
+    missing database), with no traceback."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        from ofsted_findings.errors import TargetError
+
+        try:
+            return command(*args, **kwargs)
+        except TargetError as exc:
+            typer.echo(exc.message(), err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return run
 
 
 def load_rules(folder: Path | None) -> RuleSet:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
 from ofsted_findings.batch.files import write_atomic
 from ofsted_findings.batch.runner import Outcome
 from ofsted_findings.cli.common import (
@@ -27,6 +28,7 @@ from ofsted_findings.cli.common import (
     app,
     configure_logging,
     load_rules,
+    one_line_errors,
 )
 from ofsted_findings.models import Document
 
@@ -63,6 +65,7 @@ class _BuildProgress:
 
 
 @app.command()
+@one_line_errors
 def build(
     dirs: Annotated[
         list[Path],
@@ -82,6 +85,10 @@ def build(
         ),
     ] = None,
     password: Annotated[str | None, typer.Option("--password", help="Password for encrypted PDFs.")] = None,
+    prune: Annotated[
+        bool,
+        typer.Option("--prune", help="Remove the rows of files under the given folders that are no longer there."),
+    ] = False,
     rules_dir: RulesOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -92,8 +99,8 @@ def build(
     file or a new pipeline replaces that document's rows in one transaction. Exit status 1
     when any input failed (one line each on stderr), 2 for usage errors.
     """
-    from ofsted_findings.dataset.store import ExportFormat
     from ofsted_findings.dataset.build import build as build_store
+    from ofsted_findings.dataset.store import ExportFormat
 
     configure_logging(quiet, verbose)
     target = None
@@ -112,13 +119,15 @@ def build(
             password=password,
             reporter=reporter,
             rules=load_rules(rules_dir),
+            prune=prune,
         )
     finally:
         reporter.close()
     if not quiet:
         typer.echo(
             f"ofsted-findings: {report.inputs} inputs: {report.stored} extracted and stored "
-            f"({report.replaced} replaced), {report.skipped} already stored, {report.failed} failed",
+            f"({report.replaced} replaced), {report.skipped} already stored, {report.failed} failed"
+            + (f", {report.pruned} removed files pruned" if prune else ""),
             err=True,
         )
     raise typer.Exit(1 if report.failed else 0)
@@ -133,6 +142,7 @@ class CompareQuestion(str, Enum):
 
 
 @app.command()
+@one_line_errors
 def compare(
     question: Annotated[CompareQuestion, typer.Argument(help="judgements, themes or metrics.")],
     db: DbOption,
@@ -185,12 +195,7 @@ def compare(
         kinds=kind or [],
         since=since.date() if since else None,
     )
-    try:
-        con = connect(db, read_only=True)
-    except FileNotFoundError as exc:
-        typer.echo(f"ofsted-findings: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    with con:
+    with connect(db, read_only=True) as con:
         outputs: list[tuple[list[Any], type[Any], str, tuple[str, ...]]] = []
         rows: list[Any]
         if question is CompareQuestion.JUDGEMENTS:
@@ -224,6 +229,7 @@ def compare(
 
 
 @app.command()
+@one_line_errors
 def show(
     file: Annotated[
         str,
@@ -259,12 +265,14 @@ def show(
     except (KeyError, FileNotFoundError, ValueError) as exc:
         typer.echo(f"ofsted-findings: {exc}", err=True)
         raise typer.Exit(1) from exc
-    write_atomic(html_out, document_page(document))
+    vocabulary = load_rules(rules_dir).vocabulary
+    _write_page(html_out, document_page(document, {grade.grade.value: grade.position for grade in vocabulary.grades}))
     if not quiet:
         typer.echo(f"ofsted-findings: wrote {html_out}", err=True)
 
 
 @app.command()
+@one_line_errors
 def report(
     db: DbOption,
     html_out: HtmlOption,
@@ -293,13 +301,17 @@ def report(
         since=since.date() if since else None,
     )
     options = ReportOptions(filters=filters, area=area, subjects=subject or [], unit=unit)
-    try:
-        con = connect(db, read_only=True)
-    except FileNotFoundError as exc:
-        typer.echo(f"ofsted-findings: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    with con:
+    with connect(db, read_only=True) as con:
         page = report_page(report_data(con, options, load_rules(rules_dir)))
-    write_atomic(html_out, page)
+    _write_page(html_out, page)
     if not quiet:
         typer.echo(f"ofsted-findings: wrote {html_out}", err=True)
+
+
+def _write_page(path: Path, page: str) -> None:
+    from ofsted_findings.errors import write_failure
+
+    try:
+        write_atomic(path, page)
+    except OSError as exc:
+        raise write_failure(str(path), exc, "the page") from exc

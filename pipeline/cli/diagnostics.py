@@ -7,6 +7,7 @@ import os
 from typing import Annotated
 
 import typer
+
 from ofsted_findings.cli.common import (
     QuietOption,
     VerboseOption,
@@ -88,6 +89,7 @@ def benchmark(
             limit=limit,
             pdfplumber_files=pdfplumber_files,
             on_step=None if quiet else lambda m: typer.echo(m, err=True),
+            on_skip=lambda line: typer.echo(line, err=True),
         )
     except ValueError as exc:
         typer.echo(f"ofsted-findings: {exc}", err=True)

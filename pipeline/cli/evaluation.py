@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
+
 from ofsted_findings.cli.common import (
     QuietOption,
     RulesOption,
@@ -17,7 +20,8 @@ from ofsted_findings.cli.common import (
     configure_logging,
     load_rules,
 )
-from ofsted_findings.models import Document
+from ofsted_findings.errors import ErrorCode, InputError
+from ofsted_findings.models import SCHEMA_VERSION, Document
 from ofsted_findings.ruleset import RuleSet
 
 logger = logging.getLogger(__name__)
@@ -197,9 +201,44 @@ def validity(
     from ofsted_findings.evaluation.scoring import judgement_validity
 
     configure_logging(quiet, verbose)
+    failed = 0
+    for path in paths:
+        if not path.exists():
+            failed += 1
+            typer.echo(
+                InputError(ErrorCode.NOT_FOUND, "no such file or folder", "Check the path").line(str(path)), err=True
+            )
     files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*.json")))
-    documents = (Document.model_validate_json(f.read_text(encoding="utf-8")) for f in files)
-    typer.echo(validity_table(judgement_validity(documents)))
+
+    def documents() -> Iterator[Document]:
+        nonlocal failed
+        for file in files:
+            try:
+                yield Document.model_validate_json(file.read_bytes())
+            except (OSError, ValueError) as exc:
+                failed += 1
+                typer.echo(_not_a_document(exc, file), err=True)
+
+    typer.echo(validity_table(judgement_validity(documents())))
+    if not files or failed:
+        if not files:
+            typer.echo("ofsted-findings: no .json files found in the given paths", err=True)
+        raise typer.Exit(1)
+
+
+def _not_a_document(exc: Exception, file: Path) -> str:
+    """One line for a file `validity` cannot use."""
+    if isinstance(exc, OSError):
+        error = InputError(ErrorCode.NOT_FOUND, f"cannot be read ({exc.strerror or exc})", "Check the path")
+    elif isinstance(exc, ValidationError) and any(item["type"] == "json_invalid" for item in exc.errors()):
+        error = InputError(ErrorCode.NOT_JSON, "the file is not JSON", "Give the output of `extract --out`")
+    else:
+        error = InputError(
+            ErrorCode.NOT_A_DOCUMENT,
+            f"the JSON is not an ofsted-findings document of schema {SCHEMA_VERSION}",
+            "Extract the input again with this version",
+        )
+    return error.line(str(file))
 
 
 @app.command("gold-anchor")
@@ -217,7 +256,7 @@ def gold_anchor(
     pipeline = Pipeline()
     texts: dict[str, str] = {}
     for family in ("findings", "metrics"):
-        for gold_file in load_gold(gold, family):  # type: ignore[arg-type]
+        for gold_file in load_gold(gold, family):
             if gold_file.header.sha256 not in texts and (corpus / gold_file.header.file).is_file():
                 texts[gold_file.header.sha256] = pipeline.extract(corpus / gold_file.header.file).text
     for family in ("findings", "metrics"):

@@ -5,23 +5,25 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from ofsted_findings.batch.files import discover, output_names, write_atomic, write_error
+
+from ofsted_findings.batch.files import discover, move_atomic, output_names, write_atomic, write_error
 from ofsted_findings.batch.runner import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Options, run_many
 from ofsted_findings.cli.common import (
     PROGRESS_THRESHOLD,
     MaxBytesOption,
     MaxMemoryOption,
     MaxPagesOption,
-    TimeoutOption,
     Progress,
     QuietOption,
     RulesOption,
+    TimeoutOption,
     VerboseOption,
     app,
     configure_logging,
@@ -91,7 +93,10 @@ def extract(
     """
     configure_logging(quiet, verbose)
     rules = load_rules(rules_dir)
-    inputs = discover(paths)
+    unlisted: list[str] = []
+    inputs = discover(paths, on_error=unlisted.append)
+    for line in unlisted:
+        typer.echo(line, err=True)
     if not inputs:
         typer.echo("ofsted-findings: no .pdf or .txt files found in the given paths", err=True)
         raise typer.Exit(1)
@@ -101,7 +106,7 @@ def extract(
     indent = 2 if (out is not None or fmt is OutputFormat.JSON) else None
     names = output_names(inputs)
     worker_count = workers or os.cpu_count() or 1
-    failures = 0
+    failures = len(unlisted)
     with Progress(
         len(inputs),
         enabled=not quiet and len(inputs) > PROGRESS_THRESHOLD and sys.stderr.isatty(),
@@ -119,16 +124,23 @@ def extract(
                 failures += 1
                 progress.print_error(outcome.error)
                 continue
-            assert outcome.json_text is not None
             if out is not None:
                 target = out / names[outcome.input]
                 try:
-                    write_atomic(target, outcome.json_text)
+                    if outcome.json_file is not None:
+                        move_atomic(Path(outcome.json_file), target)
+                    else:
+                        write_atomic(target, outcome.read_json())
                 except OSError as exc:
                     failures += 1
                     progress.print_error(write_error(outcome.input, target, exc))
+            elif outcome.json_file is not None:
+                with open(outcome.json_file, encoding="utf-8") as spooled:
+                    shutil.copyfileobj(spooled, sys.stdout, 1 << 20)
+                outcome.discard()
+                sys.stdout.flush()
             else:
-                sys.stdout.write(outcome.json_text + "\n")
+                sys.stdout.write(outcome.read_json() + "\n")
                 sys.stdout.flush()
     if not quiet and len(inputs) > 1:
         typer.echo(

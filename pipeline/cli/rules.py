@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from ofsted_findings.cli.common import (
     QuietOption,
     RulesOption,

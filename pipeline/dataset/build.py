@@ -26,11 +26,15 @@ from ofsted_findings.dataset.store import (
     known_failure,
     known_path,
     pipeline_fingerprint,
+    prune_missing,
     record_failure,
     record_link,
     store_document,
+)
+from ofsted_findings.dataset.store import (
     stored as is_stored,
 )
+from ofsted_findings.errors import display_name
 from ofsted_findings.ingest.reader import DEFAULT_MAX_PAGES
 from ofsted_findings.models import Document
 from ofsted_findings.ruleset import RuleSet
@@ -49,6 +53,7 @@ class BuildReport(BaseModel):
     replaced: int
     skipped: int
     failed: int
+    pruned: int = 0
     errors: list[str]
 
 
@@ -83,17 +88,26 @@ def build(
     max_pages: int = DEFAULT_MAX_PAGES,
     reporter: BuildReporter | None = None,
     rules: RuleSet | None = None,
+    prune: bool = False,
 ) -> BuildReport:
     """Extract every ``.pdf``/``.txt`` under ``dirs`` into the DuckDB file ``db_path``.
 
     A file whose bytes (sha256) are already stored by the same pipeline fingerprint is not
     extracted again; a known failure is reported again without re-reading it. Each
     document's rows are replaced in one transaction, so an interrupted build leaves whole
-    documents only and the next build carries on where it stopped.
+    documents only and the next build carries on where it stopped. With ``prune``, the rows
+    of files under ``dirs`` that are no longer there are removed (and documents no file holds).
     """
     reporter = reporter or _Silent()
     rules = rules or RuleSet.default()
-    inputs = discover([str(item) for item in dirs])
+    errors: list[str] = []
+
+    def unlisted(line: str) -> None:
+        errors.append(line)
+        reporter.error(line)
+
+    unlisted_folders: list[str] = []
+    inputs = discover([str(item) for item in dirs], on_error=unlisted, unlisted=unlisted_folders)
     fingerprint = pipeline_fingerprint(rules)
     words = SubjectWords.of(rules)
     con = connect(db_path)
@@ -102,7 +116,6 @@ def build(
         hashes: dict[str, str | None] = {}
         duplicates: dict[str, list[str]] = {}
         first_path: dict[str, str] = {}
-        errors: list[str] = []
         skipped = 0
         for path in inputs:
             try:
@@ -136,18 +149,22 @@ def build(
         stored = replaced = 0
         options = Options(password=password, max_pages=max_pages, indent=None)
         for outcome in run_many(todo, rules, workers=workers, options=options, on_done=reporter.advance):
-            if outcome.error is not None or outcome.json_text is None:
-                line = outcome.error or f"{outcome.input}: error internal_error: no output"
-                errors.append(line)
-                reporter.error(line)
-                record_failure(con, outcome.input, hashes.get(outcome.input), fingerprint, line)
+            if not outcome.ok:
+                sha = hashes.get(outcome.input)
+                # every copy of a file that cannot be read gets its own line and files row
+                for path in [outcome.input, *(duplicates.get(sha, []) if sha else [])]:
+                    line = _for_path(outcome.error or "error internal_error: no output", outcome.input, path)
+                    errors.append(line)
+                    reporter.error(line)
+                    record_failure(con, path, sha, fingerprint, line)
                 continue
-            document = Document.model_validate_json(outcome.json_text)
+            document = Document.model_validate_json(outcome.read_json())
             replaced += store_document(con, document, outcome.input, fingerprint, words)
             stored += 1
             for duplicate in duplicates.get(document.source.sha256, []):
                 record_link(con, duplicate, document.source.sha256, fingerprint)
                 skipped += 1
+        pruned = prune_missing(con, [str(item) for item in dirs], set(inputs), unlisted_folders) if prune else 0
         if export is not None:
             export_tables(con, export[0], export[1])
         return BuildReport(
@@ -157,7 +174,16 @@ def build(
             replaced=replaced,
             skipped=skipped,
             failed=len(errors),
+            pruned=pruned,
             errors=errors,
         )
     finally:
         con.close()
+
+
+def _for_path(line: str, reported: str, path: str) -> str:
+    """The error line of ``reported`` as the line of its copy ``path``."""
+    shown = display_name(reported)
+    if path == reported or not line.startswith(shown + ": "):
+        return line
+    return display_name(path) + line[len(shown) :]

@@ -18,13 +18,14 @@ import logging
 from typing import Literal
 
 import duckdb
-from ofsted_findings.dataset.store import SubjectWords
-from ofsted_findings.ruleset import RuleSet
-from ofsted_findings.ruleset.schema import Vocabulary
 from pydantic import BaseModel, ConfigDict, Field
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from ofsted_findings.dataset.store import SubjectWords
+from ofsted_findings.ruleset import RuleSet
+from ofsted_findings.ruleset.schema import Vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -181,7 +182,7 @@ def _theme_counts(
         ORDER BY authority, theme
     """
     parameters = [*filters.parameters(authorities), NO_THEME, themes, themes]
-    return [tuple(row) for row in con.execute(query, parameters).fetchall()]  # type: ignore[misc]
+    return [tuple(row) for row in con.execute(query, parameters).fetchall()]
 
 
 def _share(strengths: int, weaknesses: int) -> float | None:

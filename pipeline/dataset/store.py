@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+import tempfile
 from collections.abc import Iterable
 from enum import Enum
 from importlib import resources
@@ -24,7 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from ofsted_findings.models import Document, Judgement, Letter, Metric
+from ofsted_findings.batch.files import default_file_mode
 from ofsted_findings.dataset.tables import (
     DOCUMENT_TABLES,
     DOCUMENTS,
@@ -39,6 +41,8 @@ from ofsted_findings.dataset.tables import (
     Table,
     enum_types,
 )
+from ofsted_findings.errors import ErrorCode, TargetError, write_failure
+from ofsted_findings.models import Document, Judgement, Letter, Metric
 from ofsted_findings.ruleset import RuleSet
 
 logger = logging.getLogger(__name__)
@@ -178,10 +182,19 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     """Open (and, when writable, create) the dataset."""
     if read_only:
         if not db_path.is_file():
-            raise FileNotFoundError(f"{db_path}: no such database (run 'ofsted-findings build' first)")
-        return duckdb.connect(str(db_path), read_only=True)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path))
+            raise TargetError(
+                str(db_path),
+                ErrorCode.NOT_FOUND,
+                "no such database",
+                "Run 'ofsted-findings build' first, or give --db",
+                exit_code=2,
+            )
+        return _open(db_path, read_only=True)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failure(str(db_path.parent), exc, "the folder of the database") from exc
+    con = _open(db_path, read_only=False)
     existing = {
         row[0]
         for row in con.execute(
@@ -198,6 +211,33 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     for view in VIEWS.values():
         _sql(con, view)
     return con
+
+
+def _open(db_path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection, or a :class:`TargetError` that says why there is none."""
+    name = str(db_path)
+    try:
+        return duckdb.connect(name, read_only=read_only)
+    except duckdb.Error as exc:
+        message = str(exc)
+        if "lock" in message.lower():
+            holder = re.search(r"\(PID (\d+)\)", message)
+            who = f"another process (PID {holder.group(1)})" if holder else "another process"
+            raise TargetError(
+                name,
+                ErrorCode.DATASET,
+                f"the database is in use by {who}",
+                "Wait for the other build to finish, or give another --db",
+            ) from exc
+        if "not a valid DuckDB database" in message:
+            raise TargetError(
+                name,
+                ErrorCode.DATASET,
+                "the file is not a DuckDB database",
+                "Give another --db (build makes a new database where no file is)",
+            ) from exc
+        cause = message.removeprefix("IO Error: ").split("\n", 1)[0].rstrip(".")
+        raise TargetError(name, ErrorCode.DATASET, f"the database cannot be opened ({cause})", "Check --db") from exc
 
 
 def stored(con: duckdb.DuckDBPyConnection, sha: str, fingerprint: str) -> bool:
@@ -280,6 +320,37 @@ def store_document(
     return replaced
 
 
+def prune_missing(
+    con: duckdb.DuckDBPyConnection, roots: list[str], present: set[str], unlisted: Iterable[str] = ()
+) -> int:
+    """Remove the files rows of paths under ``roots`` (the folders or files a build was given)
+    that are not in ``present`` (what the build found there), and the documents that no file
+    holds any more; paths under an ``unlisted`` folder (one that could not be read) are kept.
+    Returns how many files rows went."""
+    kept = list(unlisted)
+    gone: list[str] = []
+    for (path,) in con.execute("SELECT file_path FROM files ORDER BY file_path").fetchall():
+        if (
+            path not in present
+            and any(_under(str(path), root) for root in roots)
+            and not any(_under(str(path), folder) for folder in kept)
+        ):
+            gone.append(str(path))
+    with _transaction(con):
+        for path in gone:
+            _sql(con, "DELETE FROM files WHERE file_path = ?", [path])
+        orphans = con.execute("SELECT sha256 FROM documents WHERE sha256 NOT IN (SELECT sha256 FROM files)").fetchall()
+        for (sha,) in orphans:
+            _delete_document(con, str(sha))
+    logger.info("pruned %d files rows and %d documents", len(gone), len(orphans))
+    return len(gone)
+
+
+def _under(path: str, root: str) -> bool:
+    root = root.rstrip("/") or "/"
+    return path == root or path.startswith(root if root.endswith("/") else root + "/")
+
+
 def record_failure(con: duckdb.DuckDBPyConnection, path: str, sha: str | None, fingerprint: str, line: str) -> None:
     """Remember that ``path`` failed with ``line`` (reported again, without re-reading, while it is unchanged)."""
     with _transaction(con):
@@ -311,7 +382,10 @@ def export_tables(con: duckdb.DuckDBPyConnection, fmt: ExportFormat, out_dir: Pa
 
     CSV cannot hold lists, so list columns are written as JSON text there.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failure(str(out_dir), exc, "the export folder") from exc
     written: list[Path] = []
     for table in TABLES:
         if fmt is ExportFormat.CSV:
@@ -324,13 +398,29 @@ def export_tables(con: duckdb.DuckDBPyConnection, fmt: ExportFormat, out_dir: Pa
         order = ", ".join(f'"{name}"' for name in table.key)
         arrow = con.sql(f"SELECT {select} FROM {table.name} ORDER BY {order}").to_arrow_table()
         path = out_dir / f"{table.name}.{fmt.value}"
-        if fmt is ExportFormat.CSV:
-            pa_csv.write_csv(_safe_text_columns(arrow), path)
-        else:
-            pq.write_table(arrow, path)
+        try:
+            _write_table(arrow, path, fmt)
+        except OSError as exc:
+            raise write_failure(str(path), exc, "the export file") from exc
         written.append(path)
     logger.info("exported %d tables to %s", len(written), out_dir)
     return written
+
+
+def _write_table(arrow: pa.Table, path: Path, fmt: ExportFormat) -> None:
+    """One exported table, written via a temporary file beside it (never left half-written)."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ofsted-", suffix=".tmp")
+    os.close(handle)
+    try:
+        if fmt is ExportFormat.CSV:
+            pa_csv.write_csv(_safe_text_columns(arrow), temporary)
+        else:
+            pq.write_table(arrow, temporary)
+        os.chmod(temporary, default_file_mode())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _safe_text_columns(table: pa.Table) -> pa.Table:
@@ -340,7 +430,11 @@ def _safe_text_columns(table: pa.Table) -> pa.Table:
 
     columns = []
     for column in table.columns:
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type) or pa.types.is_dictionary(column.type):
+        if (
+            pa.types.is_string(column.type)
+            or pa.types.is_large_string(column.type)
+            or pa.types.is_dictionary(column.type)
+        ):
             text = pc.cast(column, pa.string())
             risky = pc.match_substring_regex(text, r"^[=+\-@\t\r]")
             column = pc.if_else(risky, pc.binary_join_element_wise("'", text, ""), text)
@@ -365,11 +459,12 @@ def resolve(con: duckdb.DuckDBPyConnection, key: str) -> str:
 
 def _records(con: duckdb.DuckDBPyConnection, table: Table, sha: str) -> list[dict[str, Any]]:
     order = ", ".join(f'"{name}"' for name in table.key)
-    return (
+    rows: list[dict[str, Any]] = (
         con.sql(f"SELECT * FROM {table.name} WHERE sha256 = ? ORDER BY {order}", params=[sha])
         .to_arrow_table()
         .to_pylist()
     )
+    return rows
 
 
 def load_document(con: duckdb.DuckDBPyConnection, sha: str) -> Document:

@@ -60,7 +60,7 @@ class Column:
     @property
     def nested(self) -> bool:
         """A list column (exported as JSON text to CSV)."""
-        return pa.types.is_list(self.type)
+        return bool(pa.types.is_list(self.type))
 
 
 def _strip_optional(annotation: Any) -> tuple[Any, bool]:
@@ -78,8 +78,8 @@ def _kind(annotation: Any) -> tuple[pa.DataType, str, tuple[type[Enum], ...]]:
     if typing.get_origin(annotation) is typing.Annotated:
         annotation = typing.get_args(annotation)[0]
     if typing.get_origin(annotation) in (list, tuple):
-        inner_type, inner_sql, enums = _kind(typing.get_args(annotation)[0])
-        return pa.list_(inner_type), f"{inner_sql}[]", enums
+        inner_type, inner_sql, inner_enums = _kind(typing.get_args(annotation)[0])
+        return pa.list_(inner_type), f"{inner_sql}[]", inner_enums
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return pa.string(), enum_type_name(annotation), (annotation,)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):

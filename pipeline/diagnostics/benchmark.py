@@ -15,17 +15,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from ofsted_findings.api import Pipeline, to_json
+from pydantic import BaseModel, ConfigDict, Field
+
+from ofsted_findings.api import Pipeline
 from ofsted_findings.batch.files import discover
-from ofsted_findings.errors import InputError
+from ofsted_findings.errors import ErrorCode, InputError
 from ofsted_findings.ingest.reader import (
     PDF_MEDIA_TYPE,
     Ingested,
     ingest_bytes,
+    read_input,
     sniff_media_type,
 )
 from ofsted_findings.ruleset import RuleSet
-from pydantic import BaseModel, ConfigDict, Field
+from ofsted_findings.serialize import to_json
 
 logger = logging.getLogger(__name__)
 
@@ -75,15 +78,34 @@ class BenchmarkResult(BaseModel):
         return self.pipeline.seconds / self.pdfium.seconds
 
 
-def load_pdfs(paths: list[str], limit: int | None = None) -> list[tuple[str, bytes]]:
-    """Names and bytes of the real PDFs under ``paths`` (other files are skipped)."""
+def load_pdfs(
+    paths: list[str], limit: int | None = None, on_skip: Callable[[str], None] | None = None
+) -> list[tuple[str, bytes]]:
+    """Names and bytes of the PDFs under ``paths`` that PDFium opens (other files are skipped;
+    a file named .pdf that cannot be read or opened is passed to ``on_skip`` as one error line)."""
+    skip = on_skip or (lambda line: logger.warning("%s", line))
     found: list[tuple[str, bytes]] = []
-    for item in discover(paths):
+    for item in discover(paths, on_error=skip):
         if item == "-" or not item.lower().endswith(".pdf"):
             continue
-        data = Path(item).read_bytes()
-        if sniff_media_type(data) == PDF_MEDIA_TYPE:
-            found.append((Path(item).name, data))
+        try:
+            data = read_input(Path(item))
+        except InputError as exc:
+            skip(exc.line(item))
+            continue
+        if sniff_media_type(data) != PDF_MEDIA_TYPE:
+            skip(InputError(ErrorCode.MISLABELLED, "named .pdf but not a PDF", "Left out of the benchmark").line(item))
+            continue
+        try:
+            pdfium.PdfDocument(data).close()
+        except pdfium.PdfiumError as exc:
+            skip(
+                InputError(
+                    ErrorCode.BROKEN_PDF, f"PDFium cannot open it ({str(exc).rstrip('.')})", "Left out of the benchmark"
+                ).line(item)
+            )
+            continue
+        found.append((Path(item).name, data))
         if limit is not None and len(found) >= limit:
             break
     return found
@@ -202,11 +224,12 @@ def run_benchmark(
     limit: int | None = None,
     pdfplumber_files: int = 0,
     on_step: Callable[[str], None] | None = None,
+    on_skip: Callable[[str], None] | None = None,
     rules: RuleSet | None = None,
 ) -> BenchmarkResult:
     """Time (a), (b) and (c) on the same files in this process; optionally pdfplumber on a sample."""
     step = on_step or (lambda _message: None)
-    files = load_pdfs(paths, limit)
+    files = load_pdfs(paths, limit, on_skip=on_skip)
     if not files:
         raise ValueError("no PDF files found in the given paths")
     pipeline = Pipeline(rules)  # built before timing: compiling the rules is a one-off cost

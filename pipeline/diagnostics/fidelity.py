@@ -26,6 +26,7 @@ the middle of a line, where no hyphenation decision was made), so run it on a fo
 from __future__ import annotations
 
 import ctypes
+import itertools
 import logging
 import re
 from collections import Counter
@@ -38,6 +39,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pydantic import BaseModel, ConfigDict, Field
+
 from ofsted_findings.batch.files import discover
 from ofsted_findings.errors import InputError
 from ofsted_findings.ingest.reader import (
@@ -50,7 +53,6 @@ from ofsted_findings.ingest.reader import (
 from ofsted_findings.layout.normalize import BlockKind, Normalized, normalize
 from ofsted_findings.ruleset import RuleSet
 from ofsted_findings.ruleset.schema import LayoutRules
-from pydantic import BaseModel, ConfigDict, Field
 
 logger = logging.getLogger(__name__)
 
@@ -484,7 +486,7 @@ def split_defects(ingested: Ingested, norm: Normalized, not_prose: re.Pattern[st
     starts in lower case, at a page break (page_break_split) or within a page (paragraph_split)."""
     defects: list[Defect] = []
     flow = [block for block in norm.blocks if block.kind in _FLOW_KINDS]
-    for block, following in zip(flow, flow[1:], strict=False):
+    for block, following in itertools.pairwise(flow):
         if following.kind is not BlockKind.PARAGRAPH:
             continue
         end_page = norm.page_at(max(block.end - 1, block.start))
@@ -530,7 +532,7 @@ def hyphen_joins(ingested: Ingested, norm: Normalized, layout: LayoutRules) -> l
     for page in ingested.pages:
         lines = [line for line in page.lines if line.text.strip()]
         pairs: list[tuple[str, str]] = []
-        for line, following in zip(lines, lines[1:], strict=False):
+        for line, following in itertools.pairwise(lines):
             end = LINE_END_HYPHEN_RE.search(line.text.rstrip().translate(table))
             start = LINE_START_WORD_RE.match(following.text.strip().translate(table))
             if end and start:

@@ -14,8 +14,9 @@ from bisect import bisect_left
 from pathlib import Path
 from typing import Literal
 
-from ofsted_findings.ruleset.schema import LayoutRules
 from pydantic import BaseModel, ConfigDict, Field
+
+from ofsted_findings.ruleset.schema import LayoutRules
 
 logger = logging.getLogger(__name__)
 

@@ -31,12 +31,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict
+
 from ofsted_findings.batch.files import discover
 from ofsted_findings.batch.runner import Options, run_many
 from ofsted_findings.metadata.letter import MetadataReader, resolve_authority
 from ofsted_findings.models import Document, Letter
 from ofsted_findings.ruleset import RuleSet
-from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger(__name__)
 
@@ -313,9 +314,7 @@ def peer_values(row: Mapping[str, str], expected: Mapping[str, str]) -> dict[str
     # The "in care" grade belongs to whichever in-care area the report has; never to the others.
     group_has = [field for field in PEER_IN_CARE_GROUP if expected.get(field)]
     for field in PEER_IN_CARE_GROUP:
-        if group_has and field not in group_has:
-            values[field] = ""
-        elif not group_has and field != PEER_IN_CARE_GROUP[0]:
+        if (group_has and field not in group_has) or (not group_has and field != PEER_IN_CARE_GROUP[0]):
             values[field] = ""
     return values
 
@@ -445,11 +444,11 @@ def extract_letters(paths: list[str], rules: RuleSet, *, workers: int = 1) -> di
     letters: dict[str, Letter | None] = {}
     for outcome in run_many(discover(paths), rules, workers=workers, options=Options(indent=None)):
         name = Path(outcome.input).name
-        if outcome.json_text is None:
+        if not outcome.ok:
             logger.info("%s", outcome.error)
             letters[name] = None
             continue
-        letters[name] = Document.model_validate_json(outcome.json_text).letter
+        letters[name] = Document.model_validate_json(outcome.read_json()).letter
     return letters
 
 

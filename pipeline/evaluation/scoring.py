@@ -10,6 +10,7 @@ items when their packages are installed (the ``dev`` extra).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import warnings
@@ -17,6 +18,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from ofsted_findings.api import Pipeline
 from ofsted_findings.evaluation.gold import (
@@ -27,7 +30,6 @@ from ofsted_findings.evaluation.gold import (
     load_gold,
 )
 from ofsted_findings.models import Document, Finding, Metric, PartialDate
-from pydantic import BaseModel, ConfigDict, Field
 
 logger = logging.getLogger(__name__)
 
@@ -455,7 +457,7 @@ def _quantulum(document: Document, window: tuple[int, int] | None) -> list[tuple
             warnings.simplefilter("ignore")
             try:
                 quantities = parser.parse(text)
-            except Exception:  # noqa: BLE001 - the baseline's own failures are not ours
+            except Exception:
                 logger.debug("quantulum3 failed on a sentence", exc_info=True)
                 continue
         for quantity in quantities:
@@ -549,7 +551,7 @@ def judgement_validity(documents: Iterable[Document]) -> ValidityReport:
         documents=used,
         by_grade=by_grade,
         spearman=round(_spearman([r for r, _, _ in pairs], [s for _, s, _ in pairs]), 3),
-        strictly_rising=all(a < b for a, b in zip(means, means[1:], strict=False)),
+        strictly_rising=all(a < b for a, b in itertools.pairwise(means)),
     )
 
 

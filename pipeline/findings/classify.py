@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from spacy.tokens import Doc
+
 from ofsted_findings.findings.clauses import (
     Clause,
     apply_concessions,
@@ -26,7 +28,6 @@ from ofsted_findings.layout.normalize import PageMap
 from ofsted_findings.models import Cue, Finding, Polarity, Sentence
 from ofsted_findings.nlp.sections import SectionInfo
 from ofsted_findings.ruleset import RuleSet
-from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
 

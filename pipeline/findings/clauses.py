@@ -7,13 +7,15 @@ polarity-bearing run of clauses.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
 
 from ofsted_findings.findings.matching import RuleMatch, longest
 from ofsted_findings.models import Polarity
 from ofsted_findings.ruleset.schema import ContrastRule, CueRule, ModifierRule
-from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +95,7 @@ def split_clauses(
             continue
         cuts.add(match.start)
     bounds = [start, *sorted(cut for cut in cuts if start < cut < end), end]
-    clauses = [Clause(start=a, end=b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+    clauses = [Clause(start=a, end=b) for a, b in itertools.pairwise(bounds) if a < b]
     for clause in clauses:
         opening = first_word(doc, clause.start)
         marker = next((m for m in contrasts if m.start == opening), None)

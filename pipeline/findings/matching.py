@@ -13,13 +13,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from ofsted_findings.nlp.doctext import doc_text
-from ofsted_findings.ruleset import RuleSet
 from pydantic import BaseModel, ConfigDict
 from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
+
+from ofsted_findings.nlp.doctext import doc_text
+from ofsted_findings.ruleset import RuleSet
 
 logger = logging.getLogger(__name__)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from spacy.tokens import Doc
+
 from ofsted_findings.findings.clauses import Clause
 from ofsted_findings.findings.matching import DocMatches
 from ofsted_findings.layout.normalize import PageMap
 from ofsted_findings.models import Cue, Finding, Polarity, Sentence
 from ofsted_findings.nlp.doctext import doc_text
 from ofsted_findings.ruleset.schema import ThemeRule
-from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
 

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pydantic import BaseModel, ConfigDict, Field
+
 from ofsted_findings.errors import ErrorCode, InputError
 from ofsted_findings.ruleset import RuleSet
-from pydantic import BaseModel, ConfigDict, Field
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,10 @@ class Line(BaseModel):
     )
 
 
+#: Every field of a Line is always given: one shared set for all of them (saves memory on long texts).
+LINE_FIELDS: set[str] = set(Line.model_fields)  # never changed: frozen models keep their fields set
+
+
 class PageInfo(BaseModel):
     """A physical page and its lines."""
 
@@ -100,6 +105,10 @@ class Ingested(BaseModel):
     sha256: str
     media_type: str
     pages: list[PageInfo]
+
+    def characters(self) -> int:
+        """How many characters its lines hold (about the length of the normalised text)."""
+        return sum(len(line.text) for page in self.pages for line in page.lines)
 
 
 UTF16_MEDIA_TYPE = "text/plain; charset=utf-16"
@@ -132,7 +141,9 @@ def _looks_utf16(head: bytes) -> bool:
         return False
     even, odd = head[0::2], head[1::2]
     for zeros, chars in ((odd, even), (even, odd)):
-        if zeros.count(0) >= 0.8 * len(zeros) and sum(32 <= byte < 127 or byte in (9, 10, 13) for byte in chars) >= 0.8 * len(chars):
+        if zeros.count(0) >= 0.8 * len(zeros) and sum(
+            32 <= byte < 127 or byte in (9, 10, 13) for byte in chars
+        ) >= 0.8 * len(chars):
             return True
     return False
 
@@ -328,9 +339,11 @@ def _open_pdf(data: bytes, password: str | None) -> pdfium.PdfDocument:
                 "the password does not open this PDF",
                 "Check the password",
             ) from exc
+        # PDFium names no cause for a document without a usable page tree ("Success")
+        detail = "" if "PDFium: Success" in message else f" ({message.rstrip('.')})"
         raise InputError(
             ErrorCode.BROKEN_PDF,
-            f"the PDF cannot be parsed ({message.rstrip('.')})",
+            f"the PDF cannot be parsed{detail or ' (no usable page tree)'}",
             "Download it again; the file may be truncated or damaged",
         ) from exc
 
@@ -470,6 +483,7 @@ def _page_lines(
 
 def _plain_line(text: str, page: int) -> Line:
     return Line.model_construct(
+        _fields_set=LINE_FIELDS,
         text=text,
         page=page,
         top=None,
@@ -526,6 +540,7 @@ def _make_lines(
         if gap > COLUMN_GAP_RATIO * probe.size(grade_start):
             return [
                 Line.model_construct(
+                    _fields_set=LINE_FIELDS,
                     text=text[: grade.start()],
                     page=page,
                     top=round(top, 2),
@@ -536,6 +551,7 @@ def _make_lines(
                     continues_line=False,
                 ),
                 Line.model_construct(
+                    _fields_set=LINE_FIELDS,
                     text=grade.group(1),
                     page=page,
                     top=round(top, 2),
@@ -548,6 +564,7 @@ def _make_lines(
             ]
     return [
         Line.model_construct(
+            _fields_set=LINE_FIELDS,
             text=text,
             page=page,
             top=round(top, 2),

@@ -17,9 +17,10 @@ from bisect import bisect_right
 from collections import Counter
 from enum import Enum
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ofsted_findings.ingest.reader import Ingested, Line
 from ofsted_findings.ruleset.schema import LayoutRules
-from pydantic import BaseModel, ConfigDict, Field
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,18 @@ class Block(BaseModel):
     end: int
     page: int = Field(description="Page of the block's first character.")
     lines: int = Field(description="Number of printed lines joined into the block.")
+
+    @classmethod
+    def make(cls, kind: BlockKind, start: int, body_start: int, end: int, page: int, lines: int) -> Block:
+        """A block from values the normaliser computed (not validated again; every field set,
+        one shared set of field names: a long text has hundreds of thousands of blocks)."""
+        return cls.model_construct(
+            _fields_set=BLOCK_FIELDS, kind=kind, start=start, body_start=body_start, end=end, page=page, lines=lines
+        )
+
+
+#: The field names of every Block (never changed: blocks are frozen).
+BLOCK_FIELDS: set[str] = set(Block.model_fields)
 
 
 class PageRun(BaseModel):
@@ -404,7 +417,7 @@ def _close(block: _Open | None, builder: _Builder, blocks: list[Block]) -> None:
     for piece, page in block.pieces:
         builder.add(piece, page)
     blocks.append(
-        Block(
+        Block.make(
             kind=block.kind,
             start=start,
             body_start=start + block.label_length,
@@ -454,9 +467,9 @@ def _running_lines(pages: list[list[_Item]], heights: dict[int, float], rules: L
     )
     running: set[tuple[int, int]] = set()
     for position, key in candidates.items():
-        if any(pattern.match(key) for pattern in number_res):
-            running.add(position)
-        elif len(pages) >= rules.running_line_min_pages and len(pages_with_key[key]) >= threshold:
+        if any(pattern.match(key) for pattern in number_res) or (
+            len(pages) >= rules.running_line_min_pages and len(pages_with_key[key]) >= threshold
+        ):
             running.add(position)
     running.update(_page_number_lines(pages, heights, rules))
     return running
@@ -661,9 +674,7 @@ def _continues(
     printed_lines = 1 + previous.text.count("\ufffe")
     if gap <= 0 or gap > size * rules.paragraph_gap_ratio * printed_lines:
         return False
-    if block.kind is BlockKind.HEADING and (line.bold != previous.bold or line.size != previous.size):
-        return False
-    return True
+    return not (block.kind is BlockKind.HEADING and (line.bold != previous.bold or line.size != previous.size))
 
 
 def _joiner(previous: str, following: str, vocabulary: frozenset[str], rules: LayoutRules) -> str:

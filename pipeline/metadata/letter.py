@@ -14,16 +14,18 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import PurePath
 
+from pydantic import BaseModel, ConfigDict
+
 from ofsted_findings.layout.normalize import Block, BlockKind, PageMap
 from ofsted_findings.metadata.dates import DateReader
 from ofsted_findings.models import (
-    PartialDate,
     Authority,
     DocumentKind,
     Grade,
     Inspector,
     Judgement,
     Letter,
+    PartialDate,
     Visit,
 )
 from ofsted_findings.ruleset import RuleSet
@@ -33,7 +35,6 @@ from ofsted_findings.ruleset.schema import (
     JudgementRule,
     KindRule,
 )
-from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger(__name__)
 
@@ -369,7 +370,6 @@ def _authority(
     if record is None:
         slug = PurePath(source_name).stem.split("_")[0].lower()
         record = rules.alias_owner.get(slug)
-        printed = printed if record is None else printed
     if record is not None and reference is not None:
         record = _valid_on(record, reference, rules)
     if record is None:

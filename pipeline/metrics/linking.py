@@ -53,22 +53,27 @@ def merge_ranges(body: str, raws: list[Raw], gram: Grammar) -> list[Raw]:
             compatible = raw.kind == following.kind or (
                 raw.kind is MetricKind.COUNT and following.kind is not MetricKind.COUNT
             )
-            if is_range_gap and compatible and not from_word and (between or gap.strip() in ("-", "–", "to")):
-                if between or following.kind is not MetricKind.COUNT or raw.kind is MetricKind.COUNT:
-                    start = lead_start + between_match.start() if between_match is not None else raw.start
-                    merged = Raw(
-                        start=start,
-                        end=following.end,
-                        kind=following.kind,
-                        value=None,
-                        unit=following.unit,
-                        low=raw.value,
-                        high=following.value,
-                        approx=raw.approx if not between else Approx.EXACT,
-                    )
-                    result.append(merged)
-                    index += 2
-                    continue
+            if (
+                is_range_gap
+                and compatible
+                and not from_word
+                and (between or gap.strip() in ("-", "–", "to"))
+                and (between or following.kind is not MetricKind.COUNT or raw.kind is MetricKind.COUNT)
+            ):
+                start = lead_start + between_match.start() if between_match is not None else raw.start
+                merged = Raw(
+                    start=start,
+                    end=following.end,
+                    kind=following.kind,
+                    value=None,
+                    unit=following.unit,
+                    low=raw.value,
+                    high=following.value,
+                    approx=raw.approx if not between else Approx.EXACT,
+                )
+                result.append(merged)
+                index += 2
+                continue
         result.append(raw)
         index += 1
     return result
@@ -196,7 +201,11 @@ def link_comparators(body: str, raws: list[Raw], gram: Grammar) -> None:
         if label is None:
             continue
         earlier = next(
-            (raws[position] for position in range(index - 1, -1, -1) if raws[position].role == "main" and raws[position].kind == raw.kind),
+            (
+                raws[position]
+                for position in range(index - 1, -1, -1)
+                if raws[position].role == "main" and raws[position].kind == raw.kind
+            ),
             None,
         )
         if earlier is None or earlier.comparator is not None:

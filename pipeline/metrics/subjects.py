@@ -7,7 +7,15 @@ import re
 from collections.abc import Iterator
 
 from ofsted_findings.metrics.figures import Raw
-from ofsted_findings.metrics.grammar import SUBJECT_LOOKBEHIND, ARTICLES, ASIDE_RE, CLAUSE_END_RE, SUBJECT_WORD_RE, WORD_RE, Grammar
+from ofsted_findings.metrics.grammar import (
+    ARTICLES,
+    ASIDE_RE,
+    CLAUSE_END_RE,
+    SUBJECT_LOOKBEHIND,
+    SUBJECT_WORD_RE,
+    WORD_RE,
+    Grammar,
+)
 
 logger = logging.getLogger(__name__)
 

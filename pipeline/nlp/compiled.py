@@ -6,8 +6,9 @@ import logging
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ofsted_findings.ruleset import RuleSet
 from spacy.language import Language
+
+from ofsted_findings.ruleset import RuleSet
 
 if TYPE_CHECKING:
     from ofsted_findings.findings.classify import FindingClassifier

@@ -18,10 +18,16 @@ Each component does its work on the Doc and stores plain records (see
 component, so replacing them there (``set_rules``, ``from_disk``) changes every stage.
 """
 
+from __future__ import annotations
+
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
+
+from spacy.language import Language
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Span, SpanGroup
 
 from ofsted_findings.nlp import extensions as ext
 from ofsted_findings.nlp.compiled import CompiledRules
@@ -33,12 +39,14 @@ from ofsted_findings.nlp.records import (
     set_layout,
 )
 from ofsted_findings.ruleset import RuleSet
-from spacy.language import Language
-from spacy.tokens import Doc, Span, SpanGroup
+
+if TYPE_CHECKING:
+    from ofsted_findings.models import Finding, Metric, Section, Sentence
 
 logger = logging.getLogger(__name__)
 
 RULES_PIPE = "ofsted_rules"
+METADATA_PIPE = "ofsted_metadata"
 #: The component names, in pipeline order.
 PIPE_NAMES = (
     "ofsted_rules",
@@ -89,7 +97,7 @@ class RulesHolder:
         """The rule files, as one blob."""
         return self.rules.to_bytes()
 
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "RulesHolder":
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> RulesHolder:
         """Load rules saved by :meth:`to_bytes`."""
         self.set_rules(RuleSet.from_bytes(data))
         _linear_affixes(self.nlp)
@@ -99,7 +107,7 @@ class RulesHolder:
         """Write the rule folder (the same files ``rules export`` writes)."""
         self.rules.export(path)
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RulesHolder":
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RulesHolder:
         """Read a rule folder written by :meth:`to_disk` (or exported and edited)."""
         self.set_rules(RuleSet.from_dir(path))
         _linear_affixes(self.nlp)  # the tokenizer was loaded (with plain affix searches) before this
@@ -120,7 +128,7 @@ class _Stage:
         if RULES_PIPE not in nlp.pipe_names:
             raise ValueError(f"add the {RULES_PIPE!r} component before {name!r}")
         self.name = name
-        self._holder: RulesHolder = nlp.get_pipe(RULES_PIPE)
+        self._holder = rules_holder(nlp)
 
     @property
     def compiled(self) -> CompiledRules:
@@ -146,7 +154,10 @@ class Sectioner(_Stage):
         from ofsted_findings.nlp.doctext import doc_text
         from ofsted_findings.nlp.sections import build_sections
 
-        infos = build_sections(doc_text(doc), blocks_of(doc), page_map_of(doc), self.compiled.sections)
+        classifier = self.compiled.sections
+        context_id = doc._.get(ext.CONTEXT_RULE)
+        context = classifier.by_id.get(context_id) if context_id else None
+        infos = build_sections(doc_text(doc), blocks_of(doc), page_map_of(doc), classifier, context)
         sections = [info.section for info in infos]
         _store(doc, ext.SECTIONS, sections, [section.category for section in sections])
         doc._.set(ext.SECTION_RULES, [info.rule.id if info.rule else None for info in infos])
@@ -228,15 +239,7 @@ class LetterReader(_Stage):
         return doc
 
 
-class _Item(Protocol):
-    id: str
-    start: int
-    end: int
-
-    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
-
-
-def _store(doc: Doc, group: str, items: Sequence[_Item], labels: Sequence[str]) -> None:
+def _store(doc: Doc, group: str, items: Sequence[Section | Sentence | Finding | Metric], labels: Sequence[str]) -> None:
     """A span group over the items (label and id from the item) and their records on the Doc."""
     spans = [_span(doc, item.start, item.end, label, item.id) for item, label in zip(items, labels, strict=True)]
     doc.spans[group] = SpanGroup(doc, name=group, spans=spans)
@@ -249,7 +252,9 @@ def _span(doc: Doc, start: int, end: int, label: str, identifier: str) -> Span:
     if span is None:  # only for an empty range at the very end
         span = doc[len(doc) : len(doc)]
         span = Span(doc, span.start, span.end, label=label)
-    span.id_ = identifier
+    # the hash of the id, not the id: a string would be added to the vocabulary's StringStore,
+    # which never shrinks, so a long run would grow by every item of every document
+    span.id = get_string_id(identifier)
     return span
 
 
@@ -259,6 +264,14 @@ def _factory(cls: type[_Stage]) -> Callable[[Language, str], Any]:
 
     make.__doc__ = f"spaCy factory for :class:`{cls.__name__}`."
     return make
+
+
+def rules_holder(nlp: Language) -> RulesHolder:
+    """The ``ofsted_rules`` component of a pipeline."""
+    pipe = nlp.get_pipe(RULES_PIPE)
+    if not isinstance(pipe, RulesHolder):
+        raise TypeError(f"the {RULES_PIPE!r} component of this pipeline is not ofsted-findings' rule holder")
+    return pipe
 
 
 @Language.factory(RULES_PIPE, assigns=[], requires=[])
@@ -282,6 +295,6 @@ make_findings = Language.factory(
     assigns=["doc.spans"],
 )(_factory(FindingTagger))
 make_metrics = Language.factory("ofsted_metrics", requires=["doc.spans"], assigns=["doc.spans"])(_factory(MetricTagger))
-make_metadata = Language.factory("ofsted_metadata", requires=["doc._.of_blocks"], assigns=["doc._.of_letter"])(
+make_metadata = Language.factory(METADATA_PIPE, requires=["doc._.of_blocks"], assigns=["doc._.of_letter"])(
     _factory(LetterReader)
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from spacy.tokens import Doc
+
 from ofsted_findings.models import (
     Document,
     Finding,
@@ -18,7 +20,6 @@ from ofsted_findings.models import (
 )
 from ofsted_findings.nlp import extensions as ext
 from ofsted_findings.nlp.doctext import doc_text
-from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,16 @@ def doc_to_document(doc: Doc, pipeline: PipelineInfo, *, validate: bool = True) 
     )
 
 
+def doc_items(doc: Doc) -> tuple[list[Sentence], list[Finding], list[Metric]]:
+    """The sentences, findings and metrics of a processed Doc (records made by the pipeline a
+    moment before, so they are not validated again)."""
+    return (
+        [Sentence.model_construct(**record) for record in _records(doc, ext.SENTENCES)],
+        [Finding.model_validate(record) for record in _records(doc, ext.FINDINGS)],
+        [Metric.model_validate(record) for record in _records(doc, ext.METRICS)],
+    )
+
+
 def _pages(doc: Doc) -> int:
     pages = doc._.get(ext.PAGES) or [[0, 1]]
-    return max(page for _, page in pages)
+    return max(int(page) for _, page in pages)

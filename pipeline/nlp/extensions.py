@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
-#: Span groups (``doc.spans[...]``): label and ``id_`` of every span are the item's.
+#: Span groups (``doc.spans[...]``): the label of every span is the item's, and ``span.id`` is
+#: ``spacy.strings.hash_string`` of the item's id (``span._.ofsted["id"]`` is the id itself).
 SECTIONS = "ofsted_sections"
 SENTENCES = "ofsted_sentences"
 FINDINGS = "ofsted_findings"
@@ -27,6 +29,7 @@ PAGES = "of_pages"  # [[start, page], ...]: from ``start`` on, characters are on
 SOURCE = "of_source"  # the Source record, or None for text given to nlp()
 WARNINGS = "of_warnings"  # Warning records
 LETTER = "of_letter"  # the Letter record
+CONTEXT_RULE = "of_context_rule"  # a piece of a long text: the heading rule of the section it begins inside
 
 #: Doc extensions holding the records of each span group, in the group's order.
 SECTION_RECORDS = "of_sections"
@@ -50,6 +53,7 @@ DOC_EXTENSIONS = (
     SOURCE,
     WARNINGS,
     LETTER,
+    CONTEXT_RULE,
     SECTION_RULES,
     *RECORDS.values(),
 )
@@ -57,12 +61,12 @@ DOC_EXTENSIONS = (
 
 def span_record(span: Span) -> dict[str, Any] | None:
     """The record whose id is the span's (a getter: nothing is stored on the span)."""
-    identifier = span.id_
+    identifier = span.id
     for group, extension in RECORDS.items():
         if span.doc.spans.get(group) is None:
             continue
         for record in span.doc._.get(extension) or ():
-            if record.get("id") == identifier:
+            if get_string_id(str(record.get("id"))) == identifier:
                 return dict(record)
     return None
 

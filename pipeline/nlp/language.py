@@ -7,10 +7,13 @@ import re
 from collections.abc import Callable
 
 import spacy
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
+
 from ofsted_findings.nlp import components
 from ofsted_findings.nlp.extensions import register_extensions
 from ofsted_findings.ruleset import RuleSet
-from spacy.language import Language
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +43,50 @@ class WindowedSearch:
         return self._search(string[-AFFIX_WINDOW:] if self._at_end else string[:AFFIX_WINDOW])
 
 
+#: A run of this many characters without whitespace is tokenized in parts (see :func:`make_doc`).
+LONG_RUN = 1024
+#: The size of those parts.
+RUN_PART = 256
+LONG_RUN_RE = re.compile(rf"\S{{{LONG_RUN},}}")
+
+
+def make_doc(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)`` in time linear in the length of the text.
+
+    spaCy's tokenizer strips a prefix or suffix by copying the rest of the string, so a run
+    of tens of thousands of characters without a space ('%%%%...', '((((...') takes time
+    with the square of its length. Such a run is cut into parts of :data:`RUN_PART`
+    characters that are tokenized one by one (no real word is that long, so the tokens are
+    the ones spaCy would make, with a token boundary at each cut), and the Docs are joined;
+    a text without one is tokenized as it is."""
+    if LONG_RUN_RE.search(text) is None:
+        return nlp.make_doc(text)
+    pieces: list[str] = []
+    position = 0
+    for run in LONG_RUN_RE.finditer(text):
+        if run.start() > position:
+            pieces.append(text[position : run.start()])
+        pieces.extend(text[cut : min(cut + RUN_PART, run.end())] for cut in range(run.start(), run.end(), RUN_PART))
+        position = run.end()
+    if position < len(text):
+        pieces.append(text[position:])
+    words: list[str] = []
+    spaces: list[bool] = []
+    for piece in pieces:
+        for token in nlp.make_doc(piece):
+            words.append(token.text)
+            spaces.append(bool(token.whitespace_))  # a token's trailing whitespace is one space or none
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    if doc.text != text:  # cannot happen: the pieces are the text, cut only inside runs without spaces
+        raise RuntimeError("tokens in parts do not rebuild the text")
+    return doc
+
+
 def linear_affixes(nlp: Language) -> None:
     """Make the tokenizer's prefix and suffix searches read only the ends of a string."""
     tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):
+        return  # a tokenizer of the user's own: left as it is
     prefix, suffix = tokenizer.prefix_search, tokenizer.suffix_search
     if prefix is not None and not isinstance(prefix, WindowedSearch):
         tokenizer.prefix_search = WindowedSearch(prefix, at_end=False)
@@ -58,8 +102,7 @@ def build_nlp(rules: RuleSet | None = None) -> Language:
     for name in components.PIPE_NAMES:
         nlp.add_pipe(name)
     if rules is not None:
-        holder: components.RulesHolder = nlp.get_pipe(components.RULES_PIPE)
-        holder.set_rules(rules)
+        components.rules_holder(nlp).set_rules(rules)
     return nlp
 
 
@@ -67,5 +110,4 @@ def rules_of(nlp: Language) -> RuleSet:
     """The rule set a pipeline reads."""
     if components.RULES_PIPE not in nlp.pipe_names:
         raise ValueError(f"this pipeline has no {components.RULES_PIPE!r} component")
-    holder: components.RulesHolder = nlp.get_pipe(components.RULES_PIPE)
-    return holder.rules
+    return components.rules_holder(nlp).rules

@@ -6,11 +6,12 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from spacy.tokens import Doc
+
 from ofsted_findings.layout.normalize import Block, BlockKind, PageMap, PageRun
 from ofsted_findings.models import Section, Sentence
 from ofsted_findings.nlp import extensions as ext
 from ofsted_findings.nlp.sections import SectionClassifier, SectionInfo
-from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
 

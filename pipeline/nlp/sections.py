@@ -13,10 +13,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from pydantic import BaseModel, ConfigDict
+
 from ofsted_findings.layout.normalize import Block, BlockKind, PageMap
 from ofsted_findings.models import Section
 from ofsted_findings.ruleset.schema import SectionRule
-from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +59,16 @@ def section_id(start: int, title: str) -> str:
 
 
 def build_sections(
-    text: str, blocks: Sequence[Block], page_of: PageMap, classifier: SectionClassifier
+    text: str,
+    blocks: Sequence[Block],
+    page_of: PageMap,
+    classifier: SectionClassifier,
+    context: SectionRule | None = None,
 ) -> list[SectionInfo]:
-    """Flat list of sections (sorted by start), with ``parent`` ids where headings nest."""
+    """Flat list of sections (sorted by start), with ``parent`` ids where headings nest.
+
+    ``context``: the rule of the section a piece of a long text begins inside (its text
+    before the first heading belongs to that section, not to an introduction)."""
     # (start, title, rule, category)
     openings: list[tuple[int, str, SectionRule | None, str]] = []
     for block in blocks:
@@ -73,6 +81,8 @@ def build_sections(
         elif block.kind is BlockKind.FOOTNOTE:
             if not openings or openings[-1][3] != FOOTNOTES:
                 openings.append((block.start, "", None, FOOTNOTES))
+        elif not openings and context is not None:
+            openings.append((block.start, "", context, context.category.value))
         elif not openings or openings[-1][3] == LETTERHEAD:
             openings.append((block.start, "", None, INTRODUCTION))
 

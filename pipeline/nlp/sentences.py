@@ -9,6 +9,7 @@ breaks stay one block, so a sentence continued on the next page stays one senten
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from bisect import bisect_left
@@ -16,13 +17,14 @@ from collections.abc import Sequence
 from typing import Literal
 
 import numpy
+from spacy.attrs import IDX, SENT_START
+from spacy.tokens import Doc
+
 from ofsted_findings.layout.normalize import Block, BlockKind, PageMap
 from ofsted_findings.models import Sentence
 from ofsted_findings.nlp.doctext import doc_text
 from ofsted_findings.nlp.sections import SectionInfo
 from ofsted_findings.ruleset.schema import SegmentRules, Vocabulary
-from spacy.attrs import IDX, SENT_START
-from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +117,7 @@ def extract_sentences(
     section_starts = [info.section.start for info in sections]
     result: list[Sentence] = []
     section_cursor = -1
-    for raw_start, raw_end in zip(bounds, bounds[1:], strict=False):
+    for raw_start, raw_end in itertools.pairwise(bounds):
         chunk = text[raw_start:raw_end]
         stripped = chunk.strip()
         if not stripped:

@@ -7,10 +7,11 @@ import types
 import typing
 from typing import Any
 
-from ofsted_findings.ruleset.loading import RULE_FILES
-from ofsted_findings.ruleset.schema import _compiles
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+
+from ofsted_findings.ruleset.loading import RULE_FILES
+from ofsted_findings.ruleset.schema import _compiles
 
 INTRODUCTION = """\
 # Rule files

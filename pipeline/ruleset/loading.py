@@ -19,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+
 from ofsted_findings.ruleset.jsonpos import line_for, value_lines
 from ofsted_findings.ruleset.schema import (
     AuthorityTable,
@@ -34,7 +36,6 @@ from ofsted_findings.ruleset.schema import (
     ThemeRule,
     Vocabulary,
 )
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
 from ofsted_findings.models import DocumentKind, Grade, JudgementArea, MetricKind, Unit
 from ofsted_findings.models.document import Approx, Polarity, SectionCategory, Theme
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 
 def _compiles(pattern: str) -> str:

@@ -14,11 +14,12 @@ import html
 import logging
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from pydantic import BaseModel, ConfigDict
 
 from ofsted_findings.dataset import queries as compare
 from ofsted_findings.models import Document, Finding, Metric
-from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger(__name__)
 
@@ -218,11 +219,15 @@ def _continued(attrs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...
     return tuple((name, f"{value} cont" if name == "class" else value) for name, value in attrs)
 
 
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
 def _theme_summary(findings: Sequence[Finding]) -> list[tuple[str, int, int]]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for finding in findings:
-        for theme in finding.themes or [compare.NO_THEME]:
-            counts[theme][finding.polarity] += 1
+        for theme in [str(theme) for theme in finding.themes] or [compare.NO_THEME]:
+            counts[theme][str(finding.polarity)] += 1
     return sorted(
         ((theme, counter["strength"], counter["weakness"]) for theme, counter in counts.items()),
         key=lambda row: (-(row[1] + row[2]), row[0]),
@@ -240,8 +245,15 @@ def _bar(strengths: int, weaknesses: int, most: int, width: int = 240) -> str:
     )
 
 
-def document_page(document: Document) -> str:
-    """One document as a page: metadata and judgements, a summary by theme, the highlighted text."""
+def document_page(document: Document, grade_positions: Mapping[str, int | None] | None = None) -> str:
+    """One document as a page: metadata and judgements, a summary by theme, the highlighted text.
+
+    ``grade_positions`` places each grade on the four-point scale for its colour (default:
+    the packaged vocabulary's)."""
+    if grade_positions is None:
+        from ofsted_findings.ruleset import RuleSet
+
+        grade_positions = {grade.grade.value: grade.position for grade in RuleSet.default().vocabulary.grades}
     letter = document.letter
     authority = letter.authority.name or letter.authority.name_as_printed or "authority not recognised"
     title = f"{letter.kind.replace('_', ' ')}: {authority}"
@@ -253,12 +265,12 @@ def document_page(document: Document) -> str:
         ("sha256", document.source.sha256),
         ("authority as printed", letter.authority.name_as_printed),
         ("framework", letter.framework),
-        ("letter date", letter.letter_date),
+        ("letter date", _iso(letter.letter_date)),
         (
             "on site",
             ", ".join(f"{visit.start} to {visit.end}" for visit in letter.visits) or None,
         ),
-        ("published", letter.published),
+        ("published", _iso(letter.published)),
         ("addressee", letter.addressee),
         (
             "inspectors",
@@ -284,7 +296,7 @@ def document_page(document: Document) -> str:
     if letter.judgements:
         body.append("<table><tr><th>area</th><th>label as printed</th><th>grade</th><th>page</th></tr>")
         for judgement in letter.judgements:
-            colour = GRADE_COLOURS[judgement.position]
+            colour = GRADE_COLOURS[grade_positions.get(str(judgement.grade))]
             body.append(
                 f"<tr><td>{_e(judgement.area)}</td><td>{_e(judgement.label_as_printed)}</td>"
                 f'<td><span style="color:{colour};font-weight:600">{_e(judgement.grade)}</span></td>'
@@ -509,7 +521,7 @@ def _nice_ceiling(value: float) -> float:
     """The smallest of 1, 2, 2.5, 5 or 10 times a power of ten that is at least ``value``."""
     if value <= 0:
         return 1.0
-    power = 10 ** math.floor(math.log10(value))
+    power = 10.0 ** math.floor(math.log10(value))
     return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
 
 
