@@ -15,7 +15,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 #: ``$id`` of the published JSON Schema (the major version names the contract).
 SCHEMA_ID = "urn:ofsted-findings:schema:document:2"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -178,6 +178,22 @@ class MetricKind(str, Enum):
     FRACTION = "fraction"
     DURATION = "duration"
     OTHER = "other"
+
+
+class MetricFlag(str, Enum):
+    """A figure that is real but does not measure the service (research views may leave it out)."""
+
+    TEAM_SIZE = "team_size"  # the size of the inspection team, a panel or a meeting
+    INTERVAL = "interval"  # an administrative interval: how often something is reviewed, a notice period
+    FOOTNOTE = "footnote"  # printed in a footnote
+
+
+class AreaSendOutcome(str, Enum):
+    """The overall outcome of an area SEND inspection (framework from 2023)."""
+
+    POSITIVE = "positive_experiences_and_outcomes"
+    INCONSISTENT = "inconsistent_experiences_and_outcomes"
+    WIDESPREAD_SYSTEMIC_FAILINGS = "widespread_and_or_systemic_failings"
 
 
 class Unit(str, Enum):
@@ -368,6 +384,14 @@ class Letter(_Frozen):
     previous_judgement_date: PartialDate | None = Field(
         default=None, description="When that previous inspection took place, as precisely as printed (usually a month)."
     )
+    area_send_outcome: AreaSendOutcome | None = Field(
+        default=None, description="Area SEND inspections (2023 framework): the overall outcome as the letter states it."
+    )
+    previous_inspection: PartialDate | None = Field(
+        default=None,
+        description="Area SEND inspections: when the previous area inspection took place, as printed "
+        "(null also where the letter says there was none).",
+    )
 
 
 class Section(_Frozen):
@@ -426,6 +450,11 @@ class Finding(_Frozen):
     negated: bool = Field(default=False, description="A negation flipped a cue.")
     hedged: bool = Field(default=False, description="A hedge (beginning to, yet to, ...) qualifies it.")
     modifiers: list[str] = Field(default_factory=list, description="Ids of the modifier rules that applied.")
+    score: float | None = Field(
+        default=None,
+        description="The weighed evidence for `polarity`: the sum of the weights of the cues and modifiers that "
+        "decided it (rule files), compared with the threshold of the findings rules.",
+    )
 
 
 class Baseline(_Frozen):
@@ -467,6 +496,13 @@ class Metric(_Frozen):
     date: PartialDate | None = Field(default=None, description="When the value was, as precisely as printed.")
     date_text: str | None = Field(default=None, description="The date as printed.")
     subject: str | None = Field(default=None, description="What is measured.")
+    population: str | None = Field(default=None, description="Who is counted, where the text states it.")
+    indicator: str | None = Field(
+        default=None, description="Id of the canonical measure (indicators rule file) the figure is one of, if any."
+    )
+    flags: list[MetricFlag] = Field(
+        default_factory=list, description="Marks of a figure that does not measure the service, sorted."
+    )
     finding: str | None = Field(default=None, description="Id of the finding containing it.")
 
 
