@@ -183,8 +183,8 @@ class MetricKind(str, Enum):
 class MetricFlag(str, Enum):
     """A figure that is real but does not measure the service (research views may leave it out)."""
 
-    TEAM_SIZE = "team_size"  # the size of the inspection team, a panel or a meeting
-    INTERVAL = "interval"  # an administrative interval: how often something is reviewed, a notice period
+    INSPECTION_TEAM = "inspection_team"  # the size of the inspection team
+    ADMINISTRATIVE = "administrative"  # an administrative interval: the next inspection, a deadline to reply
     FOOTNOTE = "footnote"  # printed in a footnote
 
 

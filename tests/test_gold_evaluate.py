@@ -7,16 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from ofsted_findings.evaluation.common import scores, token_f1
+from ofsted_findings.evaluation.findings_eval import evaluate_findings, judgement_validity, predicted_label
 from ofsted_findings.evaluation.gold import Anchor, GoldFigure, anchor_figure, load_gold
-from ofsted_findings.evaluation.scoring import (
-    evaluate_findings,
-    evaluate_metrics,
-    judgement_validity,
-    predicted_label,
-    scores,
-    selection_pages,
-    token_f1,
-)
+from ofsted_findings.evaluation.metrics_eval import evaluate_metrics, selection_pages
 from ofsted_findings.models import Finding
 from ofsted_findings.ruleset import RuleSet
 
@@ -131,7 +125,7 @@ def test_sampled_evaluation_on_real_gold(corpus_dir: Path, tmp_path: Path) -> No
         for name in names:
             (sample / family / name).write_text((GOLD / family / name).read_text(encoding="utf-8"), encoding="utf-8")
     from ofsted_findings.api import Pipeline
-    from ofsted_findings.evaluation.scoring import Extractor
+    from ofsted_findings.evaluation.common import Extractor
 
     extractor = Extractor(Pipeline())
     findings = evaluate_findings(sample, corpus_dir, "all", baseline=False, extractor=extractor)
@@ -172,7 +166,7 @@ def test_validity_weakness_share_rises_as_grades_fall() -> None:
 
 
 def test_spearman() -> None:
-    from ofsted_findings.evaluation.scoring import _spearman
+    from ofsted_findings.evaluation.findings_eval import _spearman
 
     assert _spearman([1, 2, 3, 4], [0.1, 0.2, 0.3, 0.4]) == pytest.approx(1.0)
     assert _spearman([1, 2, 3, 4], [0.4, 0.3, 0.2, 0.1]) == pytest.approx(-1.0)
@@ -187,6 +181,6 @@ def test_spearman() -> None:
     ],
 )
 def test_whole_selection(selection: str, whole: bool) -> None:
-    from ofsted_findings.evaluation.scoring import WHOLE_SELECTION_RE
+    from ofsted_findings.evaluation.metrics_eval import WHOLE_SELECTION_RE
 
     assert (WHOLE_SELECTION_RE.match(selection) is not None) == whole

@@ -168,12 +168,10 @@ def evaluate(
 ) -> None:
     """Score findings and metrics against the gold annotations, beside lexicon/quantity baselines."""
     from ofsted_findings.api import Pipeline
+    from ofsted_findings.evaluation.common import Extractor
+    from ofsted_findings.evaluation.findings_eval import evaluate_findings
+    from ofsted_findings.evaluation.metrics_eval import evaluate_metrics
     from ofsted_findings.evaluation.report import findings_table, metrics_table
-    from ofsted_findings.evaluation.scoring import (
-        Extractor,
-        evaluate_findings,
-        evaluate_metrics,
-    )
 
     configure_logging(quiet, verbose)
     extractor = Extractor(Pipeline(load_rules(rules_dir)))
@@ -197,8 +195,8 @@ def validity(
     verbose: VerboseOption = False,
 ) -> None:
     """Weakness share of findings per judged area of ILACS reports, by the area's grade."""
+    from ofsted_findings.evaluation.findings_eval import judgement_validity
     from ofsted_findings.evaluation.report import validity_table
-    from ofsted_findings.evaluation.scoring import judgement_validity
 
     configure_logging(quiet, verbose)
     failed = 0

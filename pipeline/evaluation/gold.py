@@ -34,6 +34,11 @@ class GoldHeader(BaseModel):
     sha256: str
     split: Split
     selection: str
+    pages: list[int] | None = Field(
+        default=None,
+        description="Pages annotated whole (every sentence on them is in the file), so that a finding on them "
+        "that overlaps no gold sentence is a false positive. None: only the listed sentences are scored.",
+    )
 
 
 class GoldSentence(BaseModel):

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from ofsted_findings.evaluation.scoring import (
-    LABELS,
-    FindingsReport,
-    MetricsReport,
-    Scores,
-    ValidityReport,
-)
+from ofsted_findings.evaluation.common import LABELS, Scores
+from ofsted_findings.evaluation.findings_eval import FindingsReport, ValidityReport
+from ofsted_findings.evaluation.metrics_eval import MetricsReport
 
 
 def _row(name: str, value: Scores | None) -> str:
