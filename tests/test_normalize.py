@@ -115,8 +115,9 @@ def test_corpus_sample_has_no_page_numbers_or_glued_years(corpus_dir: Path, name
         assert norm.text[block.start : block.end] == norm.text[block.start : block.end].strip()
 
 
-def test_small_print_at_the_top_of_page_one_given_after_the_body_is_not_text() -> None:
-    """A letter's Ofsted address printed at the top but extracted last must not end a sentence."""
+def test_lines_printed_at_the_top_but_extracted_last_are_read_first() -> None:
+    """A letter's Ofsted address printed at the top but extracted after the body is put back
+    in front as letterhead: it never ends or starts a sentence of the body."""
     from pdf_factory import Page, build_pdf
 
     page_one = (
@@ -130,8 +131,27 @@ def test_small_print_at_the_top_of_page_one_given_after_the_body_is_not_text() -
     )
     page_two = Page().line("Plans are reviewed regularly and children are safe.", 100)
     norm = normalize(ingest_bytes(build_pdf([page_one, page_two]), "letter.pdf", RULES), LAYOUT)
-    assert "Piccadilly" not in norm.text
-    assert "that meet their needs and are settled." in norm.text
+    assert norm.text.startswith("Piccadilly Gate\nStore Street\nDear Sam Example")
+    letterhead = next(b for b in norm.blocks if b.kind is BlockKind.LETTERHEAD)
+    assert "Store Street" in norm.text[letterhead.start : letterhead.end]
+    paragraphs = [norm.text[b.start : b.end] for b in norm.blocks if b.kind is BlockKind.PARAGRAPH]
+    assert paragraphs[0] == "Children live in placements that meet their needs and are settled."
+
+
+def test_a_line_in_the_footer_zone_does_not_move_the_body() -> None:
+    """A page number extracted first (bottom of the page) is not a reason to reorder."""
+    from pdf_factory import Page, build_pdf
+
+    page = (
+        Page()
+        .line("2", 800, size=9)
+        .line("Children live in placements that", 220)
+        .line("meet their needs and are settled.", 235)
+    )
+    norm = normalize(
+        ingest_bytes(build_pdf([page, Page().line("More text follows here.", 100)]), "letter.pdf", RULES), LAYOUT
+    )
+    assert "Children live in placements that meet their needs and are settled." in norm.text
 
 
 def test_label_colon_inside_a_wrapped_sentence_does_not_start_a_block() -> None:

@@ -141,7 +141,7 @@ def noise(
     """Count findings that are not findings and figures that are not figures, by class.
 
     Each class has a detector of its own (not the extraction rules). Exit status: 0 when every
-    count is zero, 1 when any is. `--sample N --sample-out FILE` writes a seeded random sample
+    count is zero and every input was read, 1 otherwise. `--sample N --sample-out FILE` writes a seeded random sample
     to check by hand; `--checked FILE` reads it back and prints the error rate with a 95%
     interval.
     """
@@ -170,6 +170,7 @@ def noise(
             return
     families = {Family.FINDINGS, Family.METRICS} if what is NoiseFamily.ALL else {Family(what.value)}
     documents: list[tuple[str, Document]] = []
+    failed = 0
     if outputs is not None:
         documents = list(documents_from_json(sorted(outputs.rglob("*.json"))))
     if paths:
@@ -178,6 +179,7 @@ def noise(
         for outcome in run_many(discover(paths), rules, workers=workers or os.cpu_count() or 1, options=options):
             if not outcome.ok:
                 typer.echo(outcome.error, err=True)
+                failed += 1
                 continue
             document = Document.model_validate_json(outcome.read_json())
             documents.append((document.source.name, document))
@@ -192,4 +194,4 @@ def noise(
         rows = [row for family in sorted(families, key=str) for row in draw_sample(documents, family, sample, seed)]
         write_sample(rows, sample_out)
         typer.echo(f"ofsted-findings: wrote {len(rows)} items to check to {sample_out}", err=True)
-    raise typer.Exit(1 if any(report.counts.values()) else 0)
+    raise typer.Exit(1 if failed or any(report.counts.values()) else 0)

@@ -159,21 +159,38 @@ PHONE_RE = re.compile(r"\b0\d{3}\s?\d{3}\s?\d{4}\b|\b0\d{2,4}\s\d{3,4}\s\d{3,4}\
 
 
 def _letterhead(item: Finding | Metric, context: Context) -> bool:
-    """Letterhead lines: a telephone number, a web or e-mail address, a postcode."""
+    """Letterhead lines: a telephone number, a web or e-mail address, a postcode (a sentence
+    of the back page that gives an address is counted as boilerplate, not here)."""
     text = item.text
     lowered = text.lower()
+    if _boilerplate(item, context):
+        return False
     return bool(
         PHONE_RE.search(text) or POSTCODE_RE.search(text) or any(marker in lowered for marker in patterns().letterhead)
     )
 
 
-DOT_LEADER_RE = re.compile(r"(?:\.\s*){4,}\d+|\s\d{1,3}\s*$")
+DOT_LEADER_RE = re.compile(r"(?:\.\s*){4,}\d+\s*$")
+PAGE_NUMBER_END_RE = re.compile(r"[A-Za-z,;:]\s+\d{1,3}\s*$")
+#: Contents pages of older reports are on their first pages.
+CONTENTS_PAGES = 3
 
 
 def _contents(item: Finding | Metric, context: Context) -> bool:
-    """A line of a contents page: dot leaders to a page number, or a section called Contents."""
+    """A line of a contents page: in a section called Contents, dot leaders to a page number,
+    or (on the first pages) a short unpunctuated line ending in a page number."""
     title = context.section_title.strip().lower()
-    return title in patterns().contents_titles or bool(DOT_LEADER_RE.search(item.text) and len(_words(item.text)) < 15)
+    if title in patterns().contents_titles or DOT_LEADER_RE.search(item.text):
+        return True
+    return bool(
+        item.page <= CONTENTS_PAGES
+        and len(_words(item.text)) < 15
+        and PAGE_NUMBER_END_RE.search(item.text)
+        and not _KEY_STAGE_RE.search(item.text)
+    )
+
+
+_KEY_STAGE_RE = re.compile(r"\b(?:key stage|stage|level|year|part|phase|tier)\s+\d{1,3}\s*$", re.IGNORECASE)
 
 
 CLASSES: list[NoiseClass] = [

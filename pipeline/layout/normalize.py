@@ -12,6 +12,7 @@ All tunables live in ``rules/layout.json`` (:class:`~ofsted_findings.ruleset.sch
 from __future__ import annotations
 
 import logging
+import math
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -157,8 +158,11 @@ def normalize(doc: Ingested, rules: LayoutRules) -> Normalized:
     furniture (running lines, the letterhead, footnote zones), then assemble the blocks
     line by line (:class:`_Assembler`)."""
     table = _char_table(rules)
-    pages = [[_Item(line=line, text=_clean(line.text, table)) for line in page.lines] for page in doc.pages]
     heights = {page.number: page.height for page in doc.pages}
+    pages = [
+        _reading_order([_Item(line=line, text=_clean(line.text, table)) for line in page.lines], page.height, rules)
+        for page in doc.pages
+    ]
     body_size = _body_size(pages)
     vocabulary = _vocabulary(pages)
     for items in pages:
@@ -181,6 +185,30 @@ def normalize(doc: Ingested, rules: LayoutRules) -> Normalized:
         running_lines_removed=assembler.removed,
         markers_removed=assembler.markers,
     )
+
+
+def _reading_order(items: list[_Item], height: float, rules: LayoutRules) -> list[_Item]:
+    """A page's lines with a displaced run put back where it is printed.
+
+    Some letters' text layers give the letterhead, the date and the address block after
+    part of the body, although they are printed at the top of the first page; read in that
+    order they are glued into a paragraph. A run of lines printed wholly above every line
+    before it (lines in the footer zone aside) is moved to the front of the page, in its own
+    order; the lines after the run stay where they are."""
+    if len(items) < 2 or not height or any(item.line.top is None for item in items):
+        return items
+    footer = height * rules.running_zone_bottom
+    tops = [item.line.top or 0.0 for item in items]
+    highest_before = math.inf  # the smallest top (highest line) so far, footer zone aside
+    for start in range(len(items)):
+        if highest_before < math.inf and tops[start] < highest_before and not items[start].line.continues_line:
+            end = start
+            while end < len(items) and tops[end] < highest_before:
+                end += 1
+            return items[start:end] + items[:start] + items[end:]
+        if tops[start] < footer:
+            highest_before = min(highest_before, tops[start])
+    return items
 
 
 class _Furniture:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ofsted_findings.findings.matching import FindingMatchers
     from ofsted_findings.metadata.letter import MetadataReader
     from ofsted_findings.metrics.grammar import Grammar
+    from ofsted_findings.nlp.running_text import RunningTextFilter
     from ofsted_findings.nlp.sections import SectionClassifier
     from ofsted_findings.nlp.sentences import SentenceSetter
 
@@ -33,6 +34,12 @@ class CompiledRules:
         from ofsted_findings.nlp.sentences import SentenceSetter
 
         return SentenceSetter(self.rules.segment, self.rules.vocabulary)
+
+    @cached_property
+    def running_text(self) -> RunningTextFilter:
+        from ofsted_findings.nlp.running_text import RunningTextFilter
+
+        return RunningTextFilter(self.rules)
 
     @cached_property
     def sections(self) -> SectionClassifier:

@@ -168,6 +168,7 @@ class Segmenter(_Stage):
     """``ofsted_sentences``: sentence starts on every token, and a span per running-text sentence."""
 
     def __call__(self, doc: Doc) -> Doc:
+        from ofsted_findings.nlp.doctext import doc_text
         from ofsted_findings.nlp.sentences import extract_sentences
 
         blocks = blocks_of(doc)
@@ -179,6 +180,7 @@ class Segmenter(_Stage):
             section_infos(doc, compiled.sections),
             page_map_of(doc),
             compiled.rules.segment,
+            set(compiled.running_text.excluded(doc_text(doc), blocks)),
         )
         _store(doc, ext.SENTENCES, sentences, [sentence.block for sentence in sentences])
         return doc

@@ -105,8 +105,10 @@ def extract_sentences(
     sections: list[SectionInfo],
     page_of: PageMap,
     rules: SegmentRules,
+    not_running: set[int] | frozenset[int] = frozenset(),
 ) -> list[Sentence]:
-    """Sentences of running text (not headings, letterhead or footnotes), with section ids."""
+    """Sentences of running text (not headings, letterhead or footnotes, nor the blocks whose
+    indices are in ``not_running``), with section ids."""
     kinds = frozenset(BlockKind(kind) for kind in rules.sentence_block_kinds)
     text = doc_text(doc)
     offsets = _token_offsets(doc)
@@ -127,7 +129,7 @@ def extract_sentences(
         while block_index + 1 < len(blocks) and blocks[block_index].end <= start:
             block_index += 1
         block = blocks[block_index]
-        if block.kind not in kinds or not (block.start <= start < block.end):
+        if block.kind not in kinds or block_index in not_running or not (block.start <= start < block.end):
             continue
         start = max(start, block.body_start)
         if start >= end:

@@ -150,6 +150,19 @@ class LayoutRules(_Rule):
 # --- segment.json ------------------------------------------------------------------------
 
 
+class NotRunningText(_Rule):
+    """A kind of block that is not running text (Ofsted's back page, contact details)."""
+
+    id: str = Field(description="Unique rule id.")
+    pattern: Regex = Field(description="Case-insensitive pattern searched in the block's text.")
+    scope: Literal["block", "rest_of_page"] = Field(
+        default="block",
+        description="block: the matching block only; rest_of_page: it and every later block on its page "
+        "(where a back page begins).",
+    )
+    note: str = Field(default="", description="What the pattern recognises.")
+
+
 class SegmentRules(_Rule):
     """``segment.json``: where sentences end."""
 
@@ -158,6 +171,20 @@ class SegmentRules(_Rule):
     abbreviations: list[str] = Field(description="Words whose full stop does not end a sentence (lower case, no stop).")
     sentence_block_kinds: list[Literal["paragraph", "bullet", "numbered", "field"]] = Field(
         description="Kinds of block whose text is made of sentences (headings, letterheads and footnotes are not)."
+    )
+    not_running_text: list[NotRunningText] = Field(
+        default_factory=list,
+        description="Blocks that are printed like paragraphs but are not running text (no sentence is made of them).",
+    )
+    table_labels: list[Regex] = Field(
+        default_factory=list,
+        description="Row labels of judgement tables as printed without the numbering that judgements.jsonl expects "
+        "('Children who need help and protection', 'Care leavers'); matched case-insensitively at a block's start.",
+    )
+    table_cell_max_words: int = Field(
+        default=2,
+        description="A block made of judgement labels (judgements.jsonl) and grades (vocabulary.json) with at most "
+        "this many other words is a judgement-table cell or row label, not running text.",
     )
 
 
