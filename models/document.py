@@ -158,6 +158,9 @@ class CueEffect(str, Enum):
     NEGATE = "negate"
     PARTIAL = "partial"
     HEDGE = "hedge"
+    PURPOSE = "purpose"
+    COMPLEMENT = "complement"
+    TOPIC = "topic"
 
 
 class DatePrecision(str, Enum):
@@ -427,7 +430,10 @@ class Cue(_Frozen):
     rule: str = Field(description="Id of the rule in the rule files.")
     kind: CueKind = Field(description="What kind of rule it is.")
     effect: CueEffect = Field(
-        description="What it did: gave a polarity, or negated, partially negated or hedged a cue."
+        description="What it did: gave a polarity; negated, partially negated or hedged a cue; or took the cues in "
+        "its scope out of the claim (purpose: a purpose clause after a phrase with polarity; complement: the object "
+        "of a predicate such as 'a barrier to', whose own polarity counts instead; topic: weakness words that name a "
+        "subject, as in 'address the weaknesses')."
     )
     text: str = Field(description="Matched text.")
     start: Offset

@@ -117,3 +117,71 @@ def test_a_rule_folder_can_add_a_not_running_text_pattern(tmp_path) -> None:  # 
         ingest_bytes(b"Findings\n\nSigned on behalf of the team, who found weak plans.\n", "a.txt", RULES), RULES.layout
     )
     assert list(custom.excluded(norm.text, norm.blocks).values()) == ["nrt.test_signature"]
+
+
+def test_a_row_label_glued_to_the_end_of_a_paragraph_is_not_a_sentence() -> None:
+    assert FILTER.is_table_sentence("Leadership, management and governance")
+    assert FILTER.is_table_sentence("- overall effectiveness: inadequate")
+    assert FILTER.is_table_sentence("\uf0be Overall effectiveness: inadequate \uf0be Care leavers: good")
+    assert not FILTER.is_table_sentence("Leadership, management and governance are strong.")
+
+
+def _pdf(pages: list[list[str]]) -> bytes:
+    from pdf_factory import Page, build_pdf
+
+    built = []
+    for lines in pages:
+        page = Page()
+        for number, line in enumerate(lines):
+            page = page.line(line, 100 + 30 * number)
+        built.append(page)
+    return build_pdf(built)
+
+
+def test_list_of_earlier_grades_gives_no_finding(pipeline: Pipeline) -> None:
+    pdf = _pdf(
+        [
+            [
+                "The last inspection judged the authority as follows:",
+                "- overall effectiveness: inadequate",
+                "- care leavers: requires improvement",
+                "Plans are weak and too many are late.",
+            ],
+            ["Managers know their services well."],
+        ]
+    )
+    document = pipeline.extract(pdf, name="letter.pdf")
+    assert all("effectiveness" not in finding.text for finding in document.findings)
+    assert any("Plans are weak" in finding.text for finding in document.findings)
+
+
+def _contents_page(numbers: list[int]) -> bytes:
+    from pdf_factory import Page, build_pdf
+
+    entries = [
+        "Summary of findings and what",
+        "What needs to improve? Actions",
+        "Strengths of the service",
+        "Information",
+    ]
+    contents = Page()
+    for place, (entry, number) in enumerate(zip(entries, numbers, strict=True)):
+        contents = contents.line(f"{entry} {number}", 100 + 30 * place)
+    body = Page().line("Findings", 100, bold=True).line("Managers know their services well.", 130)
+    return build_pdf([contents, body])
+
+
+def _excluded_pdf(pdf: bytes) -> list[str]:
+    norm = normalize(ingest_bytes(pdf, "report.pdf", RULES), RULES.layout)
+    excluded = FILTER.excluded(norm.text, norm.blocks)
+    return sorted(excluded.values())
+
+
+def test_a_contents_page_is_not_running_text() -> None:
+    excluded = _excluded_pdf(_contents_page([3, 4, 7, 10]))
+    assert len(excluded) >= 3 and set(excluded) == {"contents"}
+
+
+def test_rows_of_figures_are_not_a_contents_page() -> None:
+    """Page numbers rise; a table of figures does not."""
+    assert _excluded_pdf(_contents_page([412, 45, 7, 100])) == []

@@ -120,6 +120,7 @@ class _Patterns(BaseModel):
     boilerplate: list[str]
     letterhead: list[str]
     contents_titles: list[str]
+    table_words: list[str]
 
 
 @cache
@@ -141,11 +142,15 @@ def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _judgement_cell(item: Finding | Metric, context: Context) -> bool:
-    """A grade, a judgement area's label, or both, with at most two other words."""
+    """Grades and judgement areas' labels, with at most two other words, all of them words
+    a table row carries ('outcomes for', 'is'), and no sentence-final punctuation (a
+    sentence that states a grade, 'Adoption performance is good.', is prose)."""
     found = patterns()
-    text = item.text.lower().replace("\u2019", "'")
-    rest = _phrase_re(tuple(found.grades + found.judgement_labels)).sub(" ", text)
-    return len(_words(rest)) <= 2 and len(_words(text)) > len(_words(rest))
+    text = re.sub(r"^[\W_]+", "", item.text.lower().replace("\u2019", "'"))
+    if text.rstrip().endswith((".", "!", "?")):
+        return False
+    rest = _words(_phrase_re(tuple(found.grades + found.judgement_labels)).sub(" ", text))
+    return len(rest) <= 2 and len(_words(text)) > len(rest) and all(word in found.table_words for word in rest)
 
 
 def _boilerplate(item: Finding | Metric, context: Context) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import random
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -32,6 +33,22 @@ from ofsted_findings.models import Document, Finding
 logger = logging.getLogger(__name__)
 
 
+class Interval(BaseModel):
+    """A 95% bootstrap interval of precision, recall and F1 (documents drawn with replacement)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    draws: int
+    precision: tuple[float, float]
+    recall: tuple[float, float]
+    f1: tuple[float, float]
+
+
+#: Bootstrap draws and their seed: fixed, so that a report is reproducible.
+BOOTSTRAP_DRAWS = 1000
+BOOTSTRAP_SEED = 20261202
+
+
 class FindingsReport(BaseModel):
     """Sentence-level evaluation of strengths and weaknesses."""
 
@@ -47,6 +64,14 @@ class FindingsReport(BaseModel):
     theme_f1: Scores
     theme_exact: float
     baseline: dict[str, Scores] | None = Field(description="VADER on the same sentences (None when not installed).")
+    whole_page_extra: int = Field(
+        default=0,
+        description="Findings on pages the gold annotates whole that cover no gold sentence (counted as false "
+        "positives: the table cells, back pages and letterheads a sentence sample never sees).",
+    )
+    intervals: dict[str, Interval] = Field(
+        default_factory=dict, description="95% bootstrap intervals per polarity (documents resampled)."
+    )
 
 
 def predicted_label(findings: Iterable[Finding], start: int, end: int) -> tuple[str, set[str]]:
@@ -80,8 +105,11 @@ def evaluate_findings(
     """Score the findings stage on the gold sentences."""
     docs = gold_documents(gold_dir, corpus_dir, "findings", split, extractor)
     pairs: list[tuple[str, str, str, set[str], set[str], str]] = []  # gold, pred, kind, gold themes, pred themes, text
-    unanchored = 0
+    per_document: list[list[tuple[str, str]]] = []
+    unanchored = extra = 0
     for item in docs:
+        first = len(pairs)
+        spans: list[tuple[int, int]] = []
         anchor = Anchor(item.document.text, extractor.layout)
         findings = sorted(item.document.findings, key=lambda f: f.start)
         cursor = 0
@@ -91,6 +119,7 @@ def evaluate_findings(
                 unanchored += 1
                 continue
             cursor = span[1]
+            spans.append(span)
             nearby = [f for f in findings if f.start < span[1] and f.end > span[0]]
             label, themes = predicted_label(nearby, span[0], span[1])
             text = item.document.text[span[0] : span[1]]
@@ -104,6 +133,13 @@ def evaluate_findings(
                     text,
                 )
             )
+        whole_pages = set(item.gold.header.pages or [])
+        for finding in findings:
+            if finding.page in whole_pages and not any(overlap(a, b, finding.start, finding.end) for a, b in spans):
+                extra += 1
+                text = item.document.text[finding.start : finding.end]
+                pairs.append(("neutral", str(finding.polarity), str(item.document.letter.kind), set(), set(), text))
+        per_document.append([(g, pr) for g, pr, *_ in pairs[first:]])
     polarity = {p: _polarity_scores([(g, pr) for g, pr, *_ in pairs], p) for p in ("strength", "weakness")}
     by_kind: dict[str, dict[str, Scores]] = {}
     for kind in sorted({k for _, _, k, *_ in pairs}):
@@ -133,7 +169,29 @@ def evaluate_findings(
         theme_f1=scores(theme_tp, theme_gold, theme_pred),
         theme_exact=round(exact / compared, 3) if compared else 0.0,
         baseline=vader,
+        whole_page_extra=extra,
+        intervals={p: bootstrap(per_document, p) for p in ("strength", "weakness")},
     )
+
+
+def bootstrap(per_document: list[list[tuple[str, str]]], polarity: str, draws: int = BOOTSTRAP_DRAWS) -> Interval:
+    """Percentile interval of the scores over ``draws`` resamples of the documents."""
+    rng = random.Random(BOOTSTRAP_SEED)
+    values: dict[str, list[float]] = {"precision": [], "recall": [], "f1": []}
+    for _ in range(draws if per_document else 0):
+        sample = [pair for _ in per_document for pair in per_document[rng.randrange(len(per_document))]]
+        result = _polarity_scores(sample, polarity)
+        values["precision"].append(result.precision)
+        values["recall"].append(result.recall)
+        values["f1"].append(result.f1)
+
+    def percentile(name: str) -> tuple[float, float]:
+        ordered = sorted(values[name])
+        if not ordered:
+            return (0.0, 0.0)
+        return (ordered[int(0.025 * (len(ordered) - 1))], ordered[round(0.975 * (len(ordered) - 1))])
+
+    return Interval(draws=draws, precision=percentile("precision"), recall=percentile("recall"), f1=percentile("f1"))
 
 
 def _polarity_scores(pairs: list[tuple[str, str]], polarity: str) -> Scores:

@@ -13,6 +13,10 @@ def _row(name: str, value: Scores | None) -> str:
     return f"  {name:<28} {value.precision:>9.3f} {value.recall:>9.3f} {value.f1:>9.3f} {value.gold:>6} {value.predicted:>6}"
 
 
+def _span(bounds: tuple[float, float]) -> str:
+    return f"{bounds[0]:.2f}-{bounds[1]:.2f}"
+
+
 HEADER = f"  {'':<28} {'precision':>9} {'recall':>9} {'F1':>9} {'gold':>6} {'pred':>6}"
 
 
@@ -25,6 +29,13 @@ def findings_table(report: FindingsReport) -> str:
     ]
     for polarity, value in report.polarity.items():
         lines.append(_row(f"ofsted-findings {polarity}", value))
+    for polarity, interval in report.intervals.items():
+        lines.append(
+            f"  {'  95% interval ' + polarity:<28} {_span(interval.precision):>9} {_span(interval.recall):>9} "
+            f"{_span(interval.f1):>9}   ({interval.draws} bootstrap draws of documents)"
+        )
+    if report.whole_page_extra:
+        lines.append(f"  findings on wholly annotated pages outside every gold sentence: {report.whole_page_extra}")
     for polarity in report.polarity:
         lines.append(_row(f"VADER baseline {polarity}", (report.baseline or {}).get(polarity)))
     lines.append("  by document kind:")

@@ -40,7 +40,7 @@ class FindingClassifier:
         self.modifiers = {rule.id: rule for rule in rules.modifiers}
         self.contrasts = {rule.id: rule for rule in rules.contrasts}
         self.themes = {rule.id: rule for rule in rules.themes}
-        self.scorer = ContextScorer(self.cues, self.modifiers)
+        self.scorer = ContextScorer(self.cues, self.modifiers, rules.findings.min_score)
 
     def classify(
         self,
@@ -84,7 +84,7 @@ class FindingClassifier:
         for clause in clauses:
             self.scorer.score(clause, cues, modifiers)
 
-        def one(clause: Clause, polarity: Polarity, extra: list[Cue], *, whole: bool) -> Finding:
+        def one(clause: Clause, polarity: Polarity, extra: list[Cue], *, whole: bool, weighed: bool = True) -> Finding:
             return make_finding(
                 doc,
                 sentence,
@@ -96,6 +96,7 @@ class FindingClassifier:
                 self.themes,
                 page_of,
                 whole_sentence=whole,
+                weighed=weighed,
             )
 
         if section_rule is not None and section_rule.default_polarity is not None and info is not None:
@@ -113,7 +114,7 @@ class FindingClassifier:
             for clause in clauses:
                 whole.cues.extend(clause.cues)
                 whole.modifiers.extend(clause.modifiers)
-            return [one(whole, polarity, [cue], whole=True)]
+            return [one(whole, polarity, [cue], whole=True, weighed=False)]
 
         apply_concessions(clauses)
         polar = [clause for clause in clauses if clause.polarity is not None]

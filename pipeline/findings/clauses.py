@@ -56,6 +56,7 @@ class Clause:
         """Take another clause's evidence (when they are merged into one finding)."""
         self.cues.extend(other.cues)
         self.modifiers.extend(other.modifiers)
+        self.score += other.score
         self.hedged |= other.hedged
         self.negated |= other.negated
 
@@ -138,6 +139,7 @@ def merge(clauses: list[Clause]) -> list[Clause]:
                 start=clause.start,
                 end=clause.end,
                 polarity=clause.polarity,
+                score=clause.score,
                 cues=list(clause.cues),
                 modifiers=list(clause.modifiers),
                 hedged=clause.hedged,

@@ -3,8 +3,12 @@
 Each cue counts its weight towards its polarity. A modifier in scope changes it: ``negate``
 flips it, ``partial`` makes it a weakness ("not always timely"), ``hedge`` marks the
 finding hedged. A modifier with no cue in scope may imply a polarity of its own ("Not all
-children have a plan"). The clause's polarity is the sign of the total when it is at
-least :data:`MIN_SCORE` away from zero.
+children have a plan"). Three kinds of modifier govern the words in their scope, which are
+not the claim (:meth:`ContextScorer._governed`): a purpose clause ("to ensure that ...")
+counts only when nothing before it carries polarity, a complement ("a barrier to families
+getting timely help") does not count at all, and a topic ("address the weaknesses") makes
+weakness cues a subject. The clause's polarity is the sign of the total when it is at
+at least ``min_score`` (``findings.json``) away from zero.
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ from ofsted_findings.ruleset.schema import CueRule, ModifierRule
 
 logger = logging.getLogger(__name__)
 
-#: A clause whose cue score is closer to zero than this states nothing either way.
-MIN_SCORE = 0.25
-
 _Active = list[tuple[ModifierRule, RuleMatch]]
+
+#: Modifier effects that govern the cues in their scope instead of changing them.
+GOVERNING = frozenset({"purpose", "complement", "topic"})
 
 
 def _overlaps(where: RuleMatch, start: int, end: int) -> bool:
@@ -37,22 +41,65 @@ def _sign(polarity: Polarity) -> int:
 class ContextScorer:
     """Scores clauses with the cue and modifier rules."""
 
-    def __init__(self, cues: Mapping[str, CueRule], modifiers: Mapping[str, ModifierRule]) -> None:
+    def __init__(
+        self, cues: Mapping[str, CueRule], modifiers: Mapping[str, ModifierRule], min_score: float = 0.25
+    ) -> None:
         self.cues = cues
         self.modifiers = modifiers
+        self.min_score = min_score
 
     def score(self, clause: Clause, cues: list[RuleMatch], modifiers: list[RuleMatch]) -> None:
         """Set the clause's cues, modifiers, score and polarity."""
         active = self._active(clause, modifiers)
+        cues = self._governed(clause, cues, active)
+        active = [
+            (modifier, where) for modifier, where in active if modifier.effect not in GOVERNING or modifier.implies
+        ]
         hits, used = self._apply_modifiers(clause, cues, active)
         clause.cues = self._drop_modifier_words(hits, active, used)
         clause.score = sum(hit.rule.weight * _sign(hit.polarity) for hit in clause.cues) + self._implied(
             clause, active, used
         )
-        if clause.score >= MIN_SCORE:
+        if clause.score >= self.min_score:
             clause.polarity = Polarity.STRENGTH
-        elif clause.score <= -MIN_SCORE:
+        elif clause.score <= -self.min_score:
             clause.polarity = Polarity.WEAKNESS
+
+    def _governed(self, clause: Clause, cues: list[RuleMatch], active: _Active) -> list[RuleMatch]:
+        """The cues that are part of the claim: those in the scope of a governing modifier that
+        takes them out are dropped (the modifier is recorded on the clause)."""
+        governing = [(modifier, where) for modifier, where in active if modifier.effect in GOVERNING]
+        if not governing:
+            return cues
+        inside = [m for m in cues if clause.start <= m.start and m.end <= clause.end]
+        polar_before = {
+            id(where): any(m.end <= where.start for m in inside if self.cues[m.rule].weight > 0)
+            or any(
+                other.end <= where.start and other_rule.effect in ("negate", "partial") for other_rule, other in active
+            )
+            for _, where in governing
+        }
+        kept: list[RuleMatch] = []
+        acted: set[int] = set()
+        for match in cues:
+            drop = False
+            for modifier, where in governing:
+                if _overlaps(where, match.start, match.end) or not _in_scope(modifier, where, match, clause):
+                    continue
+                rule = self.cues[match.rule]
+                if (
+                    modifier.effect == "complement"
+                    or (modifier.effect == "topic" and Polarity(rule.polarity) is Polarity.WEAKNESS)
+                    or (modifier.effect == "purpose" and polar_before[id(where)])
+                ):
+                    drop = True
+                    acted.add(id(where))
+            if not drop:
+                kept.append(match)
+        for modifier, where in governing:
+            if id(where) in acted and not modifier.implies:
+                clause.modifiers.append((modifier, where.start, where.end))
+        return kept
 
     def _active(self, clause: Clause, modifiers: list[RuleMatch]) -> _Active:
         """Modifiers inside the clause that can change something (pseudo-negations only block)."""

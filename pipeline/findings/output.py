@@ -43,8 +43,12 @@ def make_finding(
     page_of: PageMap,
     *,
     whole_sentence: bool,
+    weighed: bool = True,
 ) -> Finding:
-    """The finding for a clause (or the whole sentence), with every rule that fired as a cue."""
+    """The finding for a clause (or the whole sentence), with every rule that fired as a cue.
+
+    Its ``score`` is the clause's weighed sum in the direction of its polarity; ``weighed``
+    false (a section default decided it) leaves the score null."""
     text = doc_text(doc)
     if whole_sentence:
         start, end = sentence.start, sentence.end
@@ -111,6 +115,7 @@ def make_finding(
         negated=clause.negated,
         hedged=clause.hedged,
         modifiers=sorted({modifier.id for modifier, _, _ in clause.modifiers}),
+        score=round(clause.score * (1 if polarity is Polarity.STRENGTH else -1), 3) if weighed else None,
     )
 
 

@@ -182,6 +182,8 @@ class Segmenter(_Stage):
             compiled.rules.segment,
             set(compiled.running_text.excluded(doc_text(doc), blocks)),
         )
+        text = doc_text(doc)
+        sentences = [s for s in sentences if not compiled.running_text.is_table_sentence(text[s.start : s.end])]
         _store(doc, ext.SENTENCES, sentences, [sentence.block for sentence in sentences])
         return doc
 

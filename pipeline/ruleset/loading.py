@@ -26,6 +26,7 @@ from ofsted_findings.ruleset.schema import (
     AuthorityTable,
     ContrastRule,
     CueRule,
+    FindingRules,
     JudgementRule,
     LayoutRules,
     MetadataRules,
@@ -73,6 +74,7 @@ RULE_FILES: tuple[RuleFile, ...] = (
         SectionRule,
         "heading patterns and section categories",
     ),
+    RuleFile("findings.json", "findings", "json", FindingRules, "the findings stage's decision threshold"),
     RuleFile("cues.jsonl", "cues", "jsonl", CueRule, "polarity cues"),
     RuleFile(
         "modifiers.jsonl",
@@ -138,6 +140,7 @@ class RuleSet(BaseModel):
     layout: LayoutRules
     segment: SegmentRules
     sections: tuple[SectionRule, ...]
+    findings: FindingRules
     cues: tuple[CueRule, ...]
     modifiers: tuple[ModifierRule, ...]
     contrasts: tuple[ContrastRule, ...]

@@ -181,6 +181,19 @@ class SegmentRules(_Rule):
         description="Row labels of judgement tables as printed without the numbering that judgements.jsonl expects "
         "('Children who need help and protection', 'Care leavers'); matched case-insensitively at a block's start.",
     )
+    contents_line: Regex | None = Field(
+        default=None,
+        description="A line of a contents page: text without sentence punctuation ending in a page number (group "
+        "page). Blocks that match are not running text when their page has at least `contents_min_lines` of them "
+        "with page numbers that never decrease (a table of figures does not), on the first `contents_max_page` pages.",
+    )
+    contents_number: Regex | None = Field(
+        default=None,
+        description="A page number in a contents block (group page); a block may hold several entries when the "
+        "contents lines were read as one.",
+    )
+    contents_min_lines: int = Field(default=3, ge=1, description="Page numbers a contents page has at least.")
+    contents_max_page: int = Field(default=4, ge=1, description="Contents pages are among the first pages only.")
     table_cell_max_words: int = Field(
         default=2,
         description="A block made of judgement labels (judgements.jsonl) and grades (vocabulary.json) with at most "
@@ -213,6 +226,17 @@ class SectionRule(_Rule):
 
 
 # --- cues.jsonl, modifiers.jsonl, contrasts.jsonl, themes.jsonl ----------------------------
+
+
+class FindingRules(_Rule):
+    """``findings.json``: the numbers the findings stage decides with (``rules fit`` writes them)."""
+
+    min_score: float = Field(
+        default=0.25,
+        gt=0,
+        description="A clause is a strength when the weighed sum of its cues and modifiers is at least this, a "
+        "weakness when it is at most minus this; closer to zero it states nothing either way.",
+    )
 
 
 class CueRule(_Rule):
@@ -255,9 +279,14 @@ class ModifierRule(_Rule):
 
     id: str = Field(description="Unique rule id, listed in a finding's modifiers when it applied.")
     literal: str = Field(description="The phrase (case-insensitive, whole tokens).")
-    effect: Literal["negate", "partial", "hedge", "pseudo"] = Field(
+    effect: Literal["negate", "partial", "hedge", "pseudo", "purpose", "complement", "topic"] = Field(
         description="negate flips a cue's polarity; partial makes a cue a weakness ('not always good'); hedge marks the "
-        "finding hedged and keeps its polarity; pseudo looks like a negation but is not, and blocks shorter matches."
+        "finding hedged and keeps its polarity; pseudo looks like a negation but is not, and blocks shorter matches. "
+        "The other three govern the words in their scope, which are not the claim: purpose opens a purpose clause "
+        "('to ensure that', 'so that') whose cues count only when nothing before it in the clause carries polarity; "
+        "complement is a predicate whose object is what it acts on ('a barrier to', 'limiting'): the cues in its "
+        "scope do not count and the phrase gives its own polarity through `implies`; topic makes the weakness cues in "
+        "its scope a subject, not a judgement ('address the weaknesses', 'despite the challenges')."
     )
     direction: Literal["forward", "backward", "both"] = Field(
         default="forward",

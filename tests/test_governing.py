@@ -1,0 +1,97 @@
+"""Words in a clause that is not the claim: purpose clauses, complements and topics.
+
+Every sentence here is invented. Each case names the polarity the whole sentence must get
+and, where it matters, the governing rule that must be listed among the finding's cues.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ofsted_findings.api import Pipeline
+from ofsted_findings.models import Document
+
+HEADING = "Findings\n\n"
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline()
+
+
+def _polarities(document: Document) -> list[str]:
+    return sorted({str(finding.polarity) for finding in document.findings})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected", "rule"),
+    [
+        # complement: the object of a negative predicate is what it acts on
+        ("Long delays act as a barrier to families getting timely help.", ["weakness"], "complement.a_barrier_to"),
+        ("Plans are brief, limiting their value in giving a clear picture of need.", ["weakness"], None),
+        ("Frequent changes of worker undermine trusting relationships.", ["weakness"], "complement.undermine"),
+        # purpose: cues after 'to ensure' count only when nothing before them has polarity
+        (
+            "The systems are not good enough to ensure that children are supported to achieve good outcomes.",
+            ["weakness"],
+            "purpose.to_ensure_that",
+        ),
+        ("Managers provide strong oversight to ensure that plans are reviewed.", ["strength"], None),
+        # topic: weakness words that name a subject
+        ("Leaders understand the challenges the service faces and plan well.", ["strength"], "topic.understand"),
+        ("Senior leaders are tackling the weaknesses identified last year with effective plans.", ["strength"], None),
+    ],
+)
+def test_governed_words_do_not_decide_the_polarity(
+    pipeline: Pipeline, sentence: str, expected: list[str], rule: str | None
+) -> None:
+    document = pipeline.extract(HEADING + sentence)
+    assert _polarities(document) == expected, [f.cues for f in document.findings]
+    if rule is not None:
+        assert rule in {cue.rule for finding in document.findings for cue in finding.cues}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Children who go missing from home are offered a return interview.",
+        "The service tracks children missing from education each week.",
+        "Social workers complete an assessment of need for every referral.",
+        "Young people who are not in education, employment or training are offered a mentor.",
+    ],
+)
+def test_topic_phrases_are_not_weaknesses(pipeline: Pipeline, sentence: str) -> None:
+    document = pipeline.extract(HEADING + sentence)
+    assert "weakness" not in _polarities(document), [f.cues for f in document.findings]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Too many children go missing from care and their risks are not understood.",
+        "Important information is missing from case records.",
+        "There is still significant work to do to improve the quality of plans.",
+        "Leaders have been complacent about the quality of supervision.",
+    ],
+)
+def test_evaluation_around_topic_words_still_counts(pipeline: Pipeline, sentence: str) -> None:
+    document = pipeline.extract(HEADING + sentence)
+    assert "weakness" in _polarities(document), [f.cues for f in document.findings]
+
+
+def test_a_rule_folder_can_add_a_governing_phrase(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from ofsted_findings.ruleset import RuleSet
+
+    RuleSet.default().export(tmp_path)
+    with (tmp_path / "modifiers.jsonl").open("a", encoding="utf-8") as stream:
+        stream.write(
+            json.dumps({"id": "topic.investigate", "literal": "investigate", "effect": "topic", "max_scope": 4})
+        )
+        stream.write("\n")
+    sentence = HEADING + "Managers investigate the failures quickly."
+    before = Pipeline().extract(sentence)
+    after = Pipeline(rules=RuleSet.from_dir(tmp_path)).extract(sentence)
+    assert "weakness" in _polarities(before)
+    assert "weakness" not in _polarities(after)
