@@ -95,3 +95,28 @@ def test_a_rule_folder_can_add_a_governing_phrase(tmp_path) -> None:  # type: ig
     after = Pipeline(rules=RuleSet.from_dir(tmp_path)).extract(sentence)
     assert "weakness" in _polarities(before)
     assert "weakness" not in _polarities(after)
+
+
+def test_a_concession_after_that_is_its_own_clause(pipeline: Pipeline) -> None:
+    """'recognises that although X, Y': the concession opens after 'that', so a sentence with
+    one strength and one weakness is mixed instead of cancelling out."""
+    document = pipeline.extract(
+        HEADING + "Leaders recognise that although recent improvements have been made, more needs to be done."
+    )
+    assert _polarities(document) == ["strength", "weakness"]
+
+
+def test_every_finding_carries_its_score(pipeline: Pipeline) -> None:
+    document = pipeline.extract(HEADING + "Plans are weak. Managers know their services well, but supervision is poor.")
+    assert [finding.score for finding in document.findings] == [1.0, 1.0, 2.0]
+
+
+def test_the_threshold_is_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from ofsted_findings.ruleset import RuleSet
+
+    RuleSet.default().export(tmp_path)
+    (tmp_path / "findings.json").write_text(json.dumps({"min_score": 1.5}), encoding="utf-8")
+    strict = Pipeline(rules=RuleSet.from_dir(tmp_path)).extract(HEADING + "Plans are weak.")
+    assert strict.findings == []

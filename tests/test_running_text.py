@@ -29,6 +29,7 @@ def pipeline() -> Pipeline:
         "Children who need help and protection",
         "2. Care leavers Good",
         "Overall effectiveness Outstanding",
+        "Require improvement",
     ],
 )
 def test_judgement_table_cells_and_row_labels_are_not_running_text(block: str) -> None:

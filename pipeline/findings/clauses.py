@@ -82,17 +82,19 @@ def split_clauses(
     for match in longest(contrasts):
         rule = rules[match.rule]
         at_sentence_start = match.start == first
-        after_break = match.start > start and doc[match.start - 1].text in CLAUSE_BREAKS
-        if rule.at_start and not (at_sentence_start or after_break):
+        before = doc[match.start - 1].text.lower() if match.start > start else ""
+        after_break = match.start > start and before in CLAUSE_BREAKS
+        after_word = bool(before) and before in rule.after_words
+        if rule.at_start and not (at_sentence_start or after_break or after_word):
             continue
+        if rule.kind == "subordinate" and (at_sentence_start or after_break or after_word):
+            comma = next(
+                (i for i in range(match.end, end) if doc[i].text in CONCESSION_ENDS),
+                None,
+            )
+            if comma is not None and comma + 1 < end:
+                cuts.add(comma + 1)
         if at_sentence_start:
-            if rule.kind == "subordinate":
-                comma = next(
-                    (i for i in range(match.end, end) if doc[i].text in CONCESSION_ENDS),
-                    None,
-                )
-                if comma is not None and comma + 1 < end:
-                    cuts.add(comma + 1)
             continue
         cuts.add(match.start)
     bounds = [start, *sorted(cut for cut in cuts if start < cut < end), end]

@@ -38,6 +38,7 @@ class RunningTextFilter:
         grades = "|".join(f"(?:{grade.pattern})" for grade in rules.vocabulary.grades)
         cells = "|".join(f"(?:{grade.cell})" for grade in rules.vocabulary.grades)
         cells += "".join(f"|(?:{cell})" for cell in rules.vocabulary.other_grade_cells)
+        cells += "".join(f"|(?:{cell})" for cell in segment.table_cells)
         self.label = re.compile(rf"[\W_]*(?:{labels})", re.IGNORECASE)
         self.any_label = re.compile(rf"(?:{labels})", re.IGNORECASE)
         self.grade = re.compile(rf"\b(?:{grades})\b", re.IGNORECASE)

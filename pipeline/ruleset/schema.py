@@ -194,6 +194,11 @@ class SegmentRules(_Rule):
     )
     contents_min_lines: int = Field(default=3, ge=1, description="Page numbers a contents page has at least.")
     contents_max_page: int = Field(default=4, ge=1, description="Contents pages are among the first pages only.")
+    table_cells: list[Regex] = Field(
+        default_factory=list,
+        description="Grade cells as some tables print them besides the grades of vocabulary.json ('Require "
+        "improvement'); a block or sentence that is only one of them is not running text.",
+    )
     table_cell_max_words: int = Field(
         default=2,
         description="A block made of judgement labels (judgements.jsonl) and grades (vocabulary.json) with at most "
@@ -321,6 +326,11 @@ class ContrastRule(_Rule):
     implies_opposite: bool = Field(
         default=False,
         description="A concession clause without cues takes the opposite polarity of the main clause.",
+    )
+    after_words: list[str] = Field(
+        default_factory=list,
+        description="Words after which the marker also opens a clause although at_start is true ('recognises that "
+        "although X, Y'); a subordinate marker opened there, or after a comma, ends its clause at the next comma.",
     )
 
 
