@@ -46,6 +46,8 @@ class Clause:
     score: float = 0.0
     cues: list[CueHit] = field(default_factory=list)
     modifiers: list[tuple[ModifierRule, int, int]] = field(default_factory=list)
+    #: Modifiers whose implied weight is in ``score`` (they changed no cue).
+    implied: list[ModifierRule] = field(default_factory=list)
     hedged: bool = False
     negated: bool = False
     contrast: ContrastRule | None = None

@@ -168,6 +168,7 @@ class ContextScorer:
                 clause.hedged = True
             if modifier.implies is not None and position not in used:
                 score += modifier.implied_weight * _sign(Polarity(modifier.implies))
+                clause.implied.append(modifier)
                 clause.modifiers.append((modifier, where.start, where.end))
                 clause.hedged |= modifier.hedge
             elif position in used:
