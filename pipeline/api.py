@@ -29,7 +29,7 @@ from ofsted_findings.ingest.reader import (
     ingest_path,
 )
 from ofsted_findings.layout.normalize import Block, Normalized, PageMap, PageRun, normalize
-from ofsted_findings.metadata.letter import extract_letter
+from ofsted_findings.metadata.letter import read_letter
 from ofsted_findings.models import Document, Finding, Metric, PipelineInfo, Sentence, Source, Warning
 from ofsted_findings.nlp import extensions as ext
 from ofsted_findings.nlp.chunks import CHUNK_CHARS, Merger, chunk_layout, plan_chunks
@@ -218,15 +218,16 @@ class Pipeline:
         compiled = self._compiled()
         page_of = PageMap(norm.page_runs)
         sections = [info.section for info in build_sections(norm.text, norm.blocks, page_of, compiled.sections)]
+        reading = read_letter(norm.text, norm.blocks, page_of, source.name, compiled.metadata)
         return Document.model_construct(
             source=source,
             text=norm.text,
-            letter=extract_letter(norm.text, norm.blocks, page_of, source.name, compiled.metadata),
+            letter=reading.letter,
             sections=sections,
             sentences=[],
             findings=[],
             metrics=[],
-            warnings=_warnings(norm),
+            warnings=[*_warnings(norm), *reading.warnings],
             pipeline=self.info,
         )
 

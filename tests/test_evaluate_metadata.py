@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -210,6 +211,8 @@ EXACT = {
     "published",
     "lead_inspector",
     "letter_date",
+    "area_send_outcome",
+    "previous_inspection",
 }
 
 
@@ -247,8 +250,151 @@ def test_corpus_sample_is_exact(corpus_dir: Path, tmp_path: Path) -> None:
             ],
         )
         rows = [line.split("|") for line in result.stdout.splitlines() if line.startswith("| ") and "---" not in line]
-        scored = {cells[1].strip(): cells[3].strip() for cells in rows[1:]}
+        scored = {cells[1].strip(): cells[3].strip() for cells in rows if cells[1].strip() != "field"}
         wanted = {field for field in scored if field in EXACT or field.startswith("judgement.")}
         assert wanted, result.stdout
         for field in wanted:
             assert scored[field].startswith("100.0%"), f"{folder} {field}: {scored[field]}\n{result.stdout}"
+
+
+# --- the letters layout: area SEND fields, JTAI focus, withheld values, parts ---------------
+
+LETTER_COLUMNS = [
+    "file",
+    "sha256",
+    "kind",
+    "authority_as_printed",
+    "authority",
+    "letter_date",
+    "visit_start",
+    "visit_end",
+    "visits",
+    "published",
+    "addressee_name",
+    "addressee_role",
+    "addressee_org",
+    "inspectors",
+    "lead_inspector",
+    "signatories",
+    "focus",
+    "monitoring_visit_number",
+    "previous_judgement",
+    "previous_judgement_date",
+    "area_send_outcome",
+    "previous_inspection",
+    "part",
+    "notes",
+]
+
+
+def _letter_row(**values: str) -> dict[str, str]:
+    row = dict.fromkeys(LETTER_COLUMNS, "")
+    row.update(
+        file="wigan_area-send_2023-06-01.pdf",
+        kind="area_send",
+        authority="Wigan",
+        visit_start="2023-05-22",
+        visit_end="2023-05-26",
+        visits="2023-05-22/2023-05-26",
+        area_send_outcome="widespread and/or systemic failings",
+        previous_inspection="2016-05-16",
+        part="tune",
+    )
+    row.update(values)
+    return row
+
+
+def _area_send_letter(**changes: object) -> Letter:
+    values: dict[str, object] = {
+        "kind": "area_send",
+        "authority": Authority(name_as_printed="Wigan", name="Wigan", dfe_code="359", ons_code="E08000010"),
+        "letter_date": None,
+        "visit_start": "2023-05-22",
+        "visit_end": "2023-05-26",
+        "visits": [{"start": "2023-05-22", "end": "2023-05-26"}],
+        "published": None,
+        "inspectors": [],
+        "judgements": [],
+        "area_send_outcome": "widespread_and_or_systemic_failings",
+        "previous_inspection": {"start": "2016-05-16", "end": "2016-05-16", "precision": "day"},
+    }
+    values.update(changes)
+    return Letter.model_validate(values)
+
+
+def test_area_send_fields_are_scored() -> None:
+    row = _letter_row(
+        area_send_outcome="widespread and/or systemic failings", previous_inspection="2016-05-16/2016-05-16"
+    )
+    result = evaluate([row], {row["file"]: _area_send_letter()}, READER)
+    scores = {score.field: score for score in result.fields}
+    assert (scores["area_send_outcome"].correct, scores["previous_inspection"].correct) == (1, 1)
+    wrong = evaluate(
+        [row], {row["file"]: _area_send_letter(area_send_outcome="positive_experiences_and_outcomes")}, READER
+    )
+    assert [m.field for m in wrong.mismatches] == ["area_send_outcome"]
+
+
+def test_none_printed_expects_no_previous_inspection() -> None:
+    row = _letter_row(previous_inspection="none")
+    result = evaluate([row], {row["file"]: _area_send_letter(previous_inspection=None)}, READER)
+    assert not [m for m in result.mismatches if m.field == "previous_inspection"]
+
+
+def test_a_value_withheld_with_a_warning_is_counted_apart() -> None:
+    row = _letter_row()
+    empty = _area_send_letter(visit_start=None, visit_end=None, visits=[])
+    warned = evaluate([row], {row["file"]: empty}, READER, warnings={row["file"]: ["metadata_visit_dates_unreadable"]})
+    silent = evaluate([row], {row["file"]: empty}, READER)
+    scores = {score.field: score for score in warned.fields}
+    assert (scores["visit_start"].withheld, scores["visit_start"].correct) == (1, 0)
+    assert all(m.warned for m in warned.mismatches if m.field.startswith("visit"))
+    assert not any(m.warned for m in silent.mismatches)
+
+
+@pytest.mark.parametrize(
+    ("got", "correct"),
+    [
+        pytest.param("The multi-agency response to children’s mental health.", True, id="case-and-punctuation"),
+        pytest.param("the multi-agency response to abuse and neglect in Wigan", False, id="another-theme"),
+        pytest.param("the multi-agency response to children's mental health in Wigan", False, id="with-the-place"),
+    ],
+)
+def test_jtai_focus_is_compared_exactly(got: str, correct: bool) -> None:
+    row = _letter_row(
+        file="wigan_jtai_2023-06-01.pdf",
+        kind="jtai",
+        focus="the multi-agency response to children's mental health",
+        area_send_outcome="",
+        previous_inspection="",
+    )
+    letter = _area_send_letter(kind="jtai", focus=got, area_send_outcome=None, previous_inspection=None)
+    scores = {score.field: score for score in evaluate([row], {row["file"]: letter}, READER).fields}
+    assert scores["focus"].correct == int(correct)
+
+
+def test_parts_are_scored_apart(tmp_path: Path) -> None:
+    rows = [_letter_row(), _letter_row(file="wigan_area-send_2024-06-01.pdf", part="test")]
+    expected = tmp_path / "letters.csv"
+    with expected.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=LETTER_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    outputs = tmp_path / "out"
+    outputs.mkdir()
+    for row in rows:
+        letter = _area_send_letter(visit_start=None) if row["part"] == "test" else _area_send_letter()
+        document = {"source": {"name": row["file"]}, "letter": letter.model_dump(mode="json"), "warnings": []}
+        (outputs / row["file"].replace(".pdf", ".json")).write_text(json.dumps(document), encoding="utf-8")
+    both = runner.invoke(app, ["evaluate-metadata", "--expected", str(expected), "--outputs", str(outputs)])
+    assert "(part tune)" in both.stdout and "(part test)" in both.stdout and both.exit_code == 1
+    tune = runner.invoke(
+        app, ["evaluate-metadata", "--expected", str(expected), "--outputs", str(outputs), "--part", "tune"]
+    )
+    assert "(part test)" not in tune.stdout and tune.exit_code == 0
+
+
+def test_an_addressee_is_compared_without_honours() -> None:
+    row = _letter_row(addressee_name="Ann Example")
+    letter = _area_send_letter(addressee="Ms Ann Example OBE, Director of Children's Services")
+    assert not [m for m in evaluate([row], {row["file"]: letter}, READER).mismatches if m.field == "addressee"]

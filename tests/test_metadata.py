@@ -472,3 +472,376 @@ def test_authority_in_a_letter_resolves_by_visit_date(nlp: Language) -> None:
         "Bournemouth",
         "E06000028",
     )
+
+
+# --- kind from structure, warnings ----------------------------------------------------------
+
+TRUST = ILACS_2019.replace(
+    "Inspection of Wigan local authority children's services", "Inspection of Wigan Children and Families Trust"
+)
+
+
+def test_a_trust_report_is_read_by_its_judgement_table(nlp: Language) -> None:
+    document = _extract(TRUST, nlp)
+    assert document.letter.kind == "ilacs_inspection"
+    assert _grades(document.letter)["overall_effectiveness"] == "good"
+    assert not [w for w in document.warnings if w.code.startswith("metadata_kind")]
+
+
+def test_a_document_of_no_known_kind_says_why(nlp: Language) -> None:
+    document = _extract("A note about Wigan\n\nThe council met on 3 May 2019 and agreed a plan.\n", nlp)
+    assert document.letter.kind == "other"
+    assert "metadata_kind_not_recognised" in [w.code for w in document.warnings]
+
+
+# --- inspectors -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "inspectors"),
+    [
+        pytest.param(
+            "Focused visit to Wigan children's services\n\nThis letter summarises the findings of a focused visit "
+            "to Wigan children's services on 9 and 10 May 2023. The inspectors were Ann Example Senior HMI, "
+            "Bo Sample Ofsted Inspector and Cy Other Social Care Regulatory Inspector.\n\nYours sincerely\n\n"
+            "Ann Example\nSenior His Majesty's Inspector\n",
+            [("Ann Example", True), ("Bo Sample", False), ("Cy Other", False)],
+            id="titles-without-commas",
+        ),
+        pytest.param(
+            "Inspection of Wigan local authority children's services\n\nInspection dates: 4 to 15 March 2019\n"
+            "Lead inspectors: Ann Example, His Majesty's Inspector and Bo Sample, Senior HMI\n",
+            [("Ann Example", True), ("Bo Sample", True)],
+            id="two-lead-inspectors",
+        ),
+    ],
+)
+def test_inspector_titles_are_never_part_of_a_name(
+    text: str, inspectors: list[tuple[str, bool]], nlp: Language
+) -> None:
+    assert [(i.name, i.lead) for i in _letter(text, nlp).inspectors] == inspectors
+
+
+# --- judgements -----------------------------------------------------------------------------
+
+
+def test_a_grade_in_summary_prose_is_not_a_judgement(nlp: Language) -> None:
+    text = ILACS_2019.replace(
+        "Overall effectiveness Good", "Overall effectiveness\nIn some teams standards have slipped from good."
+    )
+    assert "overall_effectiveness" not in _grades(_letter(text, nlp))
+
+
+def test_a_label_with_a_word_missing_is_read_with_a_warning(nlp: Language) -> None:
+    text = ILACS_2019.replace(
+        "The experiences and progress of children who need help and protection",
+        "The experiences and progress of children who need and protection",
+    )
+    document = _extract(text, nlp)
+    assert _grades(document.letter)["help_and_protection"] == "requires_improvement"
+    assert "metadata_judgement_label_inexact" in [w.code for w in document.warnings]
+    assert "metadata_judgement_label_inexact" not in [w.code for w in _extract(ILACS_2019, nlp).warnings]
+
+
+# --- authority, focus, area SEND, previous judgements, dates --------------------------------
+
+
+def test_the_authority_is_never_read_from_ofsteds_address() -> None:
+    from ofsted_findings.layout.normalize import PageMap, PageRun
+    from ofsted_findings.metadata.letter import read_letter
+
+    text = (
+        "Piccadilly Gate\nStore Street\nManchester M1 2WD\n\nFocused visit to Wigan children's services\n\n"
+        "This letter summarises the findings of a focused visit to Wigan children's services on 9 and 10 May 2023.\n"
+    )
+    page_of = PageMap([PageRun(page=1, start=0)])
+    reading = read_letter(text, [], page_of, "letter.txt", MetadataReader(RuleSet.default()))
+    assert reading.letter.authority.name == "Wigan"
+
+
+JTAI_THEME = """Joint targeted area inspection of the multi-agency response to children's mental health in Wigan
+
+From 18 to 22 March 2019, three inspectorates carried out a joint inspection of the multi-agency response to neglect of young children in Wigan.
+"""
+
+JTAI_2023 = """Joint targeted area inspection of Wigan
+
+This letter sets out what inspectors found in the joint targeted area inspection (JTAI) of the multi-agency response to the safety of children online in Wigan.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "focus"),
+    [
+        pytest.param(JTAI_THEME, "the multi-agency response to neglect of young children", id="first-sentence-wins"),
+        pytest.param(JTAI_2023, "the multi-agency response to the safety of children online", id="jtai-2023"),
+        pytest.param(
+            JTAI_THEME.split("\n\n")[0] + "\n",
+            "the multi-agency response to children's mental health",
+            id="title-only",
+        ),
+    ],
+)
+def test_jtai_focus_is_the_theme_without_the_place(text: str, focus: str, nlp: Language) -> None:
+    document = _extract(text, nlp)
+    assert document.letter.focus == focus
+    assert document.text[document.letter.focus_start : document.letter.focus_end] == focus
+
+
+AREA_SEND = """Area SEND inspection of Wigan Local Area Partnership
+
+Inspection dates: 22 to 26 May 2023
+
+Dates of previous inspection: 6 to 10 February 2017
+
+Inspection outcome
+
+In Wigan, the partners' work leads to inconsistent experiences and outcomes for children and young people who need extra help at school.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "previous", "codes"),
+    [
+        pytest.param(AREA_SEND, "inconsistent_experiences_and_outcomes", "2017-02-06/2017-02-10", [], id="printed"),
+        pytest.param(
+            AREA_SEND.replace("6 to 10 February 2017", "Not previously inspected").replace(
+                "leads to inconsistent experiences and outcomes for", "is failing"
+            ),
+            None,
+            None,
+            ["metadata_area_send_outcome_not_found"],
+            id="none-printed",
+        ),
+        pytest.param(
+            AREA_SEND.replace(
+                "In Wigan, the partners' work leads to inconsistent experiences and outcomes",
+                "Inspectors found widespread and/or systemic failings that worry them about the experiences and outcomes",
+            ).replace("6 to 10 February 2017", "14 March 2016"),
+            "widespread_and_or_systemic_failings",
+            "2016-03-14",
+            [],
+            id="widespread-one-day",
+        ),
+        pytest.param(
+            AREA_SEND.replace("6 to 10 February 2017", "6 to 10 February 20177"),
+            "inconsistent_experiences_and_outcomes",
+            None,
+            ["metadata_previous_inspection_unreadable"],
+            id="previous-dates-unreadable",
+        ),
+    ],
+)
+def test_area_send_outcome_and_previous_inspection(
+    text: str, outcome: str | None, previous: str | None, codes: list[str], nlp: Language
+) -> None:
+    document = _extract(text, nlp)
+    letter = document.letter
+    assert letter.area_send_outcome == outcome
+    assert (letter.previous_inspection.iso() if letter.previous_inspection else None) == previous
+    assert [w.code for w in document.warnings if w.code.startswith("metadata_")] == codes
+
+
+FOCUSED_PREVIOUS = """Focused visit to Wigan children's services
+
+This letter summarises the findings of a focused visit to Wigan children's services on 9 and 10 May 2023.
+
+{sentence}
+
+Yours sincerely
+
+Ann Example
+His Majesty's Inspector
+"""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grade"),
+    [
+        pytest.param("At the inspection in March 2019, services were judged to be good overall.", "good", id="overall"),
+        pytest.param("In March 2019, inspectors rated the service good.", "good", id="rated"),
+        pytest.param(
+            "In March 2019, the local authority was judged as requiring improvement to be good.",
+            "requires_improvement",
+            id="requiring-improvement",
+        ),
+        pytest.param("In March 2019, services for care leavers were judged to be good.", None, id="sub-judgement"),
+    ],
+)
+def test_previous_judgement_phrasings(sentence: str, grade: str | None, nlp: Language) -> None:
+    letter = _letter(FOCUSED_PREVIOUS.format(sentence=sentence), nlp)
+    assert letter.previous_judgement == grade
+    assert (letter.previous_judgement_date.iso() if letter.previous_judgement_date else None) == (
+        "2019-03" if grade else None
+    )
+
+
+@pytest.mark.parametrize(
+    ("dates", "visits", "codes"),
+    [
+        pytest.param("14/03/2016 to 25/03/2016", [("2016-03-14", "2016-03-25")], [], id="numbers"),
+        pytest.param("the 3 and 4 of March 2016", [("2016-03-03", "2016-03-04")], [], id="the-and-of"),
+        pytest.param("3 \u2500 4 March 2016", [("2016-03-03", "2016-03-04")], [], id="box-drawing-dash"),
+        pytest.param("3 and 4 March 20166", [], ["metadata_visit_dates_unreadable"], id="five-digit-year"),
+    ],
+)
+def test_visit_dates_are_right_or_withheld(
+    dates: str, visits: list[tuple[str, str]], codes: list[str], nlp: Language
+) -> None:
+    text = (
+        "Focused visit to Wigan children's services\n\nThis letter summarises the findings of a focused visit "
+        f"to Wigan children's services on {dates}.\n"
+    )
+    document = _extract(text, nlp)
+    assert [(v.start.isoformat(), v.end.isoformat()) for v in document.letter.visits] == visits
+    assert [w.code for w in document.warnings if w.code.startswith("metadata_")] == codes
+
+
+def test_a_visit_without_its_year_takes_the_letters_year() -> None:
+    from ofsted_findings.layout.normalize import PageMap, PageRun
+    from ofsted_findings.metadata.letter import read_letter
+
+    text = (
+        "Focused visit to Wigan children's services\n\nThis letter summarises the findings of a focused visit "
+        "to Wigan children's services on 30 and 31 January.\n"
+    )
+    page_of = PageMap([PageRun(page=1, start=0)])
+    reader = MetadataReader(RuleSet.default())
+    letter = read_letter(text, [], page_of, "letter.txt", reader).letter
+    assert letter.visits == []  # no letter date: no year to take
+    dated = "Piccadilly Gate\n\n22 February 2018\n\n" + text
+    from ofsted_findings.layout.normalize import Block, BlockKind
+
+    head_end = len("Piccadilly Gate\n\n22 February 2018\n")
+    blocks = [Block(kind=BlockKind.LETTERHEAD, start=0, body_start=0, end=head_end, page=1, lines=3)]
+    letter = read_letter(dated, blocks, PageMap([PageRun(page=1, start=0)]), "x.txt", reader).letter
+    assert [(v.start.isoformat(), v.end.isoformat()) for v in letter.visits] == [("2018-01-30", "2018-01-31")]
+
+
+def test_an_area_printed_as_not_judged_differs_from_an_area_not_printed(nlp: Language) -> None:
+    text = ILACS_2019.replace(
+        "The experiences and progress of children in care and care leavers\nOutstanding",
+        "The experiences and progress of children in care\nGood\nThe experiences and progress of care leavers\nNot judged",
+    )
+    grades = _grades(_letter(text, nlp))
+    assert (grades["children_in_care"], grades["care_leavers"]) == ("good", "not_judged")
+    assert "children_in_care_and_care_leavers" not in grades
+
+
+def test_jtai_place_printed_inside_the_theme_is_cut(nlp: Language) -> None:
+    text = (
+        "Joint targeted area inspection of Wigan\n\nThis letter sets out what inspectors found in the joint targeted "
+        "area inspection (JTAI) of the multi-agency response to families in Wigan who move home often.\n"
+    )
+    assert _letter(text, nlp).focus == "the multi-agency response to families"
+
+
+@pytest.mark.parametrize(
+    ("body", "focus"),
+    [
+        pytest.param(
+            "Inspectors looked at the arrangements for care leavers, with a focus on:\n\nStaying in touch.\n\n"
+            "Where they live.\n\nThe visit was carried out in line with the framework and used many kinds of evidence "
+            "from many people and many records.",
+            "care leavers, with a focus on:\nStaying in touch.\nWhere they live",
+            id="colon-list",
+        ),
+        pytest.param(
+            "Inspectors looked at the arrangements for care leavers. Specifically, they considered pathway plans and "
+            "housing. They looked at a range of evidence.",
+            "care leavers. Specifically, they considered pathway plans and housing",
+            id="continuation-sentence",
+        ),
+        pytest.param(
+            "Inspectors looked at a range of evidence, including case records. Inspectors evaluated the "
+            "arrangements for children in care.",
+            "children in care",
+            id="not-the-evidence",
+        ),
+        pytest.param(
+            "The Chief Inspector is leading Ofsted's work into how councils kept in touch with families in the pandemic.",
+            "how councils kept in touch with families in the pandemic",
+            id="covid-era",
+        ),
+    ],
+)
+def test_focus_printings(body: str, focus: str, nlp: Language) -> None:
+    text = (
+        "Focused visit to Wigan children's services\n\nThis letter summarises the findings of a focused visit to "
+        f"Wigan children's services on 9 and 10 May 2023.\n\n{body}\n"
+    )
+    assert _letter(text, nlp).focus == focus
+
+
+def test_the_addressee_follows_ofsteds_address_when_no_date_is_printed() -> None:
+    from ofsted_findings.layout.normalize import PageMap, PageRun
+    from ofsted_findings.metadata.letter import read_letter
+
+    text = (
+        "Ofsted\nPiccadilly Gate\nStore Street\nManchester\nM1 2WD\nT 0300 123 1231\nwww.gov.uk/ofsted\n"
+        "Ann Example\nDirector of Children's Services\nWigan Council\nTown Hall\nWigan\nWN1 1YN\nDear Ann\n"
+        "Focused visit to Wigan children's services\n\nThis letter summarises the findings of a focused visit to "
+        "Wigan children's services on 9 and 10 May 2023.\n"
+    )
+    reading = read_letter(text, [], PageMap([PageRun(page=1, start=0)]), "x.txt", MetadataReader(RuleSet.default()))
+    assert reading.letter.addressee == "Ann Example"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grade", "when"),
+    [
+        pytest.param(
+            "At the last inspection, in May 2019, the overall effectiveness of services was judged to be outstanding.",
+            "outstanding",
+            "2019-05",
+            id="overall-effectiveness-was-judged",
+        ),
+        pytest.param(
+            "Since the last inspection in 2016, when services were judged to be good overall, leaders have changed.",
+            "good",
+            "2016",
+            id="year-only",
+        ),
+        pytest.param(
+            "Services were last inspected in November 2018 and were judged to require improvement to be good.",
+            "requires_improvement",
+            "2018-11",
+            id="last-inspected-and-judged",
+        ),
+        pytest.param(
+            "Ofsted last inspected the council in 2017, giving an overall judgement of good.",
+            "good",
+            "2017",
+            id="an-overall-judgement-of",
+        ),
+    ],
+)
+def test_more_previous_judgement_phrasings(sentence: str, grade: str, when: str, nlp: Language) -> None:
+    letter = _letter(FOCUSED_PREVIOUS.format(sentence=sentence), nlp)
+    assert letter.previous_judgement == grade
+    assert letter.previous_judgement_date is not None and letter.previous_judgement_date.iso() == when
+
+
+def test_team_tables_drop_honorifics_and_specialisms(nlp: Language) -> None:
+    text = (
+        "Area SEND inspection of Wigan Local Area Partnership\n\nInspection dates: 22 to 26 May 2023\n\n"
+        "Inspection team\nOfsted Care Quality Commission\nMr Ann Example, Ofsted HMI, lead inspector Cy Other, CQC "
+        "lead inspector Bo Sample HMI, Ofsted Di Person, Ofsted HMI, Social Care Eve Name, CQC inspector\n"
+    )
+    document = _extract(text, nlp)
+    inspectors = document.letter.inspectors
+    assert [(i.name, i.lead) for i in inspectors] == [
+        ("Ann Example", True),
+        ("Cy Other", False),
+        ("Bo Sample", False),
+        ("Di Person", False),
+        ("Eve Name", False),
+    ]
+    assert all(document.text[i.start : i.end] == i.name for i in inspectors)
+
+
+def test_a_signature_with_two_role_lines_is_one_signatory(nlp: Language) -> None:
+    text = FOCUSED.replace("Ann Example\nHis Majesty's Inspector", "Ann Example HMI\nHis Majesty's Inspector")
+    assert [(i.name, i.lead) for i in _letter(text, nlp).inspectors if i.name == "Ann Example"] == [
+        ("Ann Example", True)
+    ]

@@ -74,12 +74,22 @@ def evaluate_metadata(
         int,
         typer.Option("--workers", "-w", min=0, help="Parallel worker processes (0: one per CPU)."),
     ] = 0,
+    part: Annotated[
+        str | None,
+        typer.Option(
+            "--part",
+            help="Score only the rows of this part of the CSV's `part` column (tune, test); "
+            "by default each part gets its own table.",
+        ),
+    ] = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Compare extracted metadata with expected values: accuracy and coverage per field.
 
     Only the rows of the CSV whose file was extracted (or found in --outputs) are scored.
+    A CSV with a `part` column is scored part by part. `withheld` counts the expected
+    values left empty with a warning about the field (misses, like wrong values).
     Exit status 0 when every scored value matches, 1 otherwise, 2 for usage errors.
     """
     from ofsted_findings.evaluation import metadata as evaluation
@@ -91,25 +101,38 @@ def evaluate_metadata(
 
     rules = RuleSet.default()
     rows = evaluation.read_csv(expected)
+    parts = evaluation.parts_of(rows)
+    if part is not None and part not in parts:
+        raise typer.BadParameter(f"{expected.name} has no rows of part {part!r} (parts: {', '.join(parts) or 'none'})")
     if outputs is not None:
-        letters = evaluation.load_outputs(outputs)
+        found = evaluation.read_outputs(outputs)
+        letters = dict(found.letters)
         evaluation.mark_refused(letters, rows)
     else:
-        letters = evaluation.extract_letters(paths or [], rules, workers=workers or os.cpu_count() or 1)
+        found = evaluation.extract_outputs(paths or [], rules, workers=workers or os.cpu_count() or 1)
+        letters = dict(found.letters)
     peer = evaluation.read_reference(reference) if reference is not None else None
-    result = evaluation.evaluate(rows, letters, MetadataReader(rules), peer)
-    typer.echo(f"{result.documents} documents scored against {expected.name}")
-    for line in evaluation.table_lines(result, with_peer=peer is not None):
-        typer.echo(line)
-    if show_errors:
-        typer.echo("")
-        for line in evaluation.mismatch_lines(result.mismatches):
+    reader = MetadataReader(rules)
+    groups = [(name, [row for row in rows if row.get("part") == name]) for name in ([part] if part else parts)]
+    failed = False
+    for index, (name, group) in enumerate(groups or [(None, rows)]):
+        result = evaluation.evaluate(group, letters, reader, peer, found.warnings)
+        failed = failed or bool(result.mismatches)
+        if index:
+            typer.echo("")
+        where = f" (part {name})" if name else ""
+        typer.echo(f"{result.documents} documents scored against {expected.name}{where}")
+        for line in evaluation.table_lines(result, with_peer=peer is not None):
             typer.echo(line)
-    if show_peer_errors and peer is not None:
-        typer.echo("")
-        for line in evaluation.mismatch_lines(result.peer_mismatches):
-            typer.echo(f"peer\t{line}")
-    raise typer.Exit(1 if result.mismatches else 0)
+        if show_errors:
+            typer.echo("")
+            for line in evaluation.mismatch_lines(result.mismatches):
+                typer.echo(line)
+        if show_peer_errors and peer is not None:
+            typer.echo("")
+            for line in evaluation.mismatch_lines(result.peer_mismatches):
+                typer.echo(f"peer\t{line}")
+    raise typer.Exit(1 if failed else 0)
 
 
 class EvaluateWhat(str, Enum):

@@ -8,7 +8,10 @@ Two expected-value layouts are understood, told apart by their columns:
 * the letters layout (``letters_metadata.csv``): ``kind``, ``authority``, ``letter_date``,
   ``visit_start``, ``visit_end``, ``visits``, ``published``, ``addressee_name``,
   ``inspectors``, ``lead_inspector``, ``monitoring_visit_number``, ``previous_judgement``,
-  ``previous_judgement_date``.
+  ``previous_judgement_date``, ``focus`` and, where the CSV has them, ``area_send_outcome``
+  and ``previous_inspection`` (``none`` there means the letter says there was none, which
+  the output leaves empty). A ``part`` column (``tune``, ``test``) splits the rows into
+  the part rules are developed on and the held-out part.
 
 A peer tool's CSV (data-to-insight's ILACS scrape: ``inspection_framework``,
 ``inspector_name``, ``inspection_start_date``, ``inspection_end_date`` as dd/mm/yyyy and
@@ -17,8 +20,12 @@ covered.
 
 For each field: ``expected`` counts rows with an expected value, ``covered`` those where a
 value was produced, ``correct`` those where it equals the expected one, and ``extra``
-rows where a value was produced but none is expected. Accuracy is
-``correct / (expected + extra)``.
+rows where a value was produced but none is expected, and ``withheld`` the expected
+values left empty with a warning that names the field (a miss, counted apart from a wrong
+value). Accuracy is ``correct / (expected + extra)``.
+
+The focus of a joint targeted area inspection is compared exactly after normalising case
+and punctuation; other letters' focus loosely, by the share of the expected words found.
 """
 
 from __future__ import annotations
@@ -35,8 +42,8 @@ from pydantic import BaseModel, ConfigDict
 
 from ofsted_findings.batch.files import discover
 from ofsted_findings.batch.runner import Options, run_many
-from ofsted_findings.metadata.letter import MetadataReader, resolve_authority
-from ofsted_findings.models import Document, Letter
+from ofsted_findings.metadata.letter import WARNING_FIELDS, MetadataReader, resolve_authority
+from ofsted_findings.models import AreaSendOutcome, Document, Letter, PartialDate
 from ofsted_findings.ruleset import RuleSet
 
 logger = logging.getLogger(__name__)
@@ -58,8 +65,15 @@ _PEER_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2,4})")
 _FILE_DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _HONORIFIC_RE = re.compile(r"^(?:mr|mrs|ms|miss|mx)\.?\s+", re.IGNORECASE)
 _WORD_RE = re.compile(r"[a-z]{4,}")
+#: Honours and post-nominal letters the gold drops from a name ('Ann Example CBE QPM').
+_HONOURS_RE = re.compile(r"(?:\s+(?:CBE|OBE|MBE|QPM|KPM|DBE|KBE|BEM))+$")
+_PUNCTUATION_RE = re.compile(r"[^\w\s]+")
 #: Share of the expected focus's words (4+ letters) that ours must contain to count as correct.
 FOCUS_OVERLAP = 0.5
+#: Kinds whose focus is a fixed theme, compared exactly after normalising case and punctuation.
+EXACT_FOCUS_KINDS = frozenset({"jtai"})
+#: Values of the gold that mean "none printed" for a date field.
+NONE_VALUES = frozenset({"none"})
 
 #: Judgement columns of the reports layout -> judgement area in our output.
 JUDGEMENT_COLUMNS: dict[str, str] = {
@@ -108,6 +122,7 @@ class FieldScore(BaseModel):
     covered: int
     correct: int
     extra: int
+    withheld: int = 0
     peer_expected: int | None = None
     peer_covered: int | None = None
     peer_correct: int | None = None
@@ -149,6 +164,7 @@ class Mismatch(BaseModel):
     field: str
     expected: str
     got: str
+    warned: bool = False
 
 
 class Evaluation(BaseModel):
@@ -171,13 +187,24 @@ def _text(value: str | None) -> str:
 
 
 def _person(value: str | None) -> str:
-    """A name line as the gold records it: no honorific, nothing after the first comma."""
-    return _HONORIFIC_RE.sub("", _text(value).split(",")[0]).strip()
+    """A name line as the gold records it: no honorific, nothing after the first comma, no
+    honours after the name ('Ann Example OBE')."""
+    return _HONOURS_RE.sub("", _HONORIFIC_RE.sub("", _text(value).split(",")[0])).strip()
 
 
 def _names(value: str) -> str:
     """A ';'-separated list of names, order-free (two-column team tables interleave)."""
     return ";".join(sorted(_text(name) for name in value.split(";") if name.strip()))
+
+
+def _outcome(value: str | None) -> str:
+    """'widespread and/or systemic failings' -> 'widespread_and_or_systemic_failings'."""
+    return re.sub(r"[^a-z]+", "_", _text(value).lower()).strip("_")
+
+
+def _focus_key(value: str) -> str:
+    """A focus compared exactly: lower case, punctuation as space, single spaces."""
+    return _SPACE_RE.sub(" ", _PUNCTUATION_RE.sub(" ", _text(value).lower().replace("'", ""))).strip()
 
 
 def _grade(value: str | None) -> str:
@@ -254,7 +281,20 @@ def expected_values(row: Mapping[str, str], reader: MetadataReader) -> dict[str,
         "previous_judgement": _grade(row["previous_judgement"]),
         "previous_judgement_date": row["previous_judgement_date"],
         "focus": _text(row["focus"]),
+        **_area_send_values(row),
     }
+
+
+def _area_send_values(row: Mapping[str, str]) -> dict[str, str]:
+    """The area SEND fields, where the CSV has their columns."""
+    values: dict[str, str] = {}
+    if "area_send_outcome" in row:
+        values["area_send_outcome"] = _outcome(row["area_send_outcome"])
+    if "previous_inspection" in row:
+        raw = _text(row["previous_inspection"])
+        date = PartialDate.from_iso(raw) if raw.lower() not in NONE_VALUES else None
+        values["previous_inspection"] = date.iso() if date is not None else ("" if raw.lower() in NONE_VALUES else raw)
+    return values
 
 
 def observed_values(letter: Letter | None, fields: Iterable[str]) -> dict[str, str]:
@@ -282,6 +322,10 @@ def observed_values(letter: Letter | None, fields: Iterable[str]) -> dict[str, s
             letter.previous_judgement_date.iso() if letter.previous_judgement_date else ""
         ),
         "focus": lambda: _text(letter.focus),
+        "area_send_outcome": lambda: (
+            AreaSendOutcome(letter.area_send_outcome).value if letter.area_send_outcome else ""
+        ),
+        "previous_inspection": lambda: letter.previous_inspection.iso() if letter.previous_inspection else "",
     }
     values: dict[str, str] = {}
     for field in wanted:
@@ -329,19 +373,29 @@ def _date_or_none(value: str | None) -> dt.date | None:
 # --- scoring ----------------------------------------------------------------------------
 
 
-def _same(field: str, expected: str, got: str) -> bool:
-    """Exact, except the focus: a loose comparison of its words (the gold shortens it)."""
+def _same(field: str, expected: str, got: str, *, exact_focus: bool = False) -> bool:
+    """Exact, except the focus: a loose comparison of its words (the gold shortens it), or,
+    with ``exact_focus``, exact after normalising case and punctuation."""
     if field != "focus":
         return got == expected
+    if exact_focus:
+        return _focus_key(got) == _focus_key(expected)
     wanted = set(_WORD_RE.findall(expected.lower()))
     return bool(got) and (not wanted or len(wanted & set(_WORD_RE.findall(got.lower()))) >= FOCUS_OVERLAP * len(wanted))
 
 
-def _score(field: str, expected: str, got: str) -> tuple[int, int, int, int]:
+def _score(field: str, expected: str, got: str, *, exact_focus: bool = False) -> tuple[int, int, int, int]:
     """(expected, covered, correct, extra) for one value."""
     if expected:
-        return 1, int(bool(got)), int(_same(field, expected, got)), 0
+        return 1, int(bool(got)), int(_same(field, expected, got, exact_focus=exact_focus)), 0
     return 0, 0, 0, int(bool(got))
+
+
+def _withheld(field: str, got: str, codes: Iterable[str]) -> bool:
+    """Whether an empty value (or a kind left ``other``) comes with a warning about the field."""
+    if got and not (field == "kind" and got == "other"):
+        return False
+    return any(field in WARNING_FIELDS.get(code, ()) for code in codes)
 
 
 def evaluate(
@@ -349,9 +403,12 @@ def evaluate(
     letters: Mapping[str, Letter | None],
     reader: MetadataReader,
     reference_rows: Mapping[str, Mapping[str, str]] | None = None,
+    warnings: Mapping[str, Iterable[str]] | None = None,
 ) -> Evaluation:
     """Score ``letters`` (file name -> our letter, None when extraction refused the file);
-    ``reader`` resolves authority names as the pipeline does."""
+    ``reader`` resolves authority names as the pipeline does; ``warnings`` maps a file to
+    its documents' warning codes (an empty value with a warning about its field is
+    counted as withheld)."""
     counts: dict[str, list[int]] = {}
     peer_counts: dict[str, list[int]] = {}
     mismatches: list[Mismatch] = []
@@ -364,13 +421,17 @@ def evaluate(
             missing.append(file)
             continue
         got = observed_values(letters[file], expected)
+        codes = list((warnings or {}).get(file, ()))
+        exact_focus = row.get("kind", "") in EXACT_FOCUS_KINDS
         for field, want in expected.items():
-            score = _score(field, want, got[field])
-            bucket = counts.setdefault(field, [0, 0, 0, 0])
+            score = _score(field, want, got[field], exact_focus=exact_focus)
+            bucket = counts.setdefault(field, [0, 0, 0, 0, 0])
             for index, value in enumerate(score):
                 bucket[index] += value
             if not (score[2] or (not want and not got[field])):
-                mismatches.append(Mismatch(file=file, field=field, expected=want, got=got[field]))
+                warned = bool(want) and _withheld(field, got[field], codes)
+                bucket[4] += int(warned)
+                mismatches.append(Mismatch(file=file, field=field, expected=want, got=got[field], warned=warned))
         if reference_rows is None:
             continue
         peer_row = reference_rows.get(file)
@@ -388,7 +449,7 @@ def evaluate(
             if want != peer_value:
                 peer_mismatches.append(Mismatch(file=file, field=field, expected=want, got=peer_value))
     scores = []
-    for field, (n, covered, correct, extra) in counts.items():
+    for field, (n, covered, correct, extra, withheld) in counts.items():
         peer_count = peer_counts.get(field)
         scores.append(
             FieldScore(
@@ -397,6 +458,7 @@ def evaluate(
                 covered=covered,
                 correct=correct,
                 extra=extra,
+                withheld=withheld,
                 peer_expected=peer_count[0] if peer_count else None,
                 peer_covered=peer_count[1] if peer_count else None,
                 peer_correct=peer_count[2] if peer_count else None,
@@ -426,9 +488,19 @@ def read_reference(path: Path) -> dict[str, dict[str, str]]:
     return {row["file"]: row for row in read_csv(path)}
 
 
-def load_outputs(directory: Path) -> dict[str, Letter | None]:
-    """Letters from previously extracted JSON files, keyed by the source file name."""
+class Outputs(BaseModel):
+    """Letters of previously extracted documents and their warning codes, by source file name."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    letters: dict[str, Letter | None]
+    warnings: dict[str, list[str]]
+
+
+def read_outputs(directory: Path) -> Outputs:
+    """Letters and warning codes from previously extracted JSON files."""
     letters: dict[str, Letter | None] = {}
+    warnings: dict[str, list[str]] = {}
     for path in sorted(directory.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         name = data.get("source", {}).get("name") if isinstance(data, dict) else None
@@ -436,20 +508,40 @@ def load_outputs(directory: Path) -> dict[str, Letter | None]:
             logger.warning("%s is not a document JSON; skipped", path.name)
             continue
         letters[name] = Letter.model_validate(data["letter"])
-    return letters
+        warnings[name] = [str(item.get("code", "")) for item in data.get("warnings") or [] if isinstance(item, dict)]
+    return Outputs(letters=letters, warnings=warnings)
 
 
-def extract_letters(paths: list[str], rules: RuleSet, *, workers: int = 1) -> dict[str, Letter | None]:
+def load_outputs(directory: Path) -> dict[str, Letter | None]:
+    """Letters from previously extracted JSON files, keyed by the source file name."""
+    return read_outputs(directory).letters
+
+
+def extract_outputs(paths: list[str], rules: RuleSet, *, workers: int = 1) -> Outputs:
     """Run the pipeline on files or directories; files refused as input map to None."""
     letters: dict[str, Letter | None] = {}
+    warnings: dict[str, list[str]] = {}
     for outcome in run_many(discover(paths), rules, workers=workers, options=Options(indent=None)):
         name = Path(outcome.input).name
         if not outcome.ok:
             logger.info("%s", outcome.error)
             letters[name] = None
             continue
-        letters[name] = Document.model_validate_json(outcome.read_json()).letter
-    return letters
+        document = Document.model_validate_json(outcome.read_json())
+        letters[name] = document.letter
+        warnings[name] = [warning.code for warning in document.warnings]
+    return Outputs(letters=letters, warnings=warnings)
+
+
+def extract_letters(paths: list[str], rules: RuleSet, *, workers: int = 1) -> dict[str, Letter | None]:
+    """Run the pipeline on files or directories; files refused as input map to None."""
+    return extract_outputs(paths, rules, workers=workers).letters
+
+
+def parts_of(rows: list[dict[str, str]]) -> list[str]:
+    """The parts the rows belong to (``tune``, ``test``), in that order; empty without a ``part`` column."""
+    found = {row.get("part", "") for row in rows} - {""}
+    return sorted(found, key=lambda part: (part != "tune", part != "test", part))
 
 
 def mark_refused(letters: dict[str, Letter | None], expected_rows: list[dict[str, str]]) -> None:
@@ -468,8 +560,8 @@ def _percent(value: float | None) -> str:
 
 def table_lines(evaluation: Evaluation, *, with_peer: bool) -> list[str]:
     """A Markdown table: field, rows, accuracy and coverage (ours, and the peer's)."""
-    header = "| field | expected | accuracy | coverage | extra |"
-    rule = "|---|---:|---:|---:|---:|"
+    header = "| field | expected | accuracy | coverage | extra | withheld |"
+    rule = "|---|---:|---:|---:|---:|---:|"
     if with_peer:
         header += " peer accuracy | peer coverage |"
         rule += "---:|---:|"
@@ -479,7 +571,7 @@ def table_lines(evaluation: Evaluation, *, with_peer: bool) -> list[str]:
             continue
         line = (
             f"| {score.field} | {score.expected} | {_percent(score.accuracy)} ({score.correct}) "
-            f"| {_percent(score.coverage)} | {score.extra} |"
+            f"| {_percent(score.coverage)} | {score.extra} | {score.withheld} |"
         )
         if with_peer:
             line += f" {_percent(score.peer_accuracy)} | {_percent(score.peer_coverage)} |"
@@ -488,5 +580,9 @@ def table_lines(evaluation: Evaluation, *, with_peer: bool) -> list[str]:
 
 
 def mismatch_lines(mismatches: list[Mismatch]) -> list[str]:
-    """One tab-separated line per mismatch: file, field, expected, got."""
-    return [f"{m.file}\t{m.field}\texpected={m.expected or '∅'}\tgot={m.got or '∅'}" for m in mismatches]
+    """One tab-separated line per mismatch: file, field, expected, got (and ``warned`` for a
+    value withheld with a warning)."""
+    return [
+        f"{m.file}\t{m.field}\texpected={m.expected or '∅'}\tgot={m.got or '∅'}" + ("\twarned" if m.warned else "")
+        for m in mismatches
+    ]

@@ -1,5 +1,10 @@
 """Dates as Ofsted prints them: '11 December 2018', '18 to 29 November 2024',
-'29 April – 22 May 2014', '6 and 7 February 2024', '8 to 10 May and 15 to 17 May 2024'."""
+'29 April – 22 May 2014', '6 and 7 February 2024', '8 to 10 May and 15 to 17 May 2024',
+'on the 3 and 4 of June 2019', and as numbers, day first: '14/03/2016 to 25/03/2016'.
+
+A run printed without its year takes the latest year that puts it on or before a reference
+date (the letter's date) where one is given; a year that is no year (a mistyped five-digit
+'20198') makes the run unreadable rather than wrong (:attr:`DateSpan.unreadable`)."""
 
 from __future__ import annotations
 
@@ -12,6 +17,17 @@ from ofsted_findings.ruleset.schema import Vocabulary
 
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 YEAR = r"(?:19|20)\d\d"
+#: A number printed where a year belongs, typos included (checked against YEAR afterwards).
+ANY_YEAR = r"\d{4,5}(?!\d)"
+#: Every dash a range may be printed with: hyphen, figure dash, en and em dashes, horizontal
+#: bar, minus sign and the box-drawing horizontal that some PDFs use.
+DASHES = "\\-\u2012\u2013\u2014\u2015\u2212\u2500"
+RANGE = rf"(?:to|until|[{DASHES}])"
+NUMERIC = r"(?P<{p}d>\d{{1,2}})/(?P<{p}m>\d{{1,2}})/(?P<{p}y>\d{{4,5}})(?!\d)"
+NUMERIC_RANGE_RE = re.compile(
+    NUMERIC.format(p="a") + rf"(?:\s*{RANGE}\s*" + NUMERIC.format(p="b") + ")?",
+    re.IGNORECASE,
+)
 SEPARATOR_RE = re.compile(r"\s*(?:,\s*and|and|,|&)\s*", re.IGNORECASE)
 
 
@@ -23,6 +39,7 @@ class DateSpan(BaseModel):
     parts: list[tuple[dt.date, dt.date]]
     start: int
     end: int
+    unreadable: bool = False
 
 
 class DateReader:
@@ -33,8 +50,8 @@ class DateReader:
         month = r"(?:" + "|".join(sorted(self.months, key=len, reverse=True)) + r")\b\.?"
         self.date_re = re.compile(rf"(?P<day>{DAY})\s+(?P<month>{month})\s*,?\s+(?P<year>{YEAR})\b", re.IGNORECASE)
         self.segment_re = re.compile(
-            rf"(?P<a>{DAY})(?:\s+(?P<am>{month}))?(?:\s+(?P<ay>{YEAR}))?"
-            rf"(?:\s*(?:to|–|-|—|until)\s*(?P<b>{DAY})(?:\s+(?P<bm>{month}))?(?:\s+(?P<by>{YEAR}))?)?",
+            rf"(?:the\s+)?(?P<a>{DAY})(?:\s+(?:of\s+)?(?P<am>{month}))?(?:\s+(?P<ay>{ANY_YEAR}))?"
+            rf"(?:\s*{RANGE}\s*(?:the\s+)?(?P<b>{DAY})(?:\s+(?:of\s+)?(?P<bm>{month}))?(?:\s+(?P<by>{ANY_YEAR}))?)?",
             re.IGNORECASE,
         )
 
@@ -49,11 +66,15 @@ class DateReader:
         except (KeyError, ValueError):
             return None
 
-    def parse_span(self, text: str, position: int = 0) -> DateSpan | None:
-        """Parse the run of dates starting at ``position`` (only spaces may precede it)."""
+    def parse_span(self, text: str, position: int = 0, reference: dt.date | None = None) -> DateSpan | None:
+        """Parse the run of dates starting at ``position`` (only spaces may precede it);
+        ``reference`` supplies the year of a run printed without one."""
         cursor = position
         while cursor < len(text) and text[cursor] in " \t\n":
             cursor += 1
+        numeric = NUMERIC_RANGE_RE.match(text, cursor)
+        if numeric is not None:
+            return self._numeric(numeric, cursor)
         raw: list[tuple[str, str | None, str | None, str | None, str | None, str | None]] = []
         begin = cursor
         end = cursor
@@ -80,10 +101,37 @@ class DateReader:
             cursor = separator.end()
         if not raw:
             return None
-        parts = self._resolve(raw)
+        years = [year for item in raw for year in (item[2], item[5]) if year]
+        if any(not re.fullmatch(YEAR, year) for year in years):
+            return DateSpan(parts=[], start=begin, end=end, unreadable=True)
+        if not years and reference is not None:
+            raw[-1] = (*raw[-1][:5], str(reference.year))
+            parts = self._resolve(raw)
+            if parts and parts[-1][1] > reference:
+                raw[-1] = (*raw[-1][:5], str(reference.year - 1))
+                parts = self._resolve(raw)
+        else:
+            parts = self._resolve(raw)
         if not parts:
             return None
         return DateSpan(parts=parts, start=begin, end=end)
+
+    def _numeric(self, match: re.Match[str], begin: int) -> DateSpan:
+        """'14/03/2016 to 25/03/2016' (day first, as printed in England)."""
+        dates: list[dt.date] = []
+        for side in ("a", "b"):
+            if match.group(f"{side}d") is None:
+                continue
+            year = match.group(f"{side}y")
+            try:
+                if not re.fullmatch(YEAR, year):
+                    raise ValueError(year)
+                dates.append(dt.date(int(year), int(match.group(f"{side}m")), int(match.group(f"{side}d"))))
+            except ValueError:
+                return DateSpan(parts=[], start=begin, end=match.end(), unreadable=True)
+        if dates[-1] < dates[0]:
+            return DateSpan(parts=[], start=begin, end=match.end(), unreadable=True)
+        return DateSpan(parts=[(dates[0], dates[-1])], start=begin, end=match.end())
 
     def _dated_run_follows(self, text: str, separator: re.Match[str]) -> bool:
         """After a full date, only 'and' followed by another dated run continues a split visit

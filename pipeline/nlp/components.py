@@ -228,18 +228,21 @@ class LetterReader(_Stage):
     """``ofsted_metadata``: the document's metadata (``doc._.of_letter``)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        from ofsted_findings.metadata.letter import extract_letter
+        from ofsted_findings.metadata.letter import read_letter
         from ofsted_findings.nlp.doctext import doc_text
 
         source = doc._.get(ext.SOURCE) or {}
-        letter = extract_letter(
+        reading = read_letter(
             doc_text(doc),
             blocks_of(doc),
             page_map_of(doc),
             str(source.get("name") or "text"),
             self.compiled.metadata,
         )
-        doc._.set(ext.LETTER, letter.model_dump(mode="json"))
+        doc._.set(ext.LETTER, reading.letter.model_dump(mode="json"))
+        if reading.warnings:
+            earlier = list(doc._.get(ext.WARNINGS) or [])
+            doc._.set(ext.WARNINGS, [*earlier, *(warning.model_dump(mode="json") for warning in reading.warnings)])
         return doc
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from ofsted_findings.models import DocumentKind, Grade, JudgementArea, MetricKind, Unit
+from ofsted_findings.models import AreaSendOutcome, DocumentKind, Grade, JudgementArea, MetricKind, Unit
 from ofsted_findings.models.document import Approx, Polarity, SectionCategory, Theme
 
 
@@ -242,6 +242,12 @@ class FindingRules(_Rule):
         description="A clause is a strength when the weighed sum of its cues and modifiers is at least this, a "
         "weakness when it is at most minus this; closer to zero it states nothing either way.",
     )
+    default_min_words: int = Field(
+        default=4,
+        ge=0,
+        description="A sentence with fewer words than this and no sentence-final punctuation is a heading, a list "
+        "sub-heading ('Governance' in a 'What needs to improve' list) or a fragment, not a statement: no finding.",
+    )
 
 
 class CueRule(_Rule):
@@ -357,6 +363,7 @@ SHAPE_PLACEHOLDERS = (
     "fractions",
     "rate_bases",
     "duration_units",
+    "zero_words",
 )
 
 
@@ -374,7 +381,7 @@ class MetricShape(_Rule):
         default=None, description="Its unit, when the shape fixes one (durations and rates take it from their words)."
     )
     parser: Literal[
-        "hyphen_duration", "multiple", "money", "pence", "fraction", "percent", "rate", "duration", "count"
+        "hyphen_duration", "multiple", "money", "pence", "fraction", "percent", "rate", "duration", "zero", "count"
     ] = Field(description="How the matched groups become a value (and which checks make a match not a figure).")
 
 
@@ -423,6 +430,59 @@ class MetricVocabulary(_Rule):
     )
     baseline_change_words: list[str] = Field(description="Change nouns before 'from X' ('an increase from').")
     shapes: list[MetricShape] = Field(description="Shapes of a figure, tried in order (checked after the words above).")
+    flag_patterns: dict[Literal["inspection_team", "administrative"], list[Regex]] = Field(
+        default_factory=dict,
+        description="Patterns that flag a figure as not measuring the service, searched in the text around it with "
+        "the figure itself written '#' ('a team of # inspectors', 'within # working days of receiving').",
+    )
+    zero_words: dict[str, float] = Field(
+        default_factory=dict, description="Words that state a quantity of none ('no', 'none'): value 0."
+    )
+    zero_nouns: list[str] = Field(
+        default_factory=list,
+        description="Singular nouns a zero word may count ('no permanent manager'); a plural noun counts anyway.",
+    )
+    zero_blockers: list[str] = Field(
+        default_factory=list,
+        description="Words after 'no' that make it the absence of a quality, not a count ('no evidence', 'no delay').",
+    )
+    zero_word_stops: list[str] = Field(
+        default_factory=list, description="Words that end the phrase read after 'no' (at most three words)."
+    )
+    none_context: Regex = Field(
+        default="^$", description="What must follow 'none' for it to be a count of 0 ('none of them', 'none are')."
+    )
+    both_counts: Regex = Field(
+        default="(?!)",
+        description="What must follow 'both' for it to count two things ('both of whom', 'both hospitals'); "
+        "otherwise it is a coordination ('both children and parents').",
+    )
+    ordinal_after: Regex = Field(
+        default="^$", description="Words after 'a third', 'a fourth' that make it an ordinal ('a third visit')."
+    )
+    all_of_whom: Regex = Field(
+        default="^$",
+        description="'all' after a count that restates it ('12 care leavers, all of whom ...'): group 'all' is "
+        "a figure with the count's value.",
+    )
+    one_not_figure: list[Regex] = Field(
+        default_factory=list,
+        description="Where 'one' is a determiner or an anecdote, not a count ('in one case', 'one young person "
+        "said', 'from one team to another'): searched in the text around it with 'one' written '#'.",
+    )
+    refers_back: Regex = Field(
+        default="(?!)",
+        description="A list lead-in that refers back to the figure before it ('Of this number:', 'Of these:'): "
+        "its items take that figure's population.",
+    )
+    ceiling_before: Regex = Field(
+        default="^$", description="Words before a figure that make it a ceiling, not a change ('up to')."
+    )
+    population_nouns: list[str] = Field(
+        default_factory=list,
+        description="Who a figure may count ('care leavers', 'children in care', 'social workers'): the first one "
+        "found in its subject (the longest starting there) is its population.",
+    )
 
     @field_validator("shapes")
     @classmethod
@@ -442,6 +502,57 @@ class MetricVocabulary(_Rule):
         return shapes
 
 
+# --- indicators.json ----------------------------------------------------------------------
+
+
+class IndicatorMatch(_Rule):
+    """How a figure is recognised as a value of an indicator (``indicators.json`` ``match``).
+
+    The patterns are searched, case-insensitively, in the figure's subject followed by the
+    clause of its sentence that holds it."""
+
+    units: list[Unit] = Field(min_length=1, description="Units a figure of the indicator may have.")
+    any: list[Regex] = Field(min_length=1, description="At least one of these must be found.")
+    all: list[Regex] = Field(default_factory=list, description="Each of these must be found as well.")
+    none: list[Regex] = Field(default_factory=list, description="None of these may be found.")
+    priority: int = Field(
+        default=1,
+        description="When several indicators fit a figure, the highest priority wins (a narrower measure has a "
+        "higher one); equal priorities go to the first in the file.",
+    )
+
+
+class Indicator(_Rule):
+    """A canonical measure that figures of different authorities can be compared on."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$", description="Unique id (the value of ``metrics[].indicator``).")
+    label: str = Field(description="Short human-readable name.")
+    unit: Unit = Field(description="The unit the measure is usually printed in.")
+    definition: str = Field(description="What the measure is, as the letters and reports use it.")
+    collection: str | None = Field(
+        description="The official data collection it corresponds to, where known (children_in_need_census, "
+        "children_looked_after_ssda903, social_work_workforce_census, ...), or null."
+    )
+    match: IndicatorMatch = Field(description="The rules that recognise a figure of this measure.")
+
+
+class IndicatorRules(_Rule):
+    """``indicators.json``: canonical measures and the rules that assign figures to them."""
+
+    conventions: list[str] = Field(description="How the definitions are to be read (what is and is not a value).")
+    indicators: list[Indicator] = Field(min_length=1, description="The measures, each with its matching rules.")
+
+    @field_validator("indicators")
+    @classmethod
+    def _unique_ids(cls, indicators: list[Indicator]) -> list[Indicator]:
+        seen: set[str] = set()
+        for indicator in indicators:
+            if indicator.id in seen:
+                raise ValueError(f"indicator id {indicator.id!r} is used twice")
+            seen.add(indicator.id)
+        return indicators
+
+
 # --- metadata.json, judgements.jsonl --------------------------------------------------------
 
 
@@ -452,6 +563,38 @@ class KindRule(_Rule):
     kind: DocumentKind = Field(description="The kind of document.")
     pattern: Regex = Field(description="Case-insensitive, multi-line pattern looked for in the title region.")
     framework: str | None = Field(default=None, description="Framework detail the title implies.")
+
+
+class StructureKindRule(_Rule):
+    """A kind told by the document's structure when no title pattern matched (``metadata.json``
+    ``structure_kinds``): a judgement-table label or a framework phrase of that kind."""
+
+    id: str = Field(description="Unique rule id.")
+    kind: DocumentKind = Field(description="The kind of document.")
+    pattern: Regex = Field(description="Case-insensitive, multi-line pattern looked for in the judgement window.")
+    framework: str | None = Field(default=None, description="Framework detail the structure implies.")
+
+
+class FocusRule(_Rule):
+    """Where a document of some kinds prints its theme (``metadata.json`` ``kind_focus``)."""
+
+    id: str = Field(description="Unique rule id.")
+    kinds: list[DocumentKind] = Field(description="Kinds of document the cue is used for.")
+    pattern: Regex = Field(
+        description="Case-insensitive, multi-line cue; the focus begins where the match ends and runs to the end "
+        "of its sentence or line."
+    )
+    cut_place: bool = Field(
+        default=False, description="Drop a trailing place ('... in Kirklees', matched by `place_suffix`)."
+    )
+
+
+class AreaSendOutcomeRule(_Rule):
+    """One outcome of an area SEND inspection as printed (``metadata.json`` ``area_send_outcomes``)."""
+
+    id: str = Field(description="Unique rule id.")
+    outcome: AreaSendOutcome = Field(description="The outcome the phrase states.")
+    pattern: Regex = Field(description="Case-insensitive pattern of the outcome's phrase.")
 
 
 class MetadataRules(_Rule):
@@ -479,10 +622,88 @@ class MetadataRules(_Rule):
         description="Phrases after which a previous overall grade is printed."
     )
     month_year_pattern: Regex = Field(description="'Month YYYY' as printed.")
+    year_pattern: Regex | None = Field(
+        default=None,
+        description="A year printed alone ('in 2016'): the date of a previous judgement whose sentence prints no "
+        "month (precision year).",
+    )
     focus_patterns: list[Regex] = Field(description="Phrases after which a letter states what the visit looked at.")
     monitoring_visit_number_pattern: Regex = Field(description="'the second monitoring visit'; group n is the ordinal.")
     ordinals: dict[str, int] = Field(description="Ordinal words and their numbers.")
     honorific: Regex = Field(description="Honorifics dropped from an addressee's name.")
+    structure_kinds: list[StructureKindRule] = Field(
+        default_factory=list,
+        description="Kinds told by judgement-table labels or framework phrases when no title pattern matched "
+        "(a report whose services are run by a trust); the first rule that matches wins.",
+    )
+    kind_focus: list[FocusRule] = Field(
+        default_factory=list,
+        description="Theme cues of some kinds (a joint targeted area inspection's 'multi-agency response to ...'), "
+        "tried in order before `focus_patterns`.",
+    )
+    place_prefix: Regex | None = Field(
+        default=None,
+        description="What introduces the place inside a theme ('in', 'in the'): where it is followed by an "
+        "authority's name (authorities.json), the focus is cut there ('... children and families in Wigan who "
+        "need help' -> '... children and families').",
+    )
+    place_suffix: Regex | None = Field(
+        default=None,
+        description="Case-sensitive pattern of the place printed at the end of a theme ('in Derby City'); "
+        "searched at the end of the focus and cut off where `place_prefix` found no authority's name.",
+    )
+    area_send_outcomes: list[AreaSendOutcomeRule] = Field(
+        default_factory=list, description="The outcomes of an area SEND inspection as printed."
+    )
+    area_send_outcome_cue: Regex | None = Field(
+        default=None,
+        description="Heading after which an area SEND report states its outcome; without it the outcome is looked "
+        "for from the title on.",
+    )
+    area_send_outcome_window: int = Field(
+        default=1500, description="Characters after the cue (or the title) searched for the outcome."
+    )
+    previous_inspection_patterns: list[Regex] = Field(
+        default_factory=list,
+        description="Phrases after which an area SEND report prints the dates of the previous area inspection.",
+    )
+    no_previous_inspection: Regex | None = Field(
+        default=None,
+        description="What an area SEND report prints after the cue when there was no previous inspection "
+        "(the field stays null without a warning).",
+    )
+    ofsted_address: Regex | None = Field(
+        default=None,
+        description="A line of Ofsted's own address (letterhead, postcode, switchboard): an authority name in it is "
+        "not the authority inspected.",
+    )
+    lead_list_patterns: list[Regex] = Field(
+        default_factory=list,
+        description="Phrases after which several lead inspectors are listed ('Lead inspectors: A and B').",
+    )
+    table_grade_gap: Regex | None = Field(
+        default=None,
+        description="What may lie between a judgement label and its grade in a judgement table or in the sentence "
+        "that states it (': ', a line break, 'is judged to be'); a grade further off, in prose, is not read.",
+    )
+    label_missing_words: int = Field(
+        default=1,
+        description="How many words of a judgement label (judgements.jsonl `label`) may be missing from the printed "
+        "label for it still to be read (with a warning).",
+    )
+    focus_list_items: int = Field(
+        default=0,
+        description="A focus sentence that ends with a colon runs on over at most this many following lines (the "
+        "list of what the visit looked at).",
+    )
+    focus_list_item_words: int = Field(
+        default=15, description="Longest line, in words, that counts as an item of such a list."
+    )
+    focus_continuations: list[Regex] = Field(
+        default_factory=list,
+        description="Openings of the sentence after a focus sentence that carry on saying what was looked at "
+        "('Specifically, they considered', 'This included:'); the focus then runs to that sentence's end.",
+    )
 
 
 class JudgementRule(_Rule):
@@ -492,6 +713,11 @@ class JudgementRule(_Rule):
     area: JudgementArea = Field(description="The area the label grades.")
     pattern: Regex = Field(description="Case-insensitive, multi-line pattern of the label.")
     kinds: list[DocumentKind] = Field(description="Kinds of document whose reports may carry the label.")
+    label: str | None = Field(
+        default=None,
+        description="The label as usually printed, word for word: a printed label with a word missing is matched "
+        "against it (tolerant matching over the known labels).",
+    )
     scope: Literal["head", "document"] = Field(
         default="head",
         description="head: looked for in the judgement window after the title; its grade is the first grade printed "
