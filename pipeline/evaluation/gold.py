@@ -109,6 +109,15 @@ class GoldFigure(BaseModel):
     baseline: GoldBaseline | None = None
     comparator: GoldComparator | None = None
     note: str = ""
+    footnote: bool = Field(default=False, description="The figure is printed in a footnote body.")
+    flag: Literal["inspection_team", "administrative"] | None = Field(
+        default=None,
+        description="A figure that does not measure the service: the inspection team's size or an "
+        "administrative interval.",
+    )
+    indicator: str | None = Field(
+        default=None, description="Id of the canonical measure (indicators rule file) the figure is one of, or null."
+    )
     start: int | None = None
     end: int | None = None
 
@@ -255,7 +264,9 @@ def write_anchored(
                         "end": span[1] if span else None,
                     }
                 )
-                lines.append(json.dumps(anchored_figure.model_dump(), ensure_ascii=False))
+                # An indicator the file does not state stays unstated (not labelled is not 'no indicator').
+                unstated = set() if "indicator" in figure.model_fields_set else {"indicator"}
+                lines.append(json.dumps(anchored_figure.model_dump(exclude=unstated), ensure_ascii=False))
         (folder / family / gold.path).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return anchored, missed
 

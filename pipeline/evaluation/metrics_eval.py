@@ -8,12 +8,13 @@ extra).
 from __future__ import annotations
 
 import logging
+import random
 import re
 import warnings
 from collections import defaultdict
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ofsted_findings.evaluation.common import (
     Extractor,
@@ -25,9 +26,12 @@ from ofsted_findings.evaluation.common import (
     token_f1,
 )
 from ofsted_findings.evaluation.gold import Anchor, GoldFigure, anchor_figure
-from ofsted_findings.models import Document, Metric, PartialDate
+from ofsted_findings.models import Document, Metric, MetricFlag, PartialDate
 
 logger = logging.getLogger(__name__)
+
+BOOTSTRAP_DRAWS = 1000
+BOOTSTRAP_SEED = 20241202
 
 
 class FieldAccuracy(BaseModel):
@@ -38,6 +42,26 @@ class FieldAccuracy(BaseModel):
     correct: float
     total: int
     accuracy: float
+
+
+class Interval(BaseModel):
+    """A 95% bootstrap interval over documents."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    low: float
+    high: float
+
+
+class _Tally(BaseModel):
+    """One document's counts: what the bootstrap resamples."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tp: int = 0
+    gold: int = 0
+    predicted: int = 0
+    fields: dict[str, list[float]] = Field(default_factory=dict)
 
 
 class MetricsReport(BaseModel):
@@ -53,6 +77,16 @@ class MetricsReport(BaseModel):
     fields: dict[str, FieldAccuracy]
     baseline_detection: Scores | None = None
     baseline_value: FieldAccuracy | None = None
+    intervals: dict[str, Interval] = Field(
+        default_factory=dict,
+        description="95% bootstrap intervals over documents (detection_f1 and each field), "
+        f"{BOOTSTRAP_DRAWS} draws with seed {BOOTSTRAP_SEED}.",
+    )
+    indicator_precision: FieldAccuracy | None = Field(
+        default=None,
+        description="Of detected figures whose gold indicator is labelled and to which the tool gives an "
+        "indicator, the share given the gold one.",
+    )
 
 
 def evaluate_metrics(
@@ -70,7 +104,10 @@ def evaluate_metrics(
     fields: dict[str, list[float]] = defaultdict(list)
     base_tp = base_predicted = 0
     base_value: list[float] = []
+    tallies: list[_Tally] = []
     for item in docs:
+        tally = _Tally()
+        tallies.append(tally)
         anchor = Anchor(item.document.text, extractor.layout)
         spans: list[tuple[GoldFigure, tuple[int, int]]] = []
         for figure in item.gold.figures:
@@ -91,12 +128,18 @@ def evaluate_metrics(
         ]
         gold_total += len(spans)
         predicted_total += len(predictions)
+        tally.gold, tally.predicted = len(spans), len(predictions)
         for figure, (start, end) in spans:
             match = _best(predictions, start, end)
             if match is None:
                 continue
             tp += 1
-            _compare_fields(figure, match, fields)
+            tally.tp += 1
+            own: dict[str, list[float]] = defaultdict(list)
+            _compare_fields(figure, match, own)
+            for name, values in own.items():
+                fields[name].extend(values)
+                tally.fields.setdefault(name, []).extend(values)
         if baseline:
             found = _quantulum(item.document, None if whole else (first, last))
             if found is not None:
@@ -114,7 +157,11 @@ def evaluate_metrics(
         )
         for name, values in sorted(fields.items())
     }
+    precision_values = fields.pop("indicator_precision", [])
+    accuracy.pop("indicator_precision", None)
     return MetricsReport(
+        intervals=bootstrap(tallies),
+        indicator_precision=_accuracy(precision_values) if precision_values else None,
         split=split,
         documents=len(docs),
         figures=gold_total,
@@ -199,6 +246,55 @@ def _compare_fields(figure: GoldFigure, metric: Metric, fields: dict[str, list[f
     fields["comparator"].append(1.0 if comparator_ok else 0.0)
     fields["date"].append(1.0 if PartialDate.from_iso(figure.date) == metric.date else 0.0)
     fields["subject"].append(token_f1(figure.subject, metric.subject))
+    fields["flags"].append(1.0 if _flag_of(figure) == sorted(MetricFlag(flag).value for flag in metric.flags) else 0.0)
+    if "indicator" in figure.model_fields_set:
+        if figure.indicator is not None:
+            fields["indicator"].append(1.0 if metric.indicator == figure.indicator else 0.0)
+        if metric.indicator is not None:
+            fields["indicator_precision"].append(1.0 if metric.indicator == figure.indicator else 0.0)
+
+
+def _flag_of(figure: GoldFigure) -> list[str]:
+    """The gold figure's flags as the tool writes them (sorted)."""
+    flags: list[str] = [figure.flag] if figure.flag else []
+    if figure.footnote:
+        flags.append("footnote")
+    return sorted(flags)
+
+
+def _accuracy(values: list[float]) -> FieldAccuracy:
+    return FieldAccuracy(
+        correct=round(sum(values), 2),
+        total=len(values),
+        accuracy=round(sum(values) / len(values), 3) if values else 0.0,
+    )
+
+
+def _quantiles(values: list[float]) -> Interval:
+    ordered = sorted(values)
+    low = ordered[int(0.025 * (len(ordered) - 1))]
+    high = ordered[round(0.975 * (len(ordered) - 1))]
+    return Interval(low=round(low, 3), high=round(high, 3))
+
+
+def bootstrap(tallies: list[_Tally], draws: int = BOOTSTRAP_DRAWS, seed: int = BOOTSTRAP_SEED) -> dict[str, Interval]:
+    """95% intervals of detection F1 and of each field's accuracy, resampling documents with
+    replacement (``draws`` times, a fixed seed, so the report is reproducible)."""
+    if not tallies:
+        return {}
+    rng = random.Random(seed)
+    names = sorted({name for tally in tallies for name in tally.fields if name != "indicator_precision"})
+    samples: dict[str, list[float]] = {"detection_f1": [], **{name: [] for name in names}}
+    for _ in range(draws):
+        chosen = [tallies[rng.randrange(len(tallies))] for _ in tallies]
+        samples["detection_f1"].append(
+            scores(sum(t.tp for t in chosen), sum(t.gold for t in chosen), sum(t.predicted for t in chosen)).f1
+        )
+        for name in names:
+            values = [value for tally in chosen for value in tally.fields.get(name, [])]
+            if values:
+                samples[name].append(sum(values) / len(values))
+    return {name: _quantiles(values) for name, values in samples.items() if values}
 
 
 def _quantulum(document: Document, window: tuple[int, int] | None) -> list[tuple[int, int, float | None]] | None:

@@ -60,8 +60,16 @@ def metrics_table(report: MetricsReport) -> str:
         _row("quantulum3 detection", report.baseline_detection),
         "  field accuracy on detected figures (subject: mean token F1):",
     ]
+    detection = report.intervals.get("detection_f1")
+    if detection is not None:
+        lines.insert(3, f"  {'detection F1, 95% interval':<28} {detection.low:>9.3f} - {detection.high:.3f}")
     for name, value in report.fields.items():
-        lines.append(f"  {name:<28} {value.accuracy:>9.3f}   ({value.total} figures)")
+        interval = report.intervals.get(name)
+        shown = f"   [{interval.low:.3f}, {interval.high:.3f}]" if interval else ""
+        lines.append(f"  {name:<28} {value.accuracy:>9.3f}   ({value.total} figures){shown}")
+    if report.indicator_precision is not None:
+        value = report.indicator_precision
+        lines.append(f"  {'indicator precision':<28} {value.accuracy:>9.3f}   ({value.total} figures given one)")
     if report.baseline_value is not None:
         lines.append(
             f"  {'quantulum3 value':<28} {report.baseline_value.accuracy:>9.3f}   ({report.baseline_value.total} figures)"

@@ -20,9 +20,10 @@ from ofsted_findings.layout.normalize import PageMap
 from ofsted_findings.metrics.dates import date_after, date_before
 from ofsted_findings.metrics.figures import Raw, find_figures
 from ofsted_findings.metrics.grammar import REFERENCE_PERIOD_RE, Grammar
+from ofsted_findings.metrics.indicators import figure_clause
 from ofsted_findings.metrics.linking import compare_values, link_baselines, link_comparators, merge_ranges
-from ofsted_findings.metrics.subjects import lead_in_subject, subject_of
-from ofsted_findings.models import Baseline, Change, Metric, MetricKind, PartialDate, Sentence
+from ofsted_findings.metrics.subjects import lead_in_subject, part_of_subject, subject_of
+from ofsted_findings.models import Baseline, Change, Metric, MetricFlag, MetricKind, PartialDate, Sentence, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def metric_id(start: int, end: int, text: str) -> str:
 
 def sentence_figures(body: str, gram: Grammar) -> list[Raw]:
     """Figures in one sentence, with ranges, baselines and comparators resolved."""
-    raws = merge_ranges(body, find_figures(body, gram), gram)
+    raws = _with_all_of_whom(body, merge_ranges(body, find_figures(body, gram), gram), gram)
     link_baselines(body, raws, gram)
     link_comparators(body, raws, gram)
     opening = date_before(body, len(body), gram)
@@ -49,7 +50,37 @@ def sentence_figures(body: str, gram: Grammar) -> list[Raw]:
         if raw.date is None and opening[0] is not None:
             raw.date, raw.date_text = opening
         raw.subject = raw.subject or subject_of(body, raw, gram)
+    whole: str | None = None  # the subject of the figure before, as read from its own words
+    for raw in raws:
+        if raw.role != "main":
+            continue
+        own = raw.subject
+        raw.subject = part_of_subject(body, raw, whole, gram) or raw.subject
+        whole = own
     return raws
+
+
+def _with_all_of_whom(body: str, raws: list[Raw], gram: Grammar) -> list[Raw]:
+    """'12 care leavers, all of whom have a pathway plan': 'all' is a figure with the count's value."""
+    added: list[Raw] = []
+    for match in gram.all_of_whom.finditer(body):
+        start, end = match.span("all")
+        counted = next(
+            (
+                raw
+                for raw in reversed(raws)
+                if raw.end <= start and raw.kind is MetricKind.COUNT and start - raw.end <= ALL_OF_WHOM_REACH
+            ),
+            None,
+        )
+        if counted is None or counted.value is None:
+            continue
+        added.append(Raw(start, end, MetricKind.COUNT, counted.value, counted.unit))
+    return sorted([*raws, *added], key=lambda raw: (raw.start, raw.end)) if added else raws
+
+
+#: Most characters between a count and the 'all of whom' that restates it.
+ALL_OF_WHOM_REACH = 80
 
 
 @dataclass
@@ -78,7 +109,7 @@ class _ListContext:
             if period is not None:
                 self.date = (None, period.group(0))
         if lead_in:
-            self.subject = subject or self.subject
+            self.subject = subject  # a new lead-in ('In the last 12 months:') replaces the last one
         self.items = lead_in or (self.items and bullet)
         self.open = lead_in or (self.open and opening_date is None)
 
@@ -121,7 +152,7 @@ class MetricExtractor:
         bullet = sentence.block == "bullet"
         if not self._may_hold_figures(sentence):
             # No figure can start here (and so no date either).
-            context.leave(body, None, lead_in_subject(body, self.gram) or _last_subject(self.previous), bullet)
+            context.leave(body, None, self._lead_in_subject(body, []), bullet)
             self.previous = []
             return
         opening = date_before(body, len(body), self.gram)
@@ -146,13 +177,21 @@ class MetricExtractor:
                 subject = f"{inherit_subject} {subject}" if subject else inherit_subject
             current.append(self._metric(raw, sentence, item_date, subject))
         self.metrics.extend(current)
-        context.leave(
-            body,
-            opening[0],
-            lead_in_subject(body, self.gram) or _last_subject(current) or _last_subject(self.previous),
-            bullet,
-        )
+        context.leave(body, opening[0], self._lead_in_subject(body, current), bullet)
         self.previous = current
+
+    def _lead_in_subject(self, body: str, current: list[Metric]) -> str | None:
+        """What a list lead-in passes to its items: its leader phrase ('The proportion of ...:'),
+        else the population its own figure counts ('Of the 250 care leavers:'), else, for a
+        lead-in that refers back ('Of this number:'), the population of the figure before it.
+        A lead-in with none of these ('In the last 12 months:') passes nothing."""
+        led = lead_in_subject(body, self.gram)
+        if led:
+            return led
+        subject = _last_subject(current)
+        if subject is None and self.gram.refers_back.match(body):
+            subject = next((m.subject for m in reversed(self.metrics) if m.subject), None)
+        return population_of(subject, self.gram) or subject
 
     def _may_hold_figures(self, sentence: Sentence) -> bool:
         index = bisect_left(self.candidates, sentence.start)
@@ -179,6 +218,8 @@ class MetricExtractor:
     def _metric(self, raw: Raw, sentence: Sentence, item_date: DateAndText, subject: str | None) -> Metric:
         start, end = sentence.start + raw.start, sentence.start + raw.end
         figure = self.text[start:end]
+        body = self.text[sentence.start : sentence.end]
+        flags = flags_of(body, raw.start, raw.end, self.gram)
         return Metric(
             id=metric_id(start, end, figure),
             text=figure,
@@ -198,8 +239,43 @@ class MetricExtractor:
             date=PartialDate.from_iso(raw.date or item_date[0]),
             date_text=raw.date_text if raw.date else item_date[1],
             subject=subject,
+            population=population_of(subject, self.gram) if raw.unit in COUNTED_UNITS else None,
+            indicator=None if flags else indicator_of(raw, body, subject, self.gram),
+            flags=flags,
             finding=_finding_for(start, end, self.finding_spans, self.finding_starts),
         )
+
+
+#: Units of figures that count people or things (a sum of money or a duration has no population).
+COUNTED_UNITS = frozenset({Unit.COUNT, Unit.PERCENT, Unit.FRACTION, Unit.PER_1000, Unit.PER_10000, Unit.PER_100000})
+#: Characters read on each side of a figure for its flags.
+FLAG_REACH = 120
+
+
+def flags_of(body: str, start: int, end: int, gram: Grammar) -> list[MetricFlag]:
+    """The flags of the figure at ``[start, end)`` of a sentence: the text around it, the figure
+    written '#', searched with each flag's patterns."""
+    around = f"{body[max(0, start - FLAG_REACH) : start]}#{body[end : end + FLAG_REACH]}"
+    return sorted(
+        (flag for flag, patterns in gram.flag_patterns.items() if any(p.search(around) for p in patterns)),
+        key=lambda flag: flag.value,
+    )
+
+
+def population_of(subject: str | None, gram: Grammar) -> str | None:
+    """Who a figure counts: the first population noun phrase of its subject (the longest one
+    that starts there: 'children in care' rather than 'children')."""
+    if not subject or gram.population is None:
+        return None
+    found = gram.population.search(subject)
+    return found.group(0).lower() if found else None
+
+
+def indicator_of(raw: Raw, body: str, subject: str | None, gram: Grammar) -> str | None:
+    """The canonical measure (``indicators.json``) the figure is a value of, if any."""
+    if gram.indicators is None:
+        return None
+    return gram.indicators.match(raw.unit, subject, figure_clause(body, raw.start, raw.end))
 
 
 def extract_metrics(

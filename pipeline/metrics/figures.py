@@ -64,7 +64,7 @@ class _Match:
 def find_figures(body: str, gram: Grammar) -> list[Raw]:
     """Every figure of a sentence, in order (ranges, baselines and comparators not yet linked)."""
     raws: list[Raw] = []
-    blocked = [m.span() for m in gram.non_metric_spans.finditer(body)]
+    blocked: list[tuple[int, int]] | None = None  # spans where no number is a figure, found once needed
     consumed = 0
     # Try the shapes only where a figure can start (digits, '£', number words).
     for candidate in gram.candidate.finditer(body):
@@ -75,10 +75,12 @@ def find_figures(body: str, gram: Grammar) -> list[Raw]:
         if match is None or match.end() == match.start():
             continue
         consumed = match.end()
-        if any(start <= match.start() < end for start, end in blocked):
-            continue
         raw = _read(body, match, gram)
-        if raw is not None:
+        if raw is None:
+            continue
+        if blocked is None:
+            blocked = [m.span() for pattern in gram.non_metric_spans for m in pattern.finditer(body)]
+        if not any(start <= match.start() < end for start, end in blocked):
             raws.append(raw)
     return raws
 
@@ -104,8 +106,14 @@ def _hyphen_duration(found: _Match, kind: MetricKind, unit: Unit | None, gram: G
 
 def _multiple(found: _Match, kind: MetricKind, unit: Unit | None, gram: Grammar) -> Raw | None:
     """'doubled', 'trebled' as multiples."""
-    value = gram.vocab.multiples[key(found.group("word") or "")]
-    return _with_approx(found.before, Raw(found.start, found.end, kind, value, unit or Unit.OTHER), gram)
+    word = key(found.group("word") or "")
+    value = gram.vocab.multiples[word]
+    raw = Raw(found.start, found.end, kind, value, unit or Unit.OTHER)
+    if gram.increase.fullmatch(word):
+        raw.change = Change.INCREASE  # 'has doubled'
+    elif gram.decrease.fullmatch(word):
+        raw.change = Change.DECREASE  # 'has halved'
+    return _with_approx(found.before, raw, gram)
 
 
 def _money(found: _Match, kind: MetricKind, unit: Unit | None, gram: Grammar) -> Raw | None:
@@ -137,10 +145,14 @@ def _fraction(found: _Match, kind: MetricKind, unit: Unit | None, gram: Grammar)
             return None
         if phrase == "half" and not (gram.half_context.match(found.after) or gram.approx_before.search(found.before)):
             return None
+        if gram.ordinal_after.match(found.after):
+            return None  # 'a third visit', 'a third-party provider'
+        value = float(value)
     else:
-        denominator = parse_number(found.group("den") or "", gram)
-        if not denominator:
-            return None
+        den_text = found.group("den") or ""
+        denominator = parse_number(den_text, gram)
+        if not denominator or YEAR_RE.match(den_text):
+            return None  # 'one in five', not 'one in 2016'
         value = round(1 / denominator, 3)
     return _with_approx(found.before, Raw(found.start, found.end, kind, round(value, 3), unit or Unit.FRACTION), gram)
 
@@ -189,6 +201,37 @@ def _count(found: _Match, kind: MetricKind, unit: Unit | None, gram: Grammar) ->
     return _with_approx(found.before, Raw(found.start, number_end, kind, value, unit or Unit.COUNT), gram, after)
 
 
+def _zero(found: _Match, kind: MetricKind, unit: Unit | None, gram: Grammar) -> Raw | None:
+    """'no children', 'none of them': a count of 0 (not 'no evidence', 'no delay', 'no longer')."""
+    word = key(found.group("word") or "")
+    if word == "none":
+        if not gram.none_context.match(found.after):
+            return None
+    elif not _zero_counts(found.after, gram):
+        return None
+    return Raw(found.start, found.end, kind, gram.vocab.zero_words[word], unit or Unit.COUNT)
+
+
+def _zero_counts(after: str, gram: Grammar) -> bool:
+    """Whether the words after 'no' name something counted: up to three words before a stop word,
+    none of them a quality ('no clear plan'), one of them a plural noun or a counted noun."""
+    words: list[str] = []
+    for match in re.finditer(r"\S+", after[:80]):
+        token = match.group(0)
+        word = token.lower().strip("’'").rstrip(".,;:)")
+        if not word or word in gram.zero_word_stops or not re.fullmatch(r"[a-z’'-]+", word):
+            break
+        words.append(word.replace("’", "'"))
+        if len(words) == 3 or token[-1] in ".,;:)":
+            break
+    if not words or any(word in gram.zero_blockers for word in words):
+        return False
+    return any(
+        word in gram.zero_nouns or (word.endswith("s") and not word.endswith(("ss", "'s", "us")) and len(word) > 3)
+        for word in words
+    )
+
+
 #: How each shape's match is read (``parser`` in ``rules/metrics.json`` ``shapes``).
 PARSERS: dict[str, Callable[[_Match, MetricKind, Unit | None, Grammar], Raw | None]] = {
     "hyphen_duration": _hyphen_duration,
@@ -199,6 +242,7 @@ PARSERS: dict[str, Callable[[_Match, MetricKind, Unit | None, Grammar], Raw | No
     "percent": _percent,
     "rate": _rate,
     "duration": _duration,
+    "zero": _zero,
     "count": _count,
 }
 
@@ -238,9 +282,14 @@ def _word_number_counts(before: str, after: str, word: str, gram: Grammar) -> bo
         return False
     following = re.match(r"^\s+([A-Za-z'’-]+)", after)
     next_word = following.group(1).lower() if following else ""
+    if lowered == "both":
+        return gram.both_counts.match(after) is not None
     if lowered == "one":
         if next_word in ("of", "another", "or", "to", "and"):
             return False
+        around = f"{before}#{after}"
+        if any(pattern.search(around) for pattern in gram.one_not_figure):
+            return False  # 'in one case', 'one young person said', 'from one team to another'
         if gram.one_context.search(before):
             return True
         return next_word in gram.one_nouns

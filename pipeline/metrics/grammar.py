@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import re
 
-from ofsted_findings.ruleset.schema import MetricShape, MetricVocabulary, Vocabulary
+from ofsted_findings.metrics.indicators import IndicatorMatcher
+from ofsted_findings.models import MetricFlag
+from ofsted_findings.ruleset.schema import IndicatorRules, MetricShape, MetricVocabulary, Vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +75,15 @@ def word_number_pattern(vocab: MetricVocabulary) -> str:
     words = _alternation([w for w in vocab.number_words if " " not in w] + [w for w in vocab.number_words if " " in w])
     tens = _alternation(vocab.tens_words)
     units = _alternation([w for w, v in vocab.number_words.items() if 1 <= v <= 9 and w.isalpha()])
-    return rf"(?:(?:{tens})[-\s](?:{units})|{words})"
+    small = _alternation([w for w, v in vocab.number_words.items() if 1 <= v <= 99 and w.isalpha()])
+    scales = _alternation([w for w, v in vocab.number_words.items() if v in (100, 1000) and w.isalpha()])
+    below_hundred = rf"(?:(?:{tens})[-\s](?:{units})|{small})"
+    # 'three hundred', 'one hundred and twenty', 'two thousand five hundred'
+    compound = (
+        rf"(?:a|{small})\s+(?:{scales})(?:\s+(?:and\s+)?(?:{small})\s+(?:{scales}))?"
+        rf"(?:\s+and\s+{below_hundred}(?![-\s](?:{units})\b))?"
+    )
+    return rf"(?:{compound}|{below_hundred}|{words})"
 
 
 def placeholders(vocab: MetricVocabulary) -> dict[str, str]:
@@ -89,15 +99,20 @@ def placeholders(vocab: MetricVocabulary) -> dict[str, str]:
         "fractions": _alternation(list(vocab.fractions)),
         "rate_bases": _alternation(list(vocab.rate_bases)),
         "duration_units": _alternation(list(vocab.duration_units)),
+        "zero_words": _alternation(list(vocab.zero_words)) or "(?!)",
     }
 
 
 class Grammar:
     """Compiled patterns built from the vocabulary."""
 
-    def __init__(self, vocab: MetricVocabulary, vocabulary: Vocabulary) -> None:
-        """``vocab``: ``metrics.json``; ``vocabulary``: the shared words (months)."""
+    def __init__(
+        self, vocab: MetricVocabulary, vocabulary: Vocabulary, indicators: IndicatorRules | None = None
+    ) -> None:
+        """``vocab``: ``metrics.json``; ``vocabulary``: the shared words (months); ``indicators``:
+        ``indicators.json`` (without it no figure gets an indicator)."""
         self.vocab = vocab
+        self.indicators = IndicatorMatcher(indicators) if indicators is not None else None
         self.word_number = word_number_pattern(vocab)
         number = rf"(?:£\s?)?(?:{DIGITS}|{self.word_number})"
         # The shapes of a figure (rules: metrics.json "shapes"), one alternation tried in order.
@@ -156,15 +171,20 @@ class Grammar:
                 *vocab.fractions,
                 *vocab.multiples,
                 *vocab.tens_words,
+                *vocab.zero_words,
             ]
             if " " not in w
         ]
         first_words = {w.split()[0] for w in [*vocab.number_words, *vocab.fractions, *vocab.multiples] if " " in w}
+        starts = "".join(sorted({w[0].lower() for w in words_only + sorted(first_words)}))
+        # The look-ahead on the first letter lets most positions fail before the alternation is tried.
         self.candidate = re.compile(
-            rf"\d+|£|\b(?:{_alternation(words_only + sorted(first_words))})\b",
+            rf"\d+|£|\b(?=[{re.escape(starts)}])(?:{_alternation(words_only + sorted(first_words))})\b",
             re.IGNORECASE,
         )
-        self.non_metric_spans = re.compile("|".join(f"(?:{p})" for p in vocab.non_metric_patterns), re.IGNORECASE)
+        # One pattern each: Python's engine tries a long alternation at every position, which is
+        # several times slower than searching each pattern on its own.
+        self.non_metric_spans = tuple(re.compile(pattern, re.IGNORECASE) for pattern in vocab.non_metric_patterns)
         self.reference_period = re.compile(vocab.reference_period_before, re.IGNORECASE)
         self.half_context = re.compile(vocab.half_context, re.IGNORECASE)
         self.word_number_blockers = frozenset(vocab.word_number_blockers)
@@ -186,3 +206,22 @@ class Grammar:
         self.subject_trailing = frozenset(vocab.subject_trailing_verbs)
         self.months_set = frozenset(month_numbers)
         self.month_index = month_numbers
+        self.zero_nouns = frozenset(vocab.zero_nouns)
+        self.zero_blockers = frozenset(vocab.zero_blockers)
+        self.zero_word_stops = frozenset(vocab.zero_word_stops)
+        self.none_context = re.compile(vocab.none_context, re.IGNORECASE)
+        self.both_counts = re.compile(vocab.both_counts, re.IGNORECASE)
+        self.ordinal_after = re.compile(vocab.ordinal_after, re.IGNORECASE)
+        self.all_of_whom = re.compile(vocab.all_of_whom, re.IGNORECASE)
+        self.ceiling_before = re.compile(vocab.ceiling_before, re.IGNORECASE)
+        self.refers_back = re.compile(vocab.refers_back, re.IGNORECASE)
+        self.one_not_figure = tuple(re.compile(pattern, re.IGNORECASE) for pattern in vocab.one_not_figure)
+        self.flag_patterns = {
+            MetricFlag(name): tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+            for name, patterns in sorted(vocab.flag_patterns.items())
+        }
+        self.population = (
+            re.compile(rf"\b(?:{_alternation(vocab.population_nouns)})\b", re.IGNORECASE)
+            if vocab.population_nouns
+            else None
+        )

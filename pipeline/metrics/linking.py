@@ -122,6 +122,7 @@ def _from_to(body: str, raws: list[Raw], index: int, gram: Grammar) -> bool:
         if (
             other.role == "main"
             and gram.to_before.search(body[max(0, other.start - LOOKBEHIND) : other.start])
+            and not gram.ceiling_before.search(body[max(0, other.start - LOOKBEHIND) : other.start])
             and _same_measure(raw, other)
         ):
             target = other
@@ -174,8 +175,8 @@ def _verb_change(body: str, raw: Raw, gram: Grammar) -> Change | None:
     if following and gram.decrease.fullmatch(following.group(1)):
         return Change.DECREASE
     window = body[max(0, raw.start - 40) : raw.start]
-    if TO_OR_BY_BEFORE_RE.search(window) is None:
-        return None
+    if TO_OR_BY_BEFORE_RE.search(window) is None or gram.ceiling_before.search(window):
+        return None  # 'up to 12' is a ceiling, not a rise
     if gram.increase.search(window):
         return Change.INCREASE
     if gram.decrease.search(window):
@@ -208,7 +209,10 @@ def link_comparators(body: str, raws: list[Raw], gram: Grammar) -> None:
             ),
             None,
         )
-        if earlier is None or earlier.comparator is not None:
+        if earlier is None:
             continue
-        earlier.comparator = Comparator(value=raw.value, label=key(label.group("label")))
+        if earlier.comparator is None:
+            earlier.comparator = Comparator(value=raw.value, label=key(label.group("label")))
+        # A second comparator of the same figure ('51% in England and 41% for statistical
+        # neighbours') is not a figure of its own either.
         raw.role = "comparator"

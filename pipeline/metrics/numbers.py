@@ -28,7 +28,27 @@ def parse_number(text: str, gram: Grammar) -> float | None:
     cleaned = re.sub(r"\s+", " ", cleaned)
     if cleaned in gram.vocab.number_words:
         return gram.vocab.number_words[cleaned]
-    parts = re.split(r"[-\s]", cleaned)
-    if len(parts) == 2 and parts[0] in gram.vocab.number_words and parts[1] in gram.vocab.number_words:
-        return gram.vocab.number_words[parts[0]] + gram.vocab.number_words[parts[1]]
-    return None
+    return _compound(re.split(r"[-\s]+", cleaned), gram)
+
+
+def _compound(parts: list[str], gram: Grammar) -> float | None:
+    """'three hundred' -> 300, 'one hundred and twenty' -> 120, 'twenty-two' -> 22."""
+    words = gram.vocab.number_words
+    total = 0.0
+    current = 0.0
+    for part in parts:
+        if part == "and":
+            continue
+        if part == "a":
+            current = max(current, 1.0)
+            continue
+        value = words.get(part)
+        if value is None:
+            return None
+        if value in (100.0, 1000.0):
+            current = max(current, 1.0) * value
+            if value == 1000.0:
+                total, current = total + current, 0.0
+        else:
+            current += value
+    return total + current

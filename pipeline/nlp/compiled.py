@@ -63,7 +63,7 @@ class CompiledRules:
     def grammar(self) -> Grammar:
         from ofsted_findings.metrics.grammar import Grammar
 
-        return Grammar(self.rules.metrics, self.rules.vocabulary)
+        return Grammar(self.rules.metrics, self.rules.vocabulary, self.rules.indicators)
 
     @cached_property
     def metadata(self) -> MetadataReader:

@@ -27,6 +27,7 @@ from ofsted_findings.ruleset.schema import (
     ContrastRule,
     CueRule,
     FindingRules,
+    IndicatorRules,
     JudgementRule,
     LayoutRules,
     MetadataRules,
@@ -98,6 +99,7 @@ RULE_FILES: tuple[RuleFile, ...] = (
         MetricVocabulary,
         "figures: numbers, units, qualifiers, baselines",
     ),
+    RuleFile("indicators.json", "indicators", "json", IndicatorRules, "canonical measures figures are compared on"),
     RuleFile(
         "metadata.json",
         "metadata",
@@ -146,6 +148,7 @@ class RuleSet(BaseModel):
     contrasts: tuple[ContrastRule, ...]
     themes: tuple[ThemeRule, ...]
     metrics: MetricVocabulary
+    indicators: IndicatorRules
     metadata: MetadataRules
     judgements: tuple[JudgementRule, ...]
     authorities: AuthorityTable
