@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from ofsted_findings.dataset import store
-from ofsted_findings.models import Authority, Document, Judgement
+from ofsted_findings.models import Authority, Document, Finding, Judgement, Metric, Section
 from ofsted_findings.ruleset import RuleSet
 
 #: (authority, kind, last day on site, overall effectiveness grade or None)
@@ -55,9 +55,15 @@ def variant(base: Document, authority: str, kind: str, day: str, grade: str | No
     return base.model_copy(update={"letter": letter, "source": source})
 
 
-def build_dataset(base: Document, db_path: Path) -> list[Document]:
+def build_dataset(
+    base: Document, db_path: Path, variants: tuple[tuple[str, str, str, str | None], ...] = VARIANTS
+) -> list[Document]:
     """Store every variant in a new database; returns the documents stored."""
-    documents = [variant(base, *item) for item in VARIANTS]
+    return store_documents([variant(base, *item) for item in variants], db_path)
+
+
+def store_documents(documents: list[Document], db_path: Path) -> list[Document]:
+    """Store ``documents`` (each under ``invented/<source name>``) in the database at ``db_path``."""
     words = store.SubjectWords.of(RuleSet.default())
     con = store.connect(db_path)
     try:
@@ -66,3 +72,91 @@ def build_dataset(base: Document, db_path: Path) -> list[Document]:
     finally:
         con.close()
     return documents
+
+
+def renamed(document: Document, name: str, published: str | None = None) -> Document:
+    """``document`` stored under another file name (and publication date), with a new sha256."""
+    sha = hashlib.sha256(f"{document.source.sha256}|{name}|{published}".encode()).hexdigest()
+    letter = document.letter.model_copy(
+        update={"published": dt.date.fromisoformat(published) if published else document.letter.published}
+    )
+    return document.model_copy(
+        update={"source": document.source.model_copy(update={"sha256": sha, "name": name}), "letter": letter}
+    )
+
+
+#: An invented finding: (polarity, themes, section category, text).
+Item = tuple[str, tuple[str, ...], str, str]
+
+
+def composed(
+    base: Document, authority: str, kind: str, day: str, items: list[Item], indicators: dict[int, str] | None = None
+) -> Document:
+    """A document of invented sentences, one finding each, in one section per category (in order).
+
+    ``indicators`` maps an item's index to an indicator id: that finding gets a linked figure
+    ("12%") carrying it."""
+    document = variant(base, authority, kind, day, None)
+    text_parts: list[str] = []
+    offset = 0
+    sections: list[Section] = []
+    findings: list[Finding] = []
+    metrics: list[Metric] = []
+    template_metric = base.metrics[0]
+    for index, (polarity, themes, category, sentence) in enumerate(items):
+        if not sections or sections[-1].category != category:
+            title = category.replace("_", " ").capitalize()
+            sections.append(
+                Section(
+                    id=f"sec-{offset:06d}",
+                    title=title,
+                    category=category,
+                    parent=None,
+                    page=1,
+                    start=offset,
+                    end=offset,
+                )
+            )
+            text_parts.append(title + "\n")
+            offset += len(title) + 1
+        start, end = offset, offset + len(sentence)
+        finding_id = f"f-{start:06d}-{end:06d}-{polarity[0]}"
+        findings.append(
+            Finding(
+                id=finding_id,
+                polarity=polarity,
+                text=sentence,
+                page=1,
+                start=start,
+                end=end,
+                sentence=f"s-{start:06d}-{end:06d}",
+                section=sections[-1].id,
+                themes=sorted(themes),
+                cues=[],
+            )
+        )
+        if indicators and index in indicators:
+            metrics.append(
+                template_metric.model_copy(
+                    update={
+                        "id": f"m-{start:06d}",
+                        "text": sentence[:3],
+                        "start": start,
+                        "end": start + 3,
+                        "indicator": indicators[index],
+                        "finding": finding_id,
+                    }
+                )
+            )
+        text_parts.append(sentence + "\n")
+        offset = end + 1
+        sections[-1] = sections[-1].model_copy(update={"end": offset})
+    return document.model_copy(
+        update={
+            "text": "".join(text_parts),
+            "sections": sections,
+            "sentences": [],
+            "findings": findings,
+            "metrics": metrics,
+        }
+    )

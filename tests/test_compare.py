@@ -182,3 +182,68 @@ def test_cli_compare_csv_and_table(dataset: tuple[Path, list[Document]]) -> None
         ["compare", "themes", "--db", str(Path(db_path).with_name("missing.duckdb"))],
     )
     assert missing.exit_code == 2
+
+
+def test_group_share_leaves_the_compared_authority_out(dataset: tuple[Path, list[Document]]) -> None:
+    db_path, documents = dataset
+    theme = Counter(theme for finding in documents[0].findings for theme in finding.themes).most_common(1)[0][0]
+    with store.connect(db_path, read_only=True) as con:
+        everyone = compare.theme_balance(con, compare.Filters(authorities=["Knowsley"]), themes=[theme])
+        named = compare.theme_balance(
+            con, compare.Filters(authorities=["Knowsley"]), themes=[theme], compare_with=["Knowsley", "Wirral"]
+        )
+    others = _expected_counts([d for d in documents if d.letter.authority.name != "Knowsley"], theme)
+    expected = round(others["weakness"] / (others["weakness"] + others["strength"]), 4)
+    assert everyone[0].authority == "Knowsley" and everyone[0].group_share == expected
+    wirral = _expected_counts([d for d in documents if d.letter.authority.name == "Wirral"], theme)
+    assert named[0].group_share == round(wirral["weakness"] / (wirral["weakness"] + wirral["strength"]), 4)
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        pytest.param(["Knowsley Metropolitan Borough Council"], {"Knowsley"}, id="alias"),
+        pytest.param(["  wirral  council "], {"Wirral"}, id="alias-any-case-and-spacing"),
+        pytest.param(["SEFTON"], {"Sefton"}, id="canonical-any-case"),
+    ],
+)
+def test_cli_compare_resolves_aliases(
+    dataset: tuple[Path, list[Document]], names: list[str], expected: set[str]
+) -> None:
+    arguments = ["compare", "judgements", "--db", str(dataset[0]), "--csv"]
+    for name in names:
+        arguments += ["--authority", name]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, result.stderr
+    assert {record["authority"] for record in csv.DictReader(io.StringIO(result.stdout))} == expected
+
+
+def test_cli_compare_suggests_close_names_for_a_typo(dataset: tuple[Path, list[Document]]) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["compare", "themes", "--db", str(dataset[0]), "-a", "Knowsly"])
+    assert result.exit_code == 2
+    assert result.stdout == "" and "'Knowsley'" in result.stderr and "did you mean" in result.stderr
+    group = runner.invoke(app, ["compare", "themes", "--db", str(dataset[0]), "--compare-with", "Sefon"])
+    assert group.exit_code == 2 and "--compare-with" in group.stderr and "'Sefton'" in group.stderr
+    report = runner.invoke(
+        app, ["report", "--db", str(dataset[0]), "--html", str(dataset[0].with_name("r.html")), "-a", "Wiral"]
+    )
+    assert report.exit_code == 2 and "'Wirral'" in report.stderr
+
+
+def test_cli_compare_says_when_a_known_authority_has_no_document(dataset: tuple[Path, list[Document]]) -> None:
+    result = CliRunner().invoke(app, ["compare", "judgements", "--db", str(dataset[0]), "-a", "Kent", "--csv"])
+    assert result.exit_code == 0
+    assert "no document about Kent" in result.stderr
+
+
+def test_names_the_table_does_not_know_are_matched_as_stored() -> None:
+    from ofsted_findings.dataset.names import AuthorityNames, UnknownAuthorityError
+
+    names = AuthorityNames(RULES, ["Knowsley", "Isles of Nowhere Council"])
+    assert names.resolve("isles of  nowhere council") == "Isles of Nowhere Council"
+    assert names.resolve_all(["Knowsley Council", "KNOWSLEY", "Wirral"]) == ["Knowsley", "Wirral"]
+    assert names.missing(["Knowsley", "Wirral"]) == ["Wirral"]
+    with pytest.raises(UnknownAuthorityError) as caught:
+        names.resolve("Isles of Nowere Council")
+    assert caught.value.suggestions[0] == "Isles of Nowhere Council"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
@@ -120,8 +122,20 @@ def test_judgements_are_coloured_by_their_place_on_the_scale(samples_dir: Path, 
         update={"letter": variant(document, "Knowsley", "ilacs_inspection", "2019-03-15", "inadequate").letter}
     )
     page = pages.document_page(graded)
-    assert f'<span style="color:{pages.GRADE_COLOURS[4]};font-weight:600">inadequate</span>' in page
+    assert f'<span class="swatch" style="background:{pages.GRADE_COLOURS[4]}"></span>inadequate' in page
     assert _parse(page).errors == []
+
+
+def test_grade_colours_keep_their_order_without_hue() -> None:
+    """Colour-blind safe: lightness alone orders the grades (a greyscale print keeps it)."""
+
+    def lightness(colour: str) -> float:
+        red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    ordered = [lightness(pages.GRADE_COLOURS[position]) for position in (1, 2, 3, 4)]
+    assert ordered == sorted(ordered, reverse=True)
+    assert min(a - b for a, b in itertools.pairwise(ordered)) > 0.1
 
 
 def test_page_is_deterministic(focused: Document) -> None:
@@ -160,7 +174,8 @@ def test_document_text_is_escaped(text: str, nlp: Language) -> None:
         ),
         pytest.param(
             [(0, 8, 1, "a"), (6, 11, 2, "b")],
-            '<i id="a">hello <i id="b">wo</i></i><i id="b" class="x cont">rld</i>',
+            # the continuation is no second anchor: only the first part keeps the id
+            '<i id="a">hello <i id="b">wo</i></i><i class="x cont">rld</i>',
             id="crossing",
         ),
     ],
@@ -274,3 +289,124 @@ def test_report_page_in_browser(browser: str, tmp_path: Path, focused: Document)
     dom, _ = _load(browser, out, tmp_path)
     assert dom.count('class="grade"') == sum(1 for *_, grade in VARIANTS if grade)
     assert "<svg" in dom
+
+
+# --- anchors, links and the colour scale --------------------------------------------------
+
+
+def test_every_item_is_an_anchor_once(focused: Document) -> None:
+    page = pages.document_page(focused)
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    assert {item.id for item in [*focused.findings, *focused.metrics]} <= set(ids)
+    assert not re.search(r'class="[^"]*cont[^"]*"[^>]* id="', page)  # continuations carry no id
+
+
+def test_show_links_the_pages_of_the_pdf(tmp_path: Path, samples_dir: Path, focused: Document) -> None:
+    out = tmp_path / "pages" / "show.html"
+    source = samples_dir / "focused-visit_invented.pdf"
+    result = CliRunner().invoke(app, ["show", str(source), "--html", str(out)])
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    hrefs = set(re.findall(r'href="([^"#]+\.pdf)#page=(\d+)"', page))
+    assert {int(number) for _, number in hrefs} == {finding.page for finding in focused.findings} | {
+        metric.page for metric in focused.metrics
+    }
+    assert all((out.parent / href).resolve() == source.resolve() for href, _ in hrefs)
+    # no source, no links
+    assert "#page=" not in pages.document_page(focused)
+
+
+def test_share_scale_keeps_its_order_without_colour() -> None:
+    """The heat map's colours get darker as the share grows, so the order survives
+    colour blindness and greyscale printing."""
+
+    def luminance(colour: str) -> float:
+        red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    shades = [luminance(pages._share_colour(step / 20)) for step in range(21)]
+    assert shades == sorted(shades, reverse=True) and shades[0] - shades[-1] > 0.6
+
+
+def test_heatmap_prints_each_share_and_marks_few_findings() -> None:
+    rows = [
+        compare.ThemeRow(
+            authority="Knowsley",
+            theme="care_leavers",
+            documents=2,
+            strengths=6,
+            weaknesses=4,
+            weakness_share=0.4,
+            group_share=0.3,
+            difference=0.1,
+        ),
+        compare.ThemeRow(
+            authority="Knowsley",
+            theme="workforce_caseloads",
+            documents=1,
+            strengths=1,
+            weaknesses=2,
+            weakness_share=0.6667,
+            group_share=0.5,
+            difference=0.1667,
+        ),
+    ]
+    svg = pages.theme_heatmap(rows)
+    numbers = re.findall(r'text-anchor="middle" fill="#[0-9a-f]{6}">([^<]+)</text>', svg)
+    assert numbers == ["40", "67*"]
+    assert svg.count('class="cell few"') == 1 and "stroke-dasharray" in svg
+    width = int(re.search(r'<svg class="chart" width="(\d+)"', svg).group(1))  # type: ignore[union-attr]
+    assert width >= 250 + 2 * 36 + 120  # room for the last rotated column label
+
+
+def test_report_pages_link_to_the_exact_items(tmp_path: Path, focused: Document) -> None:
+    db_path = tmp_path / "links.duckdb"
+    build_dataset(focused, db_path)
+    out = tmp_path / "site" / "report.html"
+    result = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "--db",
+            str(db_path),
+            "--html",
+            str(out),
+            "--subject",
+            "children",
+            "--pages",
+            str(tmp_path / "site" / "docs"),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    report = out.read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"#]+)#([^"]+)">', report)
+    assert links
+    kinds = Counter()
+    for href, anchor in links:
+        target = out.parent / href
+        assert target.is_file(), href
+        assert target.name == f"{target.stem[:16]}.html"
+        assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), (href, anchor)
+        kinds["judgement" if anchor.startswith("j-") else "metric" if anchor.startswith("m-") else "finding"] += 1
+    assert kinds["judgement"] == sum(1 for *_, grade in VARIANTS if grade)
+    assert kinds["metric"] > 0 and kinds["finding"] > 0
+    assert report.count('<a href="') == len(links)  # no link without an anchor
+    group_cells = re.findall(r'<a href="[^"]+"><g class="cell[^"]*"><title>group: ', report)
+    assert group_cells == []  # a group's cell is no single document
+
+
+@pytest.mark.browser
+def test_report_with_pages_in_browser(browser: str, tmp_path: Path, focused: Document) -> None:
+    db_path = tmp_path / "browser-links.duckdb"
+    build_dataset(focused, db_path)
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        app, ["report", "--db", str(db_path), "--html", str(out), "--pages", str(tmp_path / "docs")]
+    )
+    assert result.exit_code == 0, result.stderr
+    dom, screenshot = _load(browser, out, tmp_path)
+    assert dom.count('class="cell') > 0 and screenshot.stat().st_size > 0
+    first = next(iter(sorted((tmp_path / "docs").glob("*.html"))))
+    document_dom, _ = _load(browser, first, tmp_path / "doc")
+    assert 'class="hl ' in document_dom

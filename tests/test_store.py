@@ -320,3 +320,38 @@ def test_readme_lists_the_tables_as_they_are() -> None:
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert schema_markdown() in readme, "update the README's schema table from dataset.tables.schema_markdown()"
+
+
+def test_every_table_and_column_has_its_description_in_the_database(samples_db: Path) -> None:
+    from ofsted_findings.dataset.tables import VIEW_DESCRIPTIONS
+
+    with store.connect(samples_db, read_only=True) as con:
+        tables = dict(con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
+        columns = {
+            (table, column): comment
+            for table, column, comment in con.execute(
+                "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE NOT internal"
+            ).fetchall()
+        }
+        views = dict(con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal").fetchall())
+    for table in store.TABLES:
+        assert tables[table.name] == table.description
+        for column in table.columns:
+            assert columns[(table.name, column.name)] == column.description, (table.name, column.name)
+            assert column.description.strip()
+    assert {name: views[name] for name in VIEW_DESCRIPTIONS} == VIEW_DESCRIPTIONS
+
+
+def test_parquet_export_carries_the_data_dictionary(samples_db: Path, tmp_path: Path) -> None:
+    with store.connect(samples_db, read_only=True) as con:
+        paths = store.export_tables(con, store.ExportFormat.PARQUET, tmp_path / "parquet")
+    by_name = {table.name: table for table in store.TABLES}
+    for path in paths:
+        table = by_name[path.stem]
+        schema = pq.read_schema(path)
+        assert schema.metadata[b"description"].decode() == table.description
+        for column in table.columns:
+            assert schema.field(column.name).metadata[b"description"].decode() == column.description
+    findings = pq.read_table(tmp_path / "parquet" / "findings.parquet")
+    with store.connect(samples_db, read_only=True) as con:
+        assert findings.num_rows == con.execute("SELECT count(*) FROM findings").fetchall()[0][0]

@@ -86,6 +86,9 @@ def extract(
 ) -> None:
     """Extract metadata, findings and metrics from each input to JSON.
 
+    On a terminal without --out or --format, a short summary of each document is printed
+    instead (the JSON goes to pipes, redirections, --out DIR and --format json|jsonl).
+
     Each input is read in a worker process under the limits (--max-pages, --max-bytes,
     --timeout, --max-memory). Exit status: 0 when every input succeeded, 1 when any failed
     (each failure is one line on stderr: file, error code, cause, what to do), 2 for usage
@@ -103,6 +106,8 @@ def extract(
     if inputs.count("-") > 1:
         raise typer.BadParameter("'-' (stdin) can be given only once")
     fmt = output_format or (OutputFormat.JSON if len(inputs) == 1 else OutputFormat.JSONL)
+    # a person at a terminal gets a short summary; pipes, files, --out and --format get JSON
+    summarise = out is None and output_format is None and stdout_is_terminal()
     indent = 2 if (out is not None or fmt is OutputFormat.JSON) else None
     names = output_names(inputs)
     worker_count = workers or os.cpu_count() or 1
@@ -134,6 +139,9 @@ def extract(
                 except OSError as exc:
                     failures += 1
                     progress.print_error(write_error(outcome.input, target, exc))
+            elif summarise:
+                sys.stdout.write(summary(Document.model_validate_json(outcome.read_json())) + "\n")
+                sys.stdout.flush()
             elif outcome.json_file is not None:
                 with open(outcome.json_file, encoding="utf-8") as spooled:
                     shutil.copyfileobj(spooled, sys.stdout, 1 << 20)
@@ -148,6 +156,52 @@ def extract(
             err=True,
         )
     raise typer.Exit(1 if failures else 0)
+
+
+#: How many strengths and how many weaknesses the terminal summary quotes.
+SUMMARY_EXAMPLES = 2
+#: Longest quotation in the terminal summary (characters).
+SUMMARY_WIDTH = 160
+
+
+def stdout_is_terminal() -> bool:
+    """Whether stdout is a terminal (a person reading, not a pipe or a file)."""
+    return sys.stdout.isatty()
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_WIDTH else text[: SUMMARY_WIDTH - 1].rstrip() + "…"
+
+
+def summary(document: Document) -> str:
+    """A few lines about one document for a terminal: kind, authority, dates, judgements,
+    counts, example findings, and how to get the JSON."""
+    letter = document.letter
+    authority = letter.authority.name or letter.authority.name_as_printed or "authority not recognised"
+    dates = [
+        (label, value)
+        for label, value in (
+            ("letter", letter.letter_date),
+            ("on site", f"{letter.visit_start} to {letter.visit_end}" if letter.visit_start else None),
+            ("published", letter.published),
+        )
+        if value
+    ]
+    strengths = [finding for finding in document.findings if finding.polarity == "strength"]
+    weaknesses = [finding for finding in document.findings if finding.polarity == "weakness"]
+    lines = [
+        f"{document.source.name}: {str(letter.kind).replace('_', ' ')}, {authority}",
+        "  dates: " + ("; ".join(f"{label} {value}" for label, value in dates) or "none found"),
+        "  judgements: "
+        + (", ".join(f"{judgement.area} {judgement.grade}" for judgement in letter.judgements) or "none"),
+        f"  {len(document.findings)} findings ({len(strengths)} strengths, {len(weaknesses)} weaknesses), "
+        f"{len(document.metrics)} figures, {len(document.warnings)} warnings",
+    ]
+    for finding in [*strengths[:SUMMARY_EXAMPLES], *weaknesses[:SUMMARY_EXAMPLES]]:
+        lines.append(f"  {finding.polarity} (p. {finding.page}): {_quote(finding.text)}")
+    lines.append("  The full JSON: add --format json, redirect (> file.json) or write files with --out DIR.")
+    return "\n".join(lines)
 
 
 @app.command()

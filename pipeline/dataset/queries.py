@@ -90,7 +90,9 @@ class ThemeRow(_Row):
     strengths: int
     weaknesses: int
     weakness_share: float | None
-    group_share: float | None = Field(description="Weakness share of the comparison group in this theme.")
+    group_share: float | None = Field(
+        description="Weakness share of the comparison group in this theme, without this authority's own findings."
+    )
     difference: float | None = Field(description="weakness_share - group_share.")
 
 
@@ -200,7 +202,8 @@ def theme_balance(
 
     A finding with several themes counts once in each; one without a theme counts under
     '(none)'. The group is the ``compare_with`` authorities, or every authority, filtered
-    by kind and date like the rest.
+    by kind and date like the rest; an authority's ``group_share`` leaves that authority's
+    own findings out of the group (the group's own row counts every member).
     """
     themes = themes or []
     group_names = compare_with or []
@@ -209,10 +212,17 @@ def theme_balance(
         theme: (documents, strengths, weaknesses)
         for _, theme, documents, strengths, weaknesses in _theme_counts(con, filters, themes, group_names, False)
     }
+    in_group = {name.lower() for name in group_names}
     rows: list[ThemeRow] = []
     for authority, theme, documents, strengths, weaknesses in _theme_counts(con, filters, themes, None, True):
         share = _share(strengths, weaknesses)
-        group_share = _share(group[theme][1], group[theme][2]) if theme in group else None
+        group_share = None
+        if theme in group:
+            _, group_strengths, group_weaknesses = group[theme]
+            if not group_names or authority.lower() in in_group:
+                # the group never contains the authority it is compared with
+                group_strengths, group_weaknesses = group_strengths - strengths, group_weaknesses - weaknesses
+            group_share = _share(group_strengths, group_weaknesses)
         rows.append(
             ThemeRow(
                 authority=authority,
@@ -308,6 +318,50 @@ def metric_series(
     )
 
 
+def indicator_series(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    indicator: str,
+    unit: str | None = None,
+) -> list[MetricRow]:
+    """Figures of one canonical measure (``indicators.json``), by unit, authority and date.
+
+    Flagged figures (inspection team, administrative intervals) are left out; each row keeps
+    its own subject and text as printed, so a series never merges different wordings unseen."""
+    query = f"""
+        WITH docs AS ({DOCS_QUERY})
+        SELECT d.authority, coalesce(m.date_end, d.date), m.kind::VARCHAR, m.subject, m.text, m.value,
+               m.unit::VARCHAR, m.baseline_value, m.baseline_date_end, m.change::VARCHAR, m.comparator_value,
+               m.comparator_label, d.file_path, m.id
+        FROM metrics m JOIN docs d USING (sha256)
+        WHERE m.indicator = ? AND len(m.flags) = 0
+          AND (?::VARCHAR IS NULL OR m.unit::VARCHAR = ?::VARCHAR)
+    """
+    rows = con.execute(query, [*filters.parameters(), indicator, unit, unit]).fetchall()
+    series = [
+        MetricRow(
+            authority=row[0],
+            date=row[1],
+            kind=row[2],
+            subject=row[3],
+            text=row[4],
+            value=row[5],
+            unit=row[6],
+            baseline_value=row[7],
+            baseline_date=row[8],
+            change=row[9],
+            comparator_value=row[10],
+            comparator_label=row[11],
+            file_path=row[12],
+            metric_id=row[13],
+        )
+        for row in rows
+    ]
+    return sorted(
+        series, key=lambda row: (row.unit, row.authority, row.date or dt.date.max, row.file_path, row.metric_id)
+    )
+
+
 def subjects(con: duckdb.DuckDBPyConnection, filters: Filters, minimum: int = 2, limit: int = 30) -> list[SubjectRow]:
     """Subjects (same normalised words and unit) measured in at least ``minimum`` documents."""
     query = f"""
@@ -339,6 +393,9 @@ def subjects(con: duckdb.DuckDBPyConnection, filters: Filters, minimum: int = 2,
 
 #: Metric series drawn by `report` when none are asked for.
 DEFAULT_SUBJECTS = ("care leavers", "caseloads", "agency")
+#: Indicators (``indicators.json``) drawn by `report` when no subject is asked for: one
+#: series per indicator and unit.
+DEFAULT_INDICATORS = ("care_leavers_eet", "average_caseload", "agency_workers")
 
 
 class ReportOptions(BaseModel):
@@ -382,15 +439,38 @@ def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> Coverage:
 
 def report_data(con: duckdb.DuckDBPyConnection, options: ReportOptions, rules: RuleSet) -> ReportData:
     """The judgement timeline, theme balance and metric series of the report."""
-    subjects = options.subjects or list(DEFAULT_SUBJECTS)
     words = SubjectWords.of(rules)
+    if options.subjects:
+        series = {
+            subject: metric_series(con, options.filters, subject, words, options.unit) for subject in options.subjects
+        }
+    else:
+        series = indicator_charts(con, options.filters, list(DEFAULT_INDICATORS), rules, options.unit)
     return ReportData(
         options=options,
         coverage=coverage(con, options.filters),
         judgements=judgement_history(con, options.filters, rules.vocabulary, [options.area]),
         themes=theme_balance(con, options.filters),
-        series={subject: metric_series(con, options.filters, subject, words, options.unit) for subject in subjects},
+        series=series,
     )
+
+
+def indicator_charts(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    indicators: list[str],
+    rules: RuleSet,
+    unit: str | None = None,
+) -> dict[str, list[MetricRow]]:
+    """One series per indicator and unit, titled by the indicator's label and the unit."""
+    labels = {item.id: item.label for item in rules.indicators.indicators}
+    series: dict[str, list[MetricRow]] = {}
+    for indicator in indicators:
+        rows = indicator_series(con, filters, indicator, unit)
+        for series_unit in sorted({row.unit for row in rows}):
+            title = f"{labels.get(indicator, indicator)} ({series_unit})"
+            series[title] = [row for row in rows if row.unit == series_unit]
+    return series
 
 
 # --- output ----------------------------------------------------------------------------

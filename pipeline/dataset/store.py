@@ -37,6 +37,7 @@ from ofsted_findings.dataset.tables import (
     SENTENCES,
     STORE_REVISION,
     TABLES,
+    VIEW_DESCRIPTIONS,
     VIEWS,
     Table,
     enum_types,
@@ -210,7 +211,23 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
         _sql(con, f"CREATE TABLE IF NOT EXISTS {table.name} ({columns})")
     for view in VIEWS.values():
         _sql(con, view)
+    _comment(con)
     return con
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _comment(con: duckdb.DuckDBPyConnection) -> None:
+    """The data dictionary inside the database: ``COMMENT ON`` every table, view and column
+    (``duckdb_tables()``, ``duckdb_columns()`` and ``duckdb_views()`` show them)."""
+    for table in TABLES:
+        _sql(con, f"COMMENT ON TABLE {table.name} IS {_quoted(table.description)}")
+        for column in table.columns:
+            _sql(con, f'COMMENT ON COLUMN {table.name}."{column.name}" IS {_quoted(column.description)}')
+    for name, description in VIEW_DESCRIPTIONS.items():
+        _sql(con, f"COMMENT ON VIEW {name} IS {_quoted(description)}")
 
 
 def _open(db_path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -397,6 +414,8 @@ def export_tables(con: duckdb.DuckDBPyConnection, fmt: ExportFormat, out_dir: Pa
             select = ", ".join(f'"{column.name}"' for column in table.columns)
         order = ", ".join(f'"{name}"' for name in table.key)
         arrow = con.sql(f"SELECT {select} FROM {table.name} ORDER BY {order}").to_arrow_table()
+        if fmt is ExportFormat.PARQUET:
+            arrow = described(arrow, table)
         path = out_dir / f"{table.name}.{fmt.value}"
         try:
             _write_table(arrow, path, fmt)
@@ -405,6 +424,20 @@ def export_tables(con: duckdb.DuckDBPyConnection, fmt: ExportFormat, out_dir: Pa
         written.append(path)
     logger.info("exported %d tables to %s", len(written), out_dir)
     return written
+
+
+def described(arrow: pa.Table, table: Table) -> pa.Table:
+    """``arrow`` with the data dictionary as Parquet metadata: each field's ``description``
+    (the column's) and the table's ``description`` in the schema metadata."""
+    descriptions = {column.name: column.description for column in table.columns}
+    fields = [
+        field.with_metadata({b"description": descriptions.get(field.name, "").encode("utf-8")})
+        for field in arrow.schema
+    ]
+    schema = pa.schema(
+        fields, metadata={b"description": table.description.encode("utf-8"), b"table": table.name.encode()}
+    )
+    return arrow.cast(schema)
 
 
 def _write_table(arrow: pa.Table, path: Path, fmt: ExportFormat) -> None:

@@ -307,6 +307,13 @@ VIEWS = {
 }
 
 
+#: What each view holds (its COMMENT in the database and its line in the README).
+VIEW_DESCRIPTIONS = {
+    "finding_themes": "one row per theme of a finding (findings.themes unnested): sha256, finding (its id), "
+    "polarity, theme",
+}
+
+
 def enum_types() -> dict[str, type[Enum]]:
     """Every ENUM type the tables use, by its SQL name."""
     found: dict[str, type[Enum]] = {}
@@ -337,10 +344,25 @@ def _column_note(column: Column) -> str:
     return column.name
 
 
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
 def schema_markdown() -> str:
-    """The README's table of tables: key, rows and columns (dates and enums with their types)."""
+    """The README's table of tables (key, rows and columns, dates and enums with their types),
+    then the data dictionary: every column with its SQL type and description, as the
+    database's ``COMMENT ON`` and the Parquet field metadata give them."""
     lines = ["| table | key | rows | columns |", "| --- | --- | --- | --- |"]
     for table in TABLES:
         columns = ", ".join(_column_note(column) for column in table.columns)
         lines.append(f"| `{table.name}` | {', '.join(table.key)} | {ROWS_PER_TABLE[table.name]} | {columns} |")
+    lines += ["", "<details><summary>Data dictionary: every table and column</summary>", ""]
+    lines += ["| table | column | type | description |", "| --- | --- | --- | --- |"]
+    for table in TABLES:
+        lines.append(f"| `{table.name}` | | | {_cell(table.description)} |")
+        for column in table.columns:
+            lines.append(f"| | `{column.name}` | {_cell(column.sql_type)} | {_cell(column.description)} |")
+    for name, description in VIEW_DESCRIPTIONS.items():
+        lines.append(f"| `{name}` (view) | | | {_cell(description)} |")
+    lines += ["", "</details>"]
     return "\n".join(lines) + "\n"

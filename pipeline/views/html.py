@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import logging
 import math
 from collections import Counter, defaultdict
@@ -19,28 +20,36 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from ofsted_findings.dataset import queries as compare
+from ofsted_findings.dataset import tracking
+from ofsted_findings.dataset.links import ItemLink, ReportLinks
 from ofsted_findings.models import Document, Finding, Metric
 
 logger = logging.getLogger(__name__)
 
-#: Colour of each position on the four-point grade scale (1 outstanding ... 4 inadequate).
+#: Colour of each position on the four-point grade scale (1 outstanding ... 4 inadequate):
+#: viridis stops, whose lightness falls steadily from outstanding to inadequate, so the order
+#: survives every colour-vision deficiency and a greyscale print; grades are labelled too.
 GRADE_COLOURS: dict[int | None, str] = {
-    1: "#1a7f37",
-    2: "#4ac26b",
-    3: "#d4a72c",
-    4: "#cf222e",
+    1: "#fde725",
+    2: "#35b779",
+    3: "#31688e",
+    4: "#440154",
     None: "#8c959f",
 }
+#: Okabe and Ito's palette for categorical series (distinct under the common deficiencies).
 SERIES_COLOURS = (
-    "#0969da",
-    "#bf3989",
-    "#1a7f37",
-    "#9a6700",
-    "#8250df",
-    "#cf222e",
-    "#1b7c83",
-    "#57606a",
+    "#0072b2",
+    "#e69f00",
+    "#009e73",
+    "#cc79a7",
+    "#56b4e9",
+    "#d55e00",
+    "#f0e442",
+    "#000000",
 )
+#: Strengths and weaknesses: blue and orange (Okabe and Ito), not green and red.
+STRENGTH_COLOUR = "#0072b2"
+WEAKNESS_COLOUR = "#e69f00"
 #: Subjects charted by `report` when none are asked for (what researchers ask about most).
 #: A theme cell with fewer findings than this is drawn pale (its share says little).
 FEW_FINDINGS = 5
@@ -55,11 +64,15 @@ dl.meta{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;margi
 dl.meta dd{margin:0}.text{white-space:pre-wrap;font-family:Georgia,serif;font-size:1.02rem;border:1px solid #d0d7de;
 padding:1rem 1.2rem;border-radius:6px;background:#fff}
 .hl{border-radius:3px;cursor:help}.hl:hover{outline:2px solid #0969da}
-.strength{background:#dafbe1;box-shadow:inset 0 -2px #1a7f37}.weakness{background:#ffebe9;box-shadow:inset 0 -2px #cf222e}
+.strength{background:#d6eaf8;box-shadow:inset 0 -2px #0072b2}.weakness{background:#fdebd0;box-shadow:inset 0 -2px #e69f00}
+.swatch{display:inline-block;width:.8em;height:.8em;border:1px solid #1f2328;border-radius:50%;margin-right:.3em;
+vertical-align:-.05em}
 .metric{background:#ddf4ff;border:1px solid #54aeff;padding:0 1px;font-weight:600}
 .hedged{text-decoration:underline dotted}.heading{font-weight:700;font-family:system-ui,sans-serif}
 .legend span{margin-right:1rem;padding:0 .3rem}.muted{color:#57606a;font-size:.9rem}
-figure{margin:1rem 0}figcaption{color:#57606a;font-size:.9rem}svg text{font-family:system-ui,sans-serif}
+figure{margin:1rem 0;overflow-x:auto}figcaption{color:#57606a;font-size:.9rem}svg text{font-family:system-ui,sans-serif}
+a.pdfpage{font:600 .75rem system-ui,sans-serif;color:#0969da;margin:0 .2rem}.text a.pdfpage{border:1px solid #54aeff;
+border-radius:3px;padding:0 .2rem;white-space:nowrap}
 """
 
 
@@ -164,6 +177,7 @@ def _marks(document: Document) -> list[_Mark]:
                     ("class", classes),
                     ("data-item", finding.id),
                     ("title", finding_tooltip(finding)),
+                    ("id", finding.id),
                 ),
             )
         )
@@ -178,22 +192,26 @@ def _marks(document: Document) -> list[_Mark]:
                     ("class", "hl metric"),
                     ("data-item", metric.id),
                     ("title", metric_tooltip(metric)),
+                    ("id", metric.id),
                 ),
             )
         )
     return [mark for mark in marks if mark.end > mark.start]
 
 
-def highlight(text: str, marks: list[_Mark]) -> str:
+def highlight(text: str, marks: list[_Mark], inserts: Mapping[int, str] | None = None) -> str:
     """The escaped text with each mark wrapped in its element, nesting kept valid.
 
     A mark that ends while a mark opened after it is still open closes that one, and the
     inner one reopens as a continuation (same attributes, class ``cont`` added).
+    ``inserts`` are HTML fragments put at offsets, after the marks that end there and
+    before the marks that start there (the page links of the document page).
     """
+    inserts = inserts or {}
     starts: dict[int, list[_Mark]] = defaultdict(list)
     for mark in marks:
         starts[mark.start].append(mark)
-    boundaries = sorted({0, len(text), *(mark.start for mark in marks), *(mark.end for mark in marks)})
+    boundaries = sorted({0, len(text), *(mark.start for mark in marks), *(mark.end for mark in marks), *inserts})
     out: list[str] = []
     stack: list[_Mark] = []
     for index, position in enumerate(boundaries):
@@ -206,6 +224,8 @@ def highlight(text: str, marks: list[_Mark]) -> str:
             for mark in reopen:
                 out.append(f"<{mark.tag}{_attrs(_continued(mark.attrs))}>")
                 stack.append(mark)
+        if position in inserts:
+            out.append(inserts[position])
         for mark in sorted(starts.get(position, []), key=lambda item: (-item.end, item.rank)):
             out.append(f"<{mark.tag}{_attrs(mark.attrs)}>")
             stack.append(mark)
@@ -216,7 +236,8 @@ def highlight(text: str, marks: list[_Mark]) -> str:
 
 
 def _continued(attrs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((name, f"{value} cont" if name == "class" else value) for name, value in attrs)
+    """A continuation's attributes: class ``cont`` added, no ``id`` (the anchor is the first part)."""
+    return tuple((name, f"{value} cont" if name == "class" else value) for name, value in attrs if name != "id")
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -240,16 +261,42 @@ def _bar(strengths: int, weaknesses: int, most: int, width: int = 240) -> str:
     red = round(weaknesses * scale, 1)
     return (
         f'<svg width="{width}" height="14" role="img" aria-label="{strengths} strengths, {weaknesses} weaknesses">'
-        f'<rect x="0" y="2" width="{green}" height="10" fill="#4ac26b"/>'
-        f'<rect x="{green}" y="2" width="{red}" height="10" fill="#e5534b"/></svg>'
+        f'<rect x="0" y="2" width="{green}" height="10" fill="{STRENGTH_COLOUR}"/>'
+        f'<rect x="{green}" y="2" width="{red}" height="10" fill="{WEAKNESS_COLOUR}"/></svg>'
     )
 
 
-def document_page(document: Document, grade_positions: Mapping[str, int | None] | None = None) -> str:
+def _page_starts(document: Document) -> dict[int, int]:
+    """Page -> the first offset of running text on it (sections, sentences, findings, figures)."""
+    first: dict[int, int] = {}
+    items: list[tuple[int, int]] = [
+        (item.page, item.start) for item in document.sections if item.category != "letterhead"
+    ]
+    items += [(item.page, item.start) for item in document.sentences]
+    items += [(item.page, item.start) for item in document.findings]
+    items += [(item.page, item.start) for item in document.metrics]
+    for page, start in items:
+        first[page] = min(start, first.get(page, start))
+    return dict(sorted(first.items()))
+
+
+def pdf_page_href(source_href: str, page: int) -> str:
+    """The link to one page of the source: ``file.pdf#page=N`` (PDF viewers open that page)."""
+    return f"{source_href}#page={page}"
+
+
+def document_page(
+    document: Document,
+    grade_positions: Mapping[str, int | None] | None = None,
+    source_href: str | None = None,
+) -> str:
     """One document as a page: metadata and judgements, a summary by theme, the highlighted text.
 
     ``grade_positions`` places each grade on the four-point scale for its colour (default:
-    the packaged vocabulary's)."""
+    the packaged vocabulary's). ``source_href`` is the link to the source file (relative to
+    the page); when given, page numbers link to ``source#page=N`` and the text shows where
+    each page begins. Every finding and figure is an anchor (``#<id>``), every judgement row
+    ``#j-<area>``."""
     if grade_positions is None:
         from ofsted_findings.ruleset import RuleSet
 
@@ -291,16 +338,33 @@ def document_page(document: Document, grade_positions: Mapping[str, int | None] 
     ]
     body = [f"<header>\n<h1>{_e(title)}</h1>", '<dl class="meta">']
     body += [f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in meta if value]
-    body.append("</dl>\n</header>")
+    body.append("</dl>")
+    pages = _page_starts(document)
+    pdf = source_href is not None and document.source.media_type == "application/pdf"
+    if source_href is not None:
+        links = " ".join(
+            f'<a class="pdfpage" href="{_e(pdf_page_href(source_href, page))}">{page}</a>' for page in pages
+        )
+        body.append(
+            f'<p>Source: <a href="{_e(source_href)}">{_e(document.source.name)}</a>'
+            + (f"; open at page {links}" if pdf and links else "")
+            + "</p>"
+        )
+    body.append("</header>")
     body.append("<h2>Judgements</h2>")
     if letter.judgements:
         body.append("<table><tr><th>area</th><th>label as printed</th><th>grade</th><th>page</th></tr>")
         for judgement in letter.judgements:
             colour = GRADE_COLOURS[grade_positions.get(str(judgement.grade))]
+            page = (
+                f'<a href="{_e(pdf_page_href(source_href, judgement.page))}">{judgement.page}</a>'
+                if pdf and source_href is not None
+                else str(judgement.page)
+            )
             body.append(
-                f"<tr><td>{_e(judgement.area)}</td><td>{_e(judgement.label_as_printed)}</td>"
-                f'<td><span style="color:{colour};font-weight:600">{_e(judgement.grade)}</span></td>'
-                f'<td class="num">{judgement.page}</td></tr>'
+                f'<tr id="j-{_e(judgement.area)}"><td>{_e(judgement.area)}</td><td>{_e(judgement.label_as_printed)}</td>'
+                f'<td><span class="swatch" style="background:{colour}"></span>{_e(judgement.grade)}</td>'
+                f'<td class="num">{page}</td></tr>'
             )
         body.append("</table>")
     else:
@@ -332,7 +396,15 @@ def document_page(document: Document, grade_positions: Mapping[str, int | None] 
         '<span class="metric">figure</span><span class="strength hedged">hedged</span>'
         '<span class="muted">Hover over a highlight to see the rules that fired.</span></p>'
     )
-    body.append(f'<div class="text">{highlight(document.text, _marks(document))}</div>')
+    inserts = (
+        {
+            start: f'<a class="pdfpage" href="{_e(pdf_page_href(source_href, page))}">p. {page}</a>'
+            for page, start in pages.items()
+        }
+        if pdf and source_href is not None
+        else {}
+    )
+    body.append(f'<div class="text">{highlight(document.text, _marks(document), inserts)}</div>')
     return _page(f"{title} - {document.source.name}", body)
 
 
@@ -360,8 +432,9 @@ def _axis_years(
     return out
 
 
-def judgement_timeline(rows: Sequence[compare.JudgementRow]) -> str:
-    """One row per authority, one dot per graded inspection, coloured by scale position."""
+def judgement_timeline(rows: Sequence[compare.JudgementRow], links: ReportLinks | None = None) -> str:
+    """One row per authority, one dot per graded inspection, coloured by scale position
+    (with ``links``, each dot links to the judgement on its document's page)."""
     dated = [row for row in rows if row.date is not None]
     if not dated:
         return '<p class="muted">No graded judgements for this selection.</p>'
@@ -385,9 +458,12 @@ def judgement_timeline(rows: Sequence[compare.JudgementRow]) -> str:
             x = x_of(_year_fraction(row.date))
             colour = GRADE_COLOURS[row.position]
             label = f"{row.authority} {row.date.isoformat()}: {row.grade} ({row.era}; {row.area})"
-            parts.append(
-                f'<circle class="grade" cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"><title>{_e(label)}</title></circle>'
+            dot = (
+                f'<circle class="grade" cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}" stroke="#1f2328" '
+                f'stroke-width="0.75"><title>{_e(label)}</title></circle>'
             )
+            target = ItemLink(file_path=row.file_path, anchor=f"j-{row.area}")
+            parts.append(_linked(dot, links.href(target) if links is not None else None))
     parts.append("</svg>")
     legend = " ".join(
         f'<span><svg width="10" height="10"><circle cx="5" cy="5" r="5" fill="{GRADE_COLOURS[position]}"/></svg> {_e(name)}</span>'
@@ -401,24 +477,47 @@ def judgement_timeline(rows: Sequence[compare.JudgementRow]) -> str:
     return f"<figure>{''.join(parts)}<figcaption>{legend}</figcaption></figure>"
 
 
+#: The heat map's scale: viridis from light (no weaknesses) to dark (all weaknesses), which
+#: keeps its order under every kind of colour blindness and in grey; (share, colour) stops.
+SHARE_SCALE: tuple[tuple[float, tuple[int, int, int]], ...] = (
+    (0.0, (0xFD, 0xE7, 0x25)),
+    (0.25, (0x5E, 0xC9, 0x62)),
+    (0.5, (0x21, 0x91, 0x8C)),
+    (0.75, (0x3B, 0x52, 0x8B)),
+    (1.0, (0x44, 0x01, 0x54)),
+)
+#: From this share on, a cell's number is printed in white (the colour is dark enough).
+DARK_FROM = 0.45
+
+
 def _share_colour(share: float) -> str:
-    """Green (no weaknesses) through yellow to red (all weaknesses)."""
-    low, mid, high = (74, 194, 107), (212, 167, 44), (207, 34, 46)
-    a, b, t = (low, mid, share * 2) if share <= 0.5 else (mid, high, share * 2 - 1)
-    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
+    """The colour of a weakness share on :data:`SHARE_SCALE` (light 0%, dark 100%)."""
+    share = min(max(share, 0.0), 1.0)
+    for (low, a), (high, b) in itertools.pairwise(SHARE_SCALE):
+        if share <= high:
+            t = (share - low) / (high - low)
+            return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
+    return "#" + "".join(f"{x:02x}" for x in SHARE_SCALE[-1][1])
 
 
-def theme_heatmap(rows: Sequence[compare.ThemeRow]) -> str:
-    """Authorities by themes, each cell coloured by weakness share (the group last)."""
+def _linked(element: str, href: str | None) -> str:
+    """An SVG element wrapped in a link when there is somewhere to go."""
+    return f'<a href="{_e(href)}">{element}</a>' if href else element
+
+
+def theme_heatmap(rows: Sequence[compare.ThemeRow], links: ReportLinks | None = None) -> str:
+    """Authorities by themes, each cell coloured by weakness share and labelled with it in
+    per cent (the group last); cells with fewer than FEW_FINDINGS findings are dashed and
+    starred. With ``links``, an authority's cell links to its newest finding in that theme."""
     if not rows:
         return '<p class="muted">No findings for this selection.</p>'
     themes = sorted({row.theme for row in rows})
     group = sorted({row.authority for row in rows if row.authority.startswith("group: ")})
     authorities = sorted({row.authority for row in rows} - set(group)) + group
     cells = {(row.authority, row.theme): row for row in rows}
-    left, top, cell_w, cell_h = 250, 150, 30, 16
-    width = left + cell_w * len(themes) + 20
-    height = top + cell_h * len(authorities) + 10
+    left, top, cell_w, cell_h, right = 250, 160, 36, 20, 150
+    width = left + cell_w * len(themes) + right
+    height = top + cell_h * len(authorities) + 50
     parts = [f'<svg class="chart" width="{width}" height="{height}" role="img" aria-label="theme balance">']
     for column, theme in enumerate(themes):
         x = left + column * cell_w + cell_w / 2
@@ -429,33 +528,50 @@ def theme_heatmap(rows: Sequence[compare.ThemeRow]) -> str:
         y = top + index * cell_h
         weight = ' font-weight="700"' if authority in group else ""
         parts.append(
-            f'<text x="{left - 8}" y="{y + 12}" font-size="11" text-anchor="end"{weight}>{_e(authority)}</text>'
+            f'<text x="{left - 8}" y="{y + 14}" font-size="11" text-anchor="end"{weight}>{_e(authority)}</text>'
         )
         for column, theme in enumerate(themes):
             row = cells.get((authority, theme))
             if row is None or row.weakness_share is None:
                 continue
             total = row.strengths + row.weaknesses
-            opacity = "1" if total >= FEW_FINDINGS else "0.35"
+            few = total < FEW_FINDINGS
             label = (
                 f"{authority} / {theme}: {row.strengths} strengths, {row.weaknesses} weaknesses, "
                 f"weakness share {row.weakness_share:.0%}"
                 + (f" (group {row.group_share:.0%})" if row.group_share is not None else "")
+                + (f"; fewer than {FEW_FINDINGS} findings" if few else "")
             )
-            parts.append(
-                f'<rect class="cell" x="{left + column * cell_w}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" '
-                f'fill="{_share_colour(row.weakness_share)}" fill-opacity="{opacity}"><title>{_e(label)}</title></rect>'
+            x = left + column * cell_w
+            outline = ' stroke="#1f2328" stroke-width="1.5" stroke-dasharray="3 2"' if few else ""
+            ink = "#ffffff" if row.weakness_share >= DARK_FROM else "#1f2328"
+            number = f"{row.weakness_share * 100:.0f}" + ("*" if few else "")
+            cell = (
+                f'<g class="cell{" few" if few else ""}"><title>{_e(label)}</title>'
+                f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" '
+                f'fill="{_share_colour(row.weakness_share)}"{outline}/>'
+                f'<text x="{x + (cell_w - 2) / 2:.1f}" y="{y + 13}" font-size="10" text-anchor="middle" '
+                f'fill="{ink}">{_e(number)}</text></g>'
             )
+            parts.append(_linked(cell, links.theme(authority, theme) if links is not None else None))
+    legend_y = top + cell_h * len(authorities) + 16
+    for step in range(5):
+        share = step / 4
+        x = left + step * 50
+        parts.append(f'<rect x="{x}" y="{legend_y}" width="48" height="12" fill="{_share_colour(share)}"/>')
+        parts.append(f'<text x="{x + 24}" y="{legend_y + 26}" font-size="10" text-anchor="middle">{share:.0%}</text>')
     parts.append("</svg>")
     caption = (
-        "Colour: weakness share, green 0% to red 100%; pale cells have fewer than "
-        f"{FEW_FINDINGS} findings. Hover for counts."
+        "Number and colour: weakness share in per cent (weaknesses / findings), light 0% to dark 100%; "
+        f"dashed cells marked * have fewer than {FEW_FINDINGS} findings. Hover for counts"
+        + ("; click an authority's cell for its newest finding in that theme." if links is not None else ".")
     )
     return f"<figure>{''.join(parts)}<figcaption>{_e(caption)}</figcaption></figure>"
 
 
-def metric_chart(title: str, rows: Sequence[compare.MetricRow]) -> str:
-    """Values over time, one colour per authority, points of one authority joined."""
+def metric_chart(title: str, rows: Sequence[compare.MetricRow], links: ReportLinks | None = None) -> str:
+    """Values over time, one colour per authority, points of one authority joined (with
+    ``links``, each point links to the figure on its document's page)."""
     points = [row for row in rows if row.date is not None and row.value is not None]
     if not points:
         return f'<p class="muted">No dated figures for {_e(title)}.</p>'
@@ -501,9 +617,9 @@ def metric_chart(title: str, rows: Sequence[compare.MetricRow]) -> str:
             )
         for row, (x, y) in zip(series, coordinates, strict=True):
             label = f"{row.authority} {row.date}: {row.text} ({row.subject})"
-            parts.append(
-                f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"><title>{_e(label)}</title></circle>'
-            )
+            point = f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"><title>{_e(label)}</title></circle>'
+            target = ItemLink(file_path=row.file_path, anchor=row.metric_id)
+            parts.append(_linked(point, links.href(target) if links is not None else None))
         if by_authority:
             y = top + 14 * index + 10
             parts.append(f'<circle cx="{width - right + 14}" cy="{y - 4}" r="4" fill="{colour}"/>')
@@ -525,8 +641,11 @@ def _nice_ceiling(value: float) -> float:
     return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
 
 
-def report_page(data: compare.ReportData) -> str:
-    """The comparison views of a dataset: judgement timeline, theme balance, metric series."""
+def report_page(data: compare.ReportData, links: ReportLinks | None = None) -> str:
+    """The comparison views of a dataset: judgement timeline, theme balance, metric series.
+
+    With ``links`` (``report --pages DIR``), dots, cells and points link to the ``show``
+    pages of their documents, at the judgement, finding or figure."""
     coverage = data.coverage
     body = ["<h1>Ofsted findings: comparison report</h1>"]
     body.append(
@@ -538,13 +657,13 @@ def report_page(data: compare.ReportData) -> str:
         '<p class="muted">Grades by their position on the four-point scale every framework used: the third grade '
         "was 'adequate' until 2013 and 'requires improvement to be good' since.</p>"
     )
-    body.append(judgement_timeline(data.judgements))
+    body.append(judgement_timeline(data.judgements, links))
     body.append("<h2>Theme balance per authority</h2>")
-    body.append(theme_heatmap(data.themes))
+    body.append(theme_heatmap(data.themes, links))
     body.append("<h2>Metric series</h2>")
     for subject, rows in data.series.items():
         body.append(f"<h3>{_e(subject)}</h3>")
-        body.append(metric_chart(subject, rows))
+        body.append(metric_chart(subject, rows, links))
     return _page("Ofsted findings: comparison report", body)
 
 
@@ -557,3 +676,174 @@ def _describe(filters: compare.Filters) -> str:
     if filters.since:
         parts.append(f"Since {filters.since.isoformat()}.")
     return " ".join(parts) or "All documents."
+
+
+# --- track of one authority ------------------------------------------------------------
+
+#: Colour and label of each verdict of `track` (Okabe-Ito colours, told apart under colour blindness; the label is always printed too).
+VERDICT_STYLES: dict[str, tuple[str, str]] = {
+    "improved": ("#0072b2", "improved"),
+    "still_weak": ("#d55e00", "still weak"),
+    "not_mentioned": ("#6e7781", "not mentioned"),
+}
+#: Marker of each kind of document on the track timeline (shape, so that colour is not needed).
+TRACK_KIND_MARKS: dict[str, str] = {
+    "lac_inspection": "square",
+    "sif_inspection": "square",
+    "ilacs_inspection": "square",
+    "focused_visit": "circle",
+    "jtai": "diamond",
+    "monitoring_visit": "circle",
+}
+
+
+def _verdict_badge(verdict: str) -> str:
+    colour, label = VERDICT_STYLES.get(verdict, ("#6e7781", verdict))
+    return (
+        f'<span class="verdict" data-verdict="{_e(verdict)}" style="border:1px solid {colour};color:{colour};'
+        f'padding:0 .3rem;border-radius:3px;font-weight:600;white-space:nowrap">{_e(label)}</span>'
+    )
+
+
+def _track_marker(kind: str, x: float, y: float, label: str) -> str:
+    shape = TRACK_KIND_MARKS.get(kind, "circle")
+    title = f"<title>{_e(label)}</title>"
+    if shape == "square":
+        return f'<rect class="doc" x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" fill="#1f2328">{title}</rect>'
+    if shape == "diamond":
+        points = f"{x:.1f},{y - 7:.1f} {x + 7:.1f},{y:.1f} {x:.1f},{y + 7:.1f} {x - 7:.1f},{y:.1f}"
+        return f'<polygon class="doc" points="{points}" fill="#8250df">{title}</polygon>'
+    return f'<circle class="doc" cx="{x:.1f}" cy="{y:.1f}" r="6" fill="#ffffff" stroke="#1f2328" stroke-width="2">{title}</circle>'
+
+
+def track_timeline(result: tracking.Track) -> str:
+    """The authority's documents on one date axis: squares inspections, circles visits, diamonds JTAIs."""
+    dated = [document for document in result.documents if document.date is not None]
+    if not dated:
+        return '<p class="muted">No dated documents.</p>'
+    first = min(d.date.year for d in dated if d.date)
+    last = max(d.date.year for d in dated if d.date) + 1
+    left, right, width, height, y = 20, 20, 1000, 70, 30
+
+    def x_of(year: float) -> float:
+        return left + (year - first) / max(last - first, 1) * (width - left - right)
+
+    parts = [f'<svg class="chart" width="{width}" height="{height}" role="img" aria-label="documents over time">']
+    parts += _axis_years(first, last, x_of, 10, height - 18, height - 4)
+    parts.append(f'<line x1="{left}" y1="{y}" x2="{width - right}" y2="{y}" stroke="#8c959f"/>')
+    for document in dated:
+        assert document.date is not None
+        label = f"{document.date.isoformat()} {document.kind.replace('_', ' ')}: {document.source_name}"
+        parts.append(_track_marker(document.kind, x_of(_year_fraction(document.date)), y, label))
+    parts.append("</svg>")
+    legend = "square: full inspection; circle: focused or monitoring visit; diamond: joint targeted area inspection"
+    return f"<figure>{''.join(parts)}<figcaption>{_e(legend)}</figcaption></figure>"
+
+
+def theme_strip(
+    start: dt.date | None, until: dt.date | None, items: Sequence[tracking.TrackedItem], width: int = 640
+) -> str:
+    """One theme from an inspection to the next: the inspection on the left, then every later
+    document with findings on the theme's items, labelled with their strengths (+) and
+    weaknesses (-) on those items (words and shapes, not colour alone)."""
+    later: dict[str, tuple[dt.date, str, set[str], set[str]]] = {}
+    for item in items:
+        for evidence in item.evidence:
+            if evidence.date is None or evidence.what != "finding":
+                continue
+            date, kind, strengths, weaknesses = later.setdefault(
+                evidence.sha256, (evidence.date, evidence.kind, set(), set())
+            )
+            (strengths if evidence.polarity == "strength" else weaknesses).add(evidence.id)
+    if start is None or not later:
+        return ""
+    last = max([until or start, *(date for date, *_ in later.values())])
+    span = max((last - start).days, 1)
+    left, right, y = 60, 60, 34
+
+    def x_of(day: dt.date) -> float:
+        return left + (day - start).days / span * (width - left - right)
+
+    parts = [f'<svg class="strip" width="{width}" height="52" role="img" aria-label="later evidence on this theme">']
+    parts.append(f'<line x1="{left}" y1="{y}" x2="{x_of(last):.1f}" y2="{y}" stroke="#8c959f"/>')
+    parts.append(
+        f'<rect x="{left - 5}" y="{y - 5}" width="10" height="10" fill="#1f2328"><title>inspection {start}</title></rect>'
+    )
+    parts.append(f'<text x="{left}" y="{y + 16}" font-size="10" text-anchor="middle">{start.year}</text>')
+    for _, (date, kind, strengths, weaknesses) in sorted(later.items(), key=lambda entry: (entry[1][0], entry[0])):
+        x = x_of(date)
+        label = f"+{len(strengths)} -{len(weaknesses)}"
+        title = (
+            f"{date} {kind.replace('_', ' ')}: {len(strengths)} strengths, {len(weaknesses)} weaknesses on these items"
+        )
+        parts.append(
+            f'<g class="later"><title>{_e(title)}</title><circle cx="{x:.1f}" cy="{y}" r="5" fill="#ffffff" '
+            f'stroke="#1f2328" stroke-width="2"/><text x="{x:.1f}" y="{y - 9}" font-size="10" '
+            f'text-anchor="middle">{_e(label)}</text><text x="{x:.1f}" y="{y + 16}" font-size="10" '
+            f'text-anchor="middle">{date.year}</text></g>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _at(label: str, pages: Mapping[str, str] | None, sha256: str, anchor: str) -> str:
+    """``label`` linked to ``anchor`` on the show page of ``sha256``, when there is one."""
+    if pages is None or sha256 not in pages:
+        return _e(label)
+    return f'<a href="{_e(pages[sha256])}#{_e(anchor)}">{_e(label)}</a>'
+
+
+def track_page(result: tracking.Track, pages: Mapping[str, str] | None = None) -> str:
+    """One authority from inspection to re-inspection: per inspection and theme, each item,
+    its verdict and the later findings it was read from (newest first).
+
+    ``pages`` maps a document's sha256 to its show page (``track --pages DIR``): every
+    item's and every finding's page number then links to that finding there."""
+    title = f"Track: {result.authority}"
+    counts: Counter[str] = Counter(item.verdict for item in result.items)
+    body = [f"<header>\n<h1>{_e(title)}</h1>"]
+    body.append(
+        "<p>"
+        + ", ".join(f"{counts.get(verdict, 0)} {_e(label)}" for verdict, (_, label) in VERDICT_STYLES.items())
+        + f" of {len(result.items)} weaknesses and improvement points. A verdict reads the newest later "
+        "document with findings on the item's theme that share its distinctive words.</p>\n</header>"
+    )
+    body.append(track_timeline(result))
+    documents = {document.sha256: document for document in result.documents}
+    by_inspection: dict[str, list[tracking.TrackedItem]] = defaultdict(list)
+    for item in result.items:
+        by_inspection[item.inspection].append(item)
+    for sha, items in by_inspection.items():
+        inspection = documents[sha]
+        until = items[0].followed_until
+        body.append(
+            f'<h2 id="i-{_e(sha[:12])}">{_e(inspection.kind.replace("_", " "))} {_e(_iso(inspection.date) or "undated")}'
+            f" &rarr; {_e(_iso(until) or 'no later inspection yet')}</h2>"
+        )
+        body.append(f'<p class="muted">{_e(inspection.source_name)}</p>')
+        by_theme: dict[str, list[tracking.TrackedItem]] = defaultdict(list)
+        for item in items:
+            by_theme[item.theme].append(item)
+        for theme, theme_items in sorted(by_theme.items()):
+            theme_counts: Counter[str] = Counter(item.verdict for item in theme_items)
+            summary = ", ".join(f"{theme_counts[v]} {VERDICT_STYLES[v][1]}" for v in VERDICT_STYLES if theme_counts[v])
+            body.append(f'<h3>{_e(theme)} <span class="muted">({_e(summary)})</span></h3>')
+            body.append(theme_strip(inspection.date, until, theme_items))
+            body.append('<table class="track"><tr><th>item (page)</th><th>verdict</th><th>later evidence</th></tr>')
+            for item in theme_items:
+                evidence = "".join(
+                    f"<li>{_e(_iso(e.date) or '')} {_e(e.kind.replace('_', ' '))}, "
+                    f"{_at(f'p. {e.page}', pages, e.sha256, e.id)}: "
+                    f'<span class="{_e(e.polarity or "metric")}">{_e(e.text)}</span></li>'
+                    for e in item.evidence
+                )
+                body.append(
+                    f'<tr data-item="{_e(item.id)}"><td>{_e(item.text)} '
+                    f'<span class="muted">({_at(f"p. {item.page}", pages, item.inspection, item.id)})</span></td>'
+                    f"<td>{_verdict_badge(item.verdict)}</td>"
+                    f"<td>{f'<ul>{evidence}</ul>' if evidence else ''}</td></tr>"
+                )
+            body.append("</table>")
+    if not result.items:
+        body.append('<p class="muted">No inspection of this authority has weaknesses to follow.</p>')
+    return _page(title, body)
