@@ -125,3 +125,28 @@ def test_the_threshold_is_data(tmp_path) -> None:  # type: ignore[no-untyped-def
     (tmp_path / "findings.json").write_text(json.dumps({"min_score": 50.0}), encoding="utf-8")
     strict = Pipeline(rules=RuleSet.from_dir(tmp_path)).extract(HEADING + "Plans are weak.")
     assert strict.findings == []
+
+
+def test_a_sub_heading_inside_a_list_of_weaknesses_is_not_an_item(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from ofsted_findings.ruleset import RuleSet
+    from pdf_factory import Page, build_pdf
+
+    pdf = build_pdf(
+        [
+            Page()
+            .line("What needs to improve", 100, bold=True)
+            .line("Governance", 130)
+            .line("The quality and timeliness of plans for children in care.", 160)
+            .line("Oversight of the work of the front door.", 190),
+            Page().line("Managers know their services well.", 100),
+        ]
+    )
+    items = [finding.text for finding in Pipeline().extract(pdf, name="letter.pdf").findings]
+    assert "Governance" not in items
+    assert "Oversight of the work of the front door." in items
+    RuleSet.default().export(tmp_path)
+    (tmp_path / "findings.json").write_text(json.dumps({"min_score": 0.15, "default_min_words": 0}), encoding="utf-8")
+    loose = Pipeline(rules=RuleSet.from_dir(tmp_path)).extract(pdf, name="letter.pdf")
+    assert "Governance" in [finding.text for finding in loose.findings]

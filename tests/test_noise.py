@@ -35,8 +35,8 @@ def _finding(text: str, page: int = 5) -> Finding:
     return Finding.model_construct(id="f", polarity="weakness", text=text, page=page, start=0, end=len(text))
 
 
-def _context(title: str = "Findings") -> noise.Context:
-    return noise.Context(document=None, sentence="", section_title=title, section_category="")  # type: ignore[arg-type]
+def _context(title: str = "Findings", sentence: str = "") -> noise.Context:
+    return noise.Context(document=None, sentence=sentence, section_title=title, section_category="")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -147,3 +147,12 @@ def test_cli_exits_1_when_an_input_fails(tmp_path: Path) -> None:
     result = runner.invoke(app, ["noise", str(broken), str(tmp_path), "-w", "1"])
     assert result.exit_code == 1
     assert "broken.pdf" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Governance", True), ("Missing children", True), ("Plans are weak.", False), ("Plans are weak and late", False)],
+)
+def test_heading_detector(text: str, expected: bool) -> None:
+    assert noise._heading(_finding(text), _context(sentence=text)) is expected
+    assert not noise._heading(_finding(text), _context(sentence=f"Plans are weak, {text}"))

@@ -121,6 +121,11 @@ class _Patterns(BaseModel):
     letterhead: list[str]
     contents_titles: list[str]
     table_words: list[str]
+    heading_max_words: int
+    metric_noise: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per metrics noise class, patterns searched in the text around a figure (the figure written '#').",
+    )
 
 
 @cache
@@ -198,11 +203,21 @@ def _contents(item: Finding | Metric, context: Context) -> bool:
 _KEY_STAGE_RE = re.compile(r"\b(?:key stage|stage|level|year|part|phase|tier)\s+\d{1,3}\s*$", re.IGNORECASE)
 
 
+def _heading(item: Finding | Metric, context: Context) -> bool:
+    """A heading read as a finding: a whole sentence of a few words with no sentence
+    punctuation ('Governance'); a short clause of a longer sentence is not one."""
+    if not isinstance(item, Finding) or context.sentence.strip() != item.text.strip():
+        return False
+    text = item.text.strip()
+    return not text.endswith((".", "!", "?", ":", ";")) and 0 < len(_words(text)) <= patterns().heading_max_words
+
+
 CLASSES: list[NoiseClass] = [
     NoiseClass("judgement_cell", Family.FINDINGS, "a judgement-table cell or row label", _judgement_cell),
     NoiseClass("boilerplate", Family.FINDINGS, "Ofsted's back page: licence, complaints, contacts", _boilerplate),
     NoiseClass("letterhead", Family.FINDINGS, "letterhead: telephone, web address, postcode", _letterhead),
     NoiseClass("contents", Family.FINDINGS, "a line of a contents page", _contents),
+    NoiseClass("heading", Family.FINDINGS, "a heading or list sub-heading", _heading),
 ]
 
 

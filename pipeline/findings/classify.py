@@ -11,6 +11,7 @@ sentence into clauses (:mod:`~ofsted_findings.findings.clauses`), scores them
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 
 from spacy.tokens import Doc
@@ -26,10 +27,13 @@ from ofsted_findings.findings.matching import DocMatches, TokenIndex, bucket, lo
 from ofsted_findings.findings.output import make_finding
 from ofsted_findings.layout.normalize import PageMap
 from ofsted_findings.models import Cue, Finding, Polarity, Sentence
+from ofsted_findings.nlp.doctext import doc_text
 from ofsted_findings.nlp.sections import SectionInfo
 from ofsted_findings.ruleset import RuleSet
 
 logger = logging.getLogger(__name__)
+
+WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
 class FindingClassifier:
@@ -41,6 +45,7 @@ class FindingClassifier:
         self.contrasts = {rule.id: rule for rule in rules.contrasts}
         self.themes = {rule.id: rule for rule in rules.themes}
         self.scorer = ContextScorer(self.cues, self.modifiers, rules.findings.min_score)
+        self.default_min_words = rules.findings.default_min_words
 
     def classify(
         self,
@@ -62,6 +67,12 @@ class FindingClassifier:
             findings.extend(self.sentence_findings(doc, sentence, span, found, info, page_of))
         findings.sort(key=lambda f: (f.start, f.end))
         return findings
+
+    def _sub_heading(self, doc: Doc, sentence: Sentence) -> bool:
+        """A short line without sentence punctuation: a heading or list sub-heading ('Governance',
+        'Help and protection') or a fragment, not a statement."""
+        text = doc_text(doc)[sentence.start : sentence.end].strip()
+        return not text.endswith((".", "!", "?", ":", ";")) and len(WORD_RE.findall(text)) < self.default_min_words
 
     def sentence_findings(
         self,
@@ -99,6 +110,8 @@ class FindingClassifier:
                 weighed=weighed,
             )
 
+        if self._sub_heading(doc, sentence):
+            return []
         if section_rule is not None and section_rule.default_polarity is not None and info is not None:
             polarity = Polarity(section_rule.default_polarity)
             title = info.section.title
