@@ -62,7 +62,11 @@ def test_sample_snapshot(pipeline: Pipeline, samples_dir: Path, name: str) -> No
 
 @pytest.mark.parametrize("name", sorted(FIXTURES))
 def test_fixture_snapshot(pipeline: Pipeline, name: str) -> None:
-    _check(SNAPSHOTS / f"{name}.json", to_json(pipeline.extract(FIXTURES[name](), name=name)) + "\n")
+    """The fixture PDFs are written at test time, so their bytes (and sha256) depend on the
+    PDF writer's version; the snapshot holds everything extracted from them but that hash."""
+    document = pipeline.extract(FIXTURES[name](), name=name)
+    document = document.model_copy(update={"source": document.source.model_copy(update={"sha256": "0" * 64})})
+    _check(SNAPSHOTS / f"{name}.json", to_json(document) + "\n")
 
 
 def _outline(document: Document, text: str) -> str:
