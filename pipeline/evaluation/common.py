@@ -25,6 +25,16 @@ SplitChoice = Literal["tune", "test", "all"]
 #: VADER compound score beyond which a sentence counts as positive / negative.
 VADER_THRESHOLD = 0.05
 TOKEN_RE = re.compile(r"[a-z0-9]+")
+#: Resamples of the documents behind every 95% interval the evaluations report.
+BOOTSTRAP_DRAWS = 1000
+
+
+def percentile_95(values: list[float]) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles of bootstrap values (0, 0 when there are none)."""
+    ordered = sorted(values)
+    if not ordered:
+        return (0.0, 0.0)
+    return (ordered[int(0.025 * (len(ordered) - 1))], ordered[round(0.975 * (len(ordered) - 1))])
 
 
 class Extractor:

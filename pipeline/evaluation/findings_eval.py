@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ofsted_findings.evaluation.common import (
+    BOOTSTRAP_DRAWS,
     LABELS,
     VADER_THRESHOLD,
     Extractor,
@@ -25,6 +26,7 @@ from ofsted_findings.evaluation.common import (
     SplitChoice,
     gold_documents,
     overlap,
+    percentile_95,
     scores,
 )
 from ofsted_findings.evaluation.gold import Anchor
@@ -45,7 +47,6 @@ class Interval(BaseModel):
 
 
 #: Bootstrap draws and their seed: fixed, so that a report is reproducible.
-BOOTSTRAP_DRAWS = 1000
 BOOTSTRAP_SEED = 20261202
 
 
@@ -185,13 +186,12 @@ def bootstrap(per_document: list[list[tuple[str, str]]], polarity: str, draws: i
         values["recall"].append(result.recall)
         values["f1"].append(result.f1)
 
-    def percentile(name: str) -> tuple[float, float]:
-        ordered = sorted(values[name])
-        if not ordered:
-            return (0.0, 0.0)
-        return (ordered[int(0.025 * (len(ordered) - 1))], ordered[round(0.975 * (len(ordered) - 1))])
-
-    return Interval(draws=draws, precision=percentile("precision"), recall=percentile("recall"), f1=percentile("f1"))
+    return Interval(
+        draws=draws,
+        precision=percentile_95(values["precision"]),
+        recall=percentile_95(values["recall"]),
+        f1=percentile_95(values["f1"]),
+    )
 
 
 def _polarity_scores(pairs: list[tuple[str, str]], polarity: str) -> Scores:

@@ -17,11 +17,13 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ofsted_findings.evaluation.common import (
+    BOOTSTRAP_DRAWS,
     Extractor,
     Scores,
     SplitChoice,
     gold_documents,
     overlap,
+    percentile_95,
     scores,
     token_f1,
 )
@@ -30,7 +32,6 @@ from ofsted_findings.models import Document, Metric, MetricFlag, PartialDate
 
 logger = logging.getLogger(__name__)
 
-BOOTSTRAP_DRAWS = 1000
 BOOTSTRAP_SEED = 20241202
 
 
@@ -271,9 +272,7 @@ def _accuracy(values: list[float]) -> FieldAccuracy:
 
 
 def _quantiles(values: list[float]) -> Interval:
-    ordered = sorted(values)
-    low = ordered[int(0.025 * (len(ordered) - 1))]
-    high = ordered[round(0.975 * (len(ordered) - 1))]
+    low, high = percentile_95(values)
     return Interval(low=round(low, 3), high=round(high, 3))
 
 
