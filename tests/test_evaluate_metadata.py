@@ -398,3 +398,19 @@ def test_an_addressee_is_compared_without_honours() -> None:
     row = _letter_row(addressee_name="Ann Example")
     letter = _area_send_letter(addressee="Ms Ann Example OBE, Director of Children's Services")
     assert not [m for m in evaluate([row], {row["file"]: letter}, READER).mismatches if m.field == "addressee"]
+
+
+@pytest.mark.parametrize(
+    ("expected", "leads", "correct"),
+    [
+        pytest.param("Cy Other;Ann Example", ["Ann Example", "Cy Other"], True, id="two-leads-any-order"),
+        pytest.param("Ann Example;Cy Other", ["Ann Example"], False, id="one-of-two-leads"),
+        pytest.param("Ann Example", ["Ann Example", "Cy Other"], False, id="a-lead-too-many"),
+    ],
+)
+def test_every_lead_inspector_is_compared(expected: str, leads: list[str], correct: bool) -> None:
+    row = _letter_row(lead_inspector=expected)
+    inspectors = [Inspector(name=name, lead=True, start=10 * i, end=10 * i + len(name)) for i, name in enumerate(leads)]
+    letter = _area_send_letter(inspectors=[*inspectors, Inspector(name="Bo Sample", lead=False, start=90, end=99)])
+    scores = {score.field: score for score in evaluate([row], {row["file"]: letter}, READER).fields}
+    assert scores["lead_inspector"].correct == int(correct)

@@ -323,6 +323,13 @@ def test_judgements_by_label(text: str, expected: dict[str, str], nlp: Language)
     [
         pytest.param(ILACS_2019, [("Ann Example", True)], id="lead-inspector-line"),
         pytest.param(SIF_IN, [("Ann Example", True), ("Bo Sample", False)], id="team-with-deputy"),
+        pytest.param(
+            "Inspection of services for children in need of help and protection, children looked after and care "
+            "leavers\n\nInspection dates: 4 to 15 March 2016\n\nThe inspection team\nLead inspector: Ann Example HMI\n"
+            "Deputy lead inspectors: Bo Sample HMI, Cy Other Senior HMI\nTeam inspectors: Di Person HMI\n",
+            [("Ann Example", True), ("Bo Sample", False), ("Cy Other", False), ("Di Person", False)],
+            id="deputy-leads-are-not-leads",
+        ),
         pytest.param(LAC_2013, [("Ann Example", True)], id="reporting-inspector"),
         pytest.param(FOCUSED, [("Ann Example", True), ("Bo Sample", False)], id="sole-signatory"),
         pytest.param(JTAI, [], id="jtai-joint-signatures"),
@@ -344,6 +351,13 @@ def test_judgements_by_label(text: str, expected: dict[str, str], nlp: Language)
                 ("Di Person", False),
             ],
             id="area-send-team-role-after-comma",
+        ),
+        pytest.param(
+            "Focused visit to Wigan children's services\n\nThis letter summarises the findings of a focused visit to "
+            "Wigan children's services on 9 and 10 May 2023. The visit was carried out by Ann Example and Bo Sample, "
+            "two of His Majesty's Inspectors.\n\nYours sincerely\n\nAnn Example\nHis Majesty's Inspector\n",
+            [("Ann Example", True), ("Bo Sample", False)],
+            id="visit-carried-out-by",
         ),
         pytest.param(
             "Inspection of Wigan local authority children's services\n\nInspection dates: 4 to 15 March 2019\n"
@@ -666,6 +680,20 @@ His Majesty's Inspector
             id="requiring-improvement",
         ),
         pytest.param("In March 2019, services for care leavers were judged to be good.", None, id="sub-judgement"),
+        pytest.param(
+            "Since the last inspection in March 2019, when the overall effectiveness of the service was good, leaders "
+            "have kept their focus.",
+            "good",
+            id="overall-effectiveness-was",
+        ),
+        pytest.param(
+            "The inspection in March 2019 found that services for children in Wigan required improvement to be good.",
+            "requires_improvement",
+            id="found-that-services-required",
+        ),
+        pytest.param(
+            "The inspection in March 2019 found that services for children in need were good.", None, id="found-sub-area"
+        ),
     ],
 )
 def test_previous_judgement_phrasings(sentence: str, grade: str | None, nlp: Language) -> None:
@@ -762,6 +790,24 @@ def test_jtai_place_printed_inside_the_theme_is_cut(nlp: Language) -> None:
             "The Chief Inspector is leading Ofsted's work into how councils kept in touch with families in the pandemic.",
             "how councils kept in touch with families in the pandemic",
             id="covid-era",
+        ),
+        pytest.param(
+            "The focus of this visit was on planning for permanence for children. Inspectors looked at a range of "
+            "evidence.",
+            "planning for permanence for children",
+            id="focus-of-this-visit",
+        ),
+        pytest.param(
+            "Inspectors looked at the arrangements for care leavers aged 18 to\n25 and their housing. They met staff.",
+            "care leavers aged 18 to\n25 and their housing",
+            id="sentence-runs-over-a-line-break",
+        ),
+        pytest.param(
+            "Inspectors looked at the arrangements for care leavers. This visit focused specifically on:\n\n"
+            "Staying in touch.\n\nWhere they live.\n\nThe visit was carried out in line with the framework and used "
+            "many kinds of evidence from many people and many records.",
+            "care leavers. This visit focused specifically on:\nStaying in touch.\nWhere they live",
+            id="continuation-list",
         ),
     ],
 )

@@ -260,7 +260,7 @@ def expected_values(row: Mapping[str, str], reader: MetadataReader) -> dict[str,
             "visit_start": row["start_date"],
             "visit_end": row["end_date"],
             "published": row["published_date"],
-            "lead_inspector": _text(row["lead_inspector"]),
+            "lead_inspector": _names(row["lead_inspector"]),
         }
         for column, area in JUDGEMENT_COLUMNS.items():
             values[f"judgement.{area}"] = _grade(row.get(column))
@@ -276,7 +276,7 @@ def expected_values(row: Mapping[str, str], reader: MetadataReader) -> dict[str,
         "published": row["published"],
         "addressee": _person(row["addressee_name"].split(";")[0]),
         "inspectors": _names(row["inspectors"]),
-        "lead_inspector": _text(row["lead_inspector"]),
+        "lead_inspector": _names(row["lead_inspector"]),
         "monitoring_visit_number": row["monitoring_visit_number"],
         "previous_judgement": _grade(row["previous_judgement"]),
         "previous_judgement_date": row["previous_judgement_date"],
@@ -303,7 +303,7 @@ def observed_values(letter: Letter | None, fields: Iterable[str]) -> dict[str, s
     if letter is None:
         return {field: (NOT_A_PDF if field == "kind" else "") for field in wanted}
     judgements = {j.area: j.grade for j in letter.judgements}
-    lead = next((i.name for i in letter.inspectors if i.lead), "")
+    lead = ";".join(i.name for i in letter.inspectors if i.lead)
     getters: dict[str, Callable[[], str]] = {
         "kind": lambda: str(letter.kind),
         "framework": lambda: letter.framework if letter.framework in ("short", "standard") else "",
@@ -315,7 +315,7 @@ def observed_values(letter: Letter | None, fields: Iterable[str]) -> dict[str, s
         "published": lambda: _iso(letter.published),
         "addressee": lambda: _person(letter.addressee),
         "inspectors": lambda: _names(";".join(i.name for i in letter.inspectors)),
-        "lead_inspector": lambda: _text(lead),
+        "lead_inspector": lambda: _names(lead),
         "monitoring_visit_number": lambda: str(letter.monitoring_visit_number or ""),
         "previous_judgement": lambda: str(letter.previous_judgement or ""),
         "previous_judgement_date": lambda: (

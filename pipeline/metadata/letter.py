@@ -378,7 +378,7 @@ def _focus(text: str, start: int, end: int, rules: MetadataReader) -> tuple[int,
         match = pattern.search(text, start, end)
         if match is None:
             continue
-        stop = _sentence_stop(text, match.end())
+        stop = _run_on(text, _sentence_stop(text, match.end()))
         follower = next(
             (found for pattern in rules.focus_continuations if (found := pattern.match(text, stop + 2))),
             None,
@@ -390,6 +390,15 @@ def _focus(text: str, start: int, end: int, rules: MetadataReader) -> tuple[int,
         if stop > match.end():
             return match.end(), stop
     return None
+
+
+def _run_on(text: str, stop: int) -> int:
+    """Past the line breaks inside a sentence: while ``stop`` is a line break that the next
+    line continues (it begins with a lower-case letter or a digit), the end of that line's
+    sentence instead."""
+    while text.startswith("\n", stop) and stop + 1 < len(text) and (text[stop + 1].islower() or text[stop + 1].isdigit()):
+        stop = _sentence_stop(text, stop + 1)
+    return stop
 
 
 def _list_end(text: str, colon: int, rules: MetadataReader) -> int:
