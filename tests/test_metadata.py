@@ -692,7 +692,9 @@ His Majesty's Inspector
             id="found-that-services-required",
         ),
         pytest.param(
-            "The inspection in March 2019 found that services for children in need were good.", None, id="found-sub-area"
+            "The inspection in March 2019 found that services for children in need were good.",
+            None,
+            id="found-sub-area",
         ),
     ],
 )

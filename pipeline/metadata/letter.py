@@ -396,7 +396,9 @@ def _run_on(text: str, stop: int) -> int:
     """Past the line breaks inside a sentence: while ``stop`` is a line break that the next
     line continues (it begins with a lower-case letter or a digit), the end of that line's
     sentence instead."""
-    while text.startswith("\n", stop) and stop + 1 < len(text) and (text[stop + 1].islower() or text[stop + 1].isdigit()):
+    while (
+        text.startswith("\n", stop) and stop + 1 < len(text) and (text[stop + 1].islower() or text[stop + 1].isdigit())
+    ):
         stop = _sentence_stop(text, stop + 1)
     return stop
 
