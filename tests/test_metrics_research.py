@@ -50,6 +50,7 @@ def _metrics(sentence: str) -> list[Metric]:
         pytest.param("Visits took place on March 3-4 in the new offices.", id="date-fragment"),
         pytest.param("The three-year average is used for planning.", id="averaging-window"),
         pytest.param("Call the team on 0300 123 4567 for advice.", id="phone-number"),
+        pytest.param("Write to Duke Street, Bury BL9 0EL 4 Piccadilly for a copy.", id="number-after-a-postcode"),
         pytest.param("A 16-plus service helps young people to settle.", id="age-plus"),
         pytest.param("Young people leave care at 18 and move on.", id="at-age-and"),
         pytest.param("The service hopes to finish one in 2019.", id="one-in-a-year"),
@@ -186,6 +187,31 @@ def test_population_is_the_counted_group() -> None:
         ),
         pytest.param("The council grew its budget by £2m this year.", "£2m", "spending", id="spending"),
         pytest.param("The social workers were kind to 3 of the families visited.", "3", None, id="none"),
+        pytest.param(
+            "At 31 March, 200 children are being looked after by the local authority.",
+            "200",
+            "children_in_care",
+            id="being-looked-after",
+        ),
+        pytest.param(
+            "At 31 March, 823 children had been identified as being in need of a specialist children's service.",
+            "823",
+            "children_in_need",
+            id="in-need-of-a-specialist-service",
+        ),
+        pytest.param("The local authority operates four children's homes.", "four", None, id="homes-not-children"),
+        pytest.param(
+            "There were 125 children subject to child protection plans due to risk of neglect.",
+            "125",
+            None,
+            id="plans-by-category",
+        ),
+        pytest.param(
+            "Of children in care, 25 live in residential homes, of whom 10 live out of the authority area.",
+            "10",
+            None,
+            id="part-of-one-placement-type",
+        ),
     ],
 )
 def test_indicators(sentence: str, figure: str, indicator: str | None) -> None:
@@ -289,6 +315,39 @@ def test_list_items_keep_the_lead_in_population() -> None:
     assert metrics["12"].subject == "care leavers live out of the authority area"
     assert metrics["30"].population == "care leavers"
     assert metrics["9"].subject == "adoptions"  # a new lead-in passes nothing on
+
+
+def test_a_bullet_that_states_its_own_subject_ends_the_list() -> None:
+    text = (
+        "Findings\n\nThe proportion of children entitled to free school meals:\n\n"
+        "• in primary schools is 7%\n\n"
+        "• Children from minority ethnic groups account for 6% of all children living in the area\n"
+    )
+    metrics = {m.text: m for m in extract(text).metrics}
+    assert metrics["7%"].subject is not None and "free school meals" in metrics["7%"].subject
+    assert metrics["6%"].subject is not None and "free school meals" not in metrics["6%"].subject
+    assert metrics["6%"].indicator == "minority_ethnic_children"
+
+
+def test_what_rules_an_indicator_out_is_looked_for_in_the_clause_too() -> None:
+    rules = IndicatorRules.model_validate(
+        {
+            "conventions": [],
+            "indicators": [
+                {
+                    "id": "widgets",
+                    "label": "Widgets",
+                    "unit": "count",
+                    "definition": "Widgets in use.",
+                    "collection": None,
+                    "match": {"units": ["count"], "any": ["widgets?"], "none": ["\\bsells\\b"], "priority": 1},
+                }
+            ],
+        }
+    )
+    matcher = IndicatorMatcher(rules)
+    assert matcher.match(Unit.COUNT, "widgets", "12 widgets are in use") == "widgets"
+    assert matcher.match(Unit.COUNT, "widgets", "the shop sells 12 widgets") is None
 
 
 def test_a_part_takes_the_subject_of_its_whole() -> None:

@@ -159,7 +159,10 @@ class MetricExtractor:
         if opening[0] is not None:
             context.date = opening
         inherit_date = context.date if context.open and opening[0] is None else NO_DATE
-        inherit_subject = context.subject if context.items and bullet else None
+        own_statement = bullet and self._states_its_own_subject(body)
+        inherit_subject = context.subject if context.items and bullet and not own_statement else None
+        if own_statement:
+            context.items = False  # a bullet that is a whole statement ends the lead-in's items
         carry = self._carry(body, sentence.start)
         current: list[Metric] = []
         colon = body.find(":")
@@ -192,6 +195,14 @@ class MetricExtractor:
         if subject is None and self.gram.refers_back.match(body):
             subject = next((m.subject for m in reversed(self.metrics) if m.subject), None)
         return population_of(subject, self.gram) or subject
+
+    def _states_its_own_subject(self, body: str) -> bool:
+        """A bullet that opens with a capitalised word that is not a figure ('Children from
+        minority ethnic groups account for 6% ...') is a statement of its own, not an item
+        that continues its lead-in ('in primary schools is 7%', '73 live outside the area',
+        'Twelve live ...')."""
+        stripped = body.lstrip()
+        return bool(stripped[:1].isupper()) and self.gram.candidate.match(stripped) is None
 
     def _may_hold_figures(self, sentence: Sentence) -> bool:
         index = bisect_left(self.candidates, sentence.start)

@@ -41,11 +41,12 @@ class _Compiled:
     priority: int
     order: int
 
-    def fits(self, text: str) -> bool:
+    def fits(self, text: str, context: str | None = None) -> bool:
+        """``any`` and ``all`` found in ``text``, and ``none`` found neither there nor in ``context``."""
         return (
             self.any.search(text) is not None
             and all(pattern.search(text) for pattern in self.all)
-            and (self.none is None or self.none.search(text) is None)
+            and (self.none is None or self.none.search(text if context is None else context) is None)
         )
 
 
@@ -90,9 +91,12 @@ class IndicatorMatcher:
 
     def match(self, unit: Unit, subject: str | None, clause: str) -> str | None:
         """The id of the indicator a figure of ``unit`` with ``subject`` in ``clause`` is a value of, or None."""
-        # The subject alone first (what the figure measures), then the subject with its clause.
-        for text in ([subject] if subject else []) + [f"{subject or ''} | {clause}"]:
+        # The subject alone first (what the figure measures), then the subject with its clause;
+        # what rules a measure out ('none') is looked for in the clause as well either way
+        # ('The local authority operates four children's homes': a count of homes, not of children).
+        whole = f"{subject or ''} | {clause}"
+        for text in ([subject] if subject else []) + [whole]:
             for indicator in self.indicators:
-                if unit in indicator.units and indicator.fits(text):
+                if unit in indicator.units and indicator.fits(text, whole):
                     return indicator.id
         return None
