@@ -51,6 +51,7 @@ def _metrics(sentence: str) -> list[Metric]:
         pytest.param("The three-year average is used for planning.", id="averaging-window"),
         pytest.param("Call the team on 0300 123 4567 for advice.", id="phone-number"),
         pytest.param("Write to Duke Street, Bury BL9 0EL 4 Piccadilly for a copy.", id="number-after-a-postcode"),
+        pytest.param("12", id="a-number-that-is-all-of-its-line"),
         pytest.param("A 16-plus service helps young people to settle.", id="age-plus"),
         pytest.param("Young people leave care at 18 and move on.", id="at-age-and"),
         pytest.param("The service hopes to finish one in 2019.", id="one-in-a-year"),
