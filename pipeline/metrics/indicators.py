@@ -42,7 +42,8 @@ class _Compiled:
     order: int
 
     def fits(self, text: str, context: str | None = None) -> bool:
-        """``any`` and ``all`` found in ``text``, and ``none`` found neither there nor in ``context``."""
+        """``any`` and ``all`` found in ``text``, and ``none`` not found in ``context`` (``text``
+        when no context is given; the caller's context holds the text)."""
         return (
             self.any.search(text) is not None
             and all(pattern.search(text) for pattern in self.all)

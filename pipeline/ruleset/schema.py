@@ -508,13 +508,16 @@ class MetricVocabulary(_Rule):
 class IndicatorMatch(_Rule):
     """How a figure is recognised as a value of an indicator (``indicators.json`` ``match``).
 
-    The patterns are searched, case-insensitively, in the figure's subject followed by the
-    clause of its sentence that holds it."""
+    The patterns are searched, case-insensitively, first in the figure's subject alone, then
+    in the subject followed by the clause of its sentence that holds it; ``none`` is always
+    looked for in both."""
 
     units: list[Unit] = Field(min_length=1, description="Units a figure of the indicator may have.")
     any: list[Regex] = Field(min_length=1, description="At least one of these must be found.")
     all: list[Regex] = Field(default_factory=list, description="Each of these must be found as well.")
-    none: list[Regex] = Field(default_factory=list, description="None of these may be found.")
+    none: list[Regex] = Field(
+        default_factory=list, description="None of these may be found in the subject or the figure's clause."
+    )
     priority: int = Field(
         default=1,
         description="When several indicators fit a figure, the highest priority wins (a narrower measure has a "
