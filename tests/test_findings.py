@@ -258,6 +258,21 @@ def test_every_finding_names_the_rules_that_fired() -> None:
             ["care_leavers"],
             id="section-fallback",
         ),
+        pytest.param(
+            "Findings\n\nDecisions for children to come into care are timely and well considered.",
+            ["children_in_care"],
+            id="into-care",
+        ),
+        pytest.param(
+            "Findings\n\nSocial workers value the training they receive, which is of high quality.",
+            ["workforce_caseloads"],
+            id="training",
+        ),
+        pytest.param(
+            "Findings\n\nChildren are seen alone and their experiences are carefully heard.",
+            ["voice_of_child"],
+            id="seen-alone",
+        ),
     ],
 )
 def test_themes(text: str, expected: list[str]) -> None:
