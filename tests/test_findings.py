@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ofsted_findings.api import extract
+from ofsted_findings.api import Pipeline, extract
 from ofsted_findings.models import Document
 from ofsted_findings.ruleset import RuleSet
 from ofsted_findings.ruleset.schema import CueRule
@@ -223,6 +223,32 @@ def test_hedge_is_flagged(sentence: str, rule: str) -> None:
     _, document = _label(sentence)
     (finding,) = document.findings
     assert finding.hedged and rule in finding.modifiers
+
+
+@pytest.mark.parametrize(
+    ("heading", "polarity", "rule"),
+    [
+        pytest.param("Strengths", "strength", "sec_strengths", id="jtai-strengths"),
+        pytest.param(
+            "What is the area partnership doing that is effective?", "strength", "sec_area_effective", id="area-send"
+        ),
+        pytest.param("Areas for development", "weakness", "sec_areas_for_improvement", id="areas-for-development"),
+    ],
+)
+def test_items_under_a_heading_with_a_default_take_its_polarity(heading: str, polarity: str, rule: str) -> None:
+    from pdf_factory import Page, build_pdf
+
+    pdf = build_pdf(
+        [
+            Page()
+            .line(heading, 100, bold=True, size=14)
+            .line("Leaders have set up a panel that meets every month to review the plans.", 130)
+        ]
+    )
+    document = Pipeline().extract(pdf, name="report.pdf")
+    (finding,) = document.findings
+    assert finding.polarity == polarity
+    assert [c.rule for c in finding.cues if c.kind == "section_default"] == [rule]
 
 
 def test_what_needs_to_improve_items_are_weaknesses() -> None:
