@@ -194,3 +194,33 @@ def test_suggest_lists_the_missed_phrase_first(tmp_path: Path) -> None:
     ngram, polarity, support, *_ = first.split("\t")
     assert (ngram, polarity, support) == ("glimmering teamwork", "strength", "3")
     assert {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()} == before
+
+
+def test_the_replayed_decision_is_the_classifiers() -> None:
+    """``rules fit`` scores weights by replaying recorded sentences; with the packaged weights
+    the replay gives exactly the findings the classifier made (mixed sentences included)."""
+    import sys
+
+    from ofsted_findings.api import Pipeline
+    from ofsted_findings.evaluation.fit import RecordingClassifier, Weights, predict
+    from ofsted_findings.nlp.components import rules_holder
+    from ofsted_findings.ruleset import RuleSet
+
+    rules = RuleSet.default()
+    pipeline = Pipeline(rules)
+    pipeline.chunk_chars = sys.maxsize
+    recorder = RecordingClassifier(rules)
+    rules_holder(pipeline.nlp).compiled.__dict__["classifier"] = recorder
+    text = (
+        "Findings\n\nSocial workers know children well. Plans are good, but reviews are too slow.\n\n"
+        "Although leaders are ambitious, progress has been too slow. Managers provide effective oversight, "
+        "and supervision is regular.\n\nWhat needs to improve\n\n• The quality of plans for children in care.\n"
+    )
+    document = pipeline.extract(text)
+    replayed = [
+        (p.polarity, p.start, p.end)
+        for record in recorder.records
+        for p in predict(record, document.text, Weights.of(rules))
+    ]
+    made = [(str(f.polarity), f.start, f.end) for f in document.findings]
+    assert sorted(replayed) == sorted(made) and len(made) >= 5

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -112,6 +113,22 @@ def gold_documents(
 
 def overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
     return max(0, min(a_end, b_end) - max(a_start, b_start))
+
+
+def covers(start: int, end: int, other_start: int, other_end: int) -> bool:
+    """Whether a finding ``[other_start, other_end)`` covers the span ``[start, end)``: they
+    share more than half of the shorter of the two."""
+    shared = overlap(start, end, other_start, other_end)
+    return bool(shared) and shared * 2 > min(end - start, other_end - other_start)
+
+
+def covering_label(findings: Iterable[tuple[str, int, int]], start: int, end: int) -> str:
+    """The label predicted for a gold span from ``(polarity, start, end)`` findings: the
+    polarity of those that cover it, ``mixed`` when both do, ``neutral`` when none does."""
+    polarities = {polarity for polarity, a, b in findings if covers(start, end, a, b)}
+    if len(polarities) == 2:
+        return "mixed"
+    return polarities.pop() if polarities else "neutral"
 
 
 def tokens(text: str | None) -> list[str]:

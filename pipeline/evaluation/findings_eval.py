@@ -24,6 +24,8 @@ from ofsted_findings.evaluation.common import (
     Extractor,
     Scores,
     SplitChoice,
+    covering_label,
+    covers,
     gold_documents,
     overlap,
     percentile_95,
@@ -77,18 +79,11 @@ class FindingsReport(BaseModel):
 
 def predicted_label(findings: Iterable[Finding], start: int, end: int) -> tuple[str, set[str]]:
     """Label the tool gives a gold sentence span, and the themes of the findings covering it."""
-    polarities: set[str] = set()
+    covering = [f for f in findings if covers(start, end, f.start, f.end)]
     themes: set[str] = set()
-    for finding in findings:
-        shared = overlap(start, end, finding.start, finding.end)
-        if shared and shared * 2 > min(end - start, finding.end - finding.start):
-            polarities.add(str(finding.polarity))
-            themes.update(finding.themes)
-    if len(polarities) == 2:
-        return "mixed", themes
-    if polarities:
-        return polarities.pop(), themes
-    return "neutral", themes
+    for finding in covering:
+        themes.update(finding.themes)
+    return covering_label([(str(f.polarity), f.start, f.end) for f in covering], start, end), themes
 
 
 def _has(label: str, polarity: str) -> bool:

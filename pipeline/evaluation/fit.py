@@ -35,13 +35,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from spacy.tokens import Doc
 
 from ofsted_findings.api import Pipeline
-from ofsted_findings.evaluation.common import Scores, overlap, scores
+from ofsted_findings.evaluation.common import Scores, covering_label, overlap, scores
 from ofsted_findings.evaluation.gold import Anchor, GoldFile, load_gold
 from ofsted_findings.findings.classify import FindingClassifier
-from ofsted_findings.findings.clauses import Clause, apply_concessions, merge
+from ofsted_findings.findings.clauses import Clause, decide
 from ofsted_findings.findings.context import ContextScorer
 from ofsted_findings.findings.matching import DocMatches, RuleMatch
-from ofsted_findings.findings.output import TRIM_CHARACTERS
+from ofsted_findings.findings.output import trim
 from ofsted_findings.layout.normalize import PageMap
 from ofsted_findings.models import Document, Finding, Polarity, Sentence
 from ofsted_findings.nlp.components import rules_holder
@@ -295,37 +295,25 @@ def predict(record: SentenceRecord, text: str, weights: Weights) -> list[Predict
         )
         for c in record.clauses
     ]
-    apply_concessions(clauses)
-    polarities = {clause.polarity for clause in clauses if clause.polarity is not None}
-    if not polarities:
+    decision = decide(clauses)
+    if decision is None:
         return []
-    if len(polarities) == 1:
-        return [Predicted(polarities.pop().value, record.start, record.end, record.page)]
+    if isinstance(decision, Polarity):
+        return [Predicted(decision.value, record.start, record.end, record.page)]
     starts = {c.start: c.char_start for c in record.clauses}
     ends = {c.end: c.char_end for c in record.clauses}
     result: list[Predicted] = []
-    for clause in merge(clauses):
+    for clause in decision:
         if clause.polarity is None:
             continue
-        start, end = max(starts[clause.start], record.start), min(ends[clause.end], record.end)
-        while start < end and text[start] in TRIM_CHARACTERS:
-            start += 1
-        while end > start and text[end - 1] in TRIM_CHARACTERS:
-            end -= 1
+        start, end = trim(text, max(starts[clause.start], record.start), min(ends[clause.end], record.end))
         result.append(Predicted(clause.polarity.value, start, end, record.page))
     return result
 
 
 def label_of(findings: Iterable[Predicted], start: int, end: int) -> str:
-    """The label predicted for a gold span (as :func:`~ofsted_findings.evaluation.findings_eval.predicted_label`)."""
-    polarities: set[str] = set()
-    for finding in findings:
-        shared = overlap(start, end, finding.start, finding.end)
-        if shared and shared * 2 > min(end - start, finding.end - finding.start):
-            polarities.add(finding.polarity)
-    if len(polarities) == 2:
-        return "mixed"
-    return polarities.pop() if polarities else "neutral"
+    """The label predicted for a gold span (as :func:`~ofsted_findings.evaluation.common.covering_label`)."""
+    return covering_label([(f.polarity, f.start, f.end) for f in findings], start, end)
 
 
 def _has(label: str, polarity: str) -> bool:

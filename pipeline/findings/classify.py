@@ -16,12 +16,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
-from ofsted_findings.findings.clauses import (
-    Clause,
-    apply_concessions,
-    merge,
-    split_clauses,
-)
+from ofsted_findings.findings.clauses import Clause, decide, split_clauses
 from ofsted_findings.findings.context import ContextScorer
 from ofsted_findings.findings.matching import DocMatches, TokenIndex, bucket, longest
 from ofsted_findings.findings.output import make_finding
@@ -129,17 +124,12 @@ class FindingClassifier:
                 whole.modifiers.extend(clause.modifiers)
             return [one(whole, polarity, [cue], whole=True, weighed=False)]
 
-        apply_concessions(clauses)
-        polar = [clause for clause in clauses if clause.polarity is not None]
-        if not polar:
+        decision = decide(clauses)
+        if decision is None:
             return []
-        if len({clause.polarity for clause in polar}) == 1:
-            only = polar[0].polarity
-            assert only is not None
-            whole = Clause(start=start, end=end, polarity=only)
+        if isinstance(decision, Polarity):
+            whole = Clause(start=start, end=end, polarity=decision)
             for clause in clauses:
                 whole.absorb(clause)
-            return [one(whole, only, [], whole=True)]
-        return [
-            one(clause, clause.polarity, [], whole=False) for clause in merge(clauses) if clause.polarity is not None
-        ]
+            return [one(whole, decision, [], whole=True)]
+        return [one(clause, clause.polarity, [], whole=False) for clause in decision if clause.polarity is not None]

@@ -154,3 +154,17 @@ def merge(clauses: list[Clause]) -> list[Clause]:
             )
         )
     return merged
+
+
+def decide(clauses: list[Clause]) -> list[Clause] | Polarity | None:
+    """What a sentence's scored clauses make: ``None`` (no finding), one polarity for the whole
+    sentence (every clause that has one agrees), or the merged clauses of a mixed sentence
+    (each with its polarity, or none for a clause that stays neutral). Concessions are applied
+    first. The classifier and ``rules fit`` both decide with this."""
+    apply_concessions(clauses)
+    polarities = {clause.polarity for clause in clauses if clause.polarity is not None}
+    if not polarities:
+        return None
+    if len(polarities) == 1:
+        return polarities.pop()
+    return merge(clauses)

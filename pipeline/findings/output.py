@@ -25,6 +25,15 @@ def finding_id(start: int, end: int, polarity: str) -> str:
     return f"f-{start:06d}-{end:06d}-{polarity[0]}"
 
 
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without :data:`TRIM_CHARACTERS` at either end (a clause finding's span)."""
+    while start < end and text[start] in TRIM_CHARACTERS:
+        start += 1
+    while end > start and text[end - 1] in TRIM_CHARACTERS:
+        end -= 1
+    return start, end
+
+
 def _token_span(doc: Doc, first: int, last: int) -> tuple[int, int]:
     """Character offsets of tokens ``[first, last)``."""
     end_token = doc[last - 1]
@@ -54,11 +63,7 @@ def make_finding(
         start, end = sentence.start, sentence.end
     else:
         start, end = _token_span(doc, clause.start, clause.end)
-        start, end = max(start, sentence.start), min(end, sentence.end)
-        while start < end and text[start] in TRIM_CHARACTERS:
-            start += 1
-        while end > start and text[end - 1] in TRIM_CHARACTERS:
-            end -= 1
+        start, end = trim(text, max(start, sentence.start), min(end, sentence.end))
     cues = list(extra)
     for hit in clause.cues:
         cue_start, cue_end = _token_span(doc, hit.start, hit.end)
