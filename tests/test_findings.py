@@ -251,6 +251,23 @@ def test_items_under_a_heading_with_a_default_take_its_polarity(heading: str, po
     assert [c.rule for c in finding.cues if c.kind == "section_default"] == [rule]
 
 
+def test_a_strengths_and_weaknesses_heading_sets_no_polarity() -> None:
+    from pdf_factory import Page, build_pdf
+
+    pdf = build_pdf(
+        [
+            Page()
+            .line("Key strengths and weaknesses of the LSCB", 100, bold=True, size=14)
+            .line("The board has not evaluated the impact of its training on frontline practice.", 130)
+        ]
+    )
+    document = Pipeline().extract(pdf, name="report.pdf")
+    assert [s.category for s in document.sections if s.title.startswith("Key strengths")] == ["strengths"]
+    (finding,) = document.findings
+    assert finding.polarity == "weakness"
+    assert not [c for c in finding.cues if c.kind == "section_default"]
+
+
 def test_what_needs_to_improve_items_are_weaknesses() -> None:
     document = extract(
         "What needs to improve in this area of social work practice\n\n"
