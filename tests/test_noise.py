@@ -156,3 +156,31 @@ def test_cli_exits_1_when_an_input_fails(tmp_path: Path) -> None:
 def test_heading_detector(text: str, expected: bool) -> None:
     assert noise._heading(_finding(text), _context(sentence=text)) is expected
     assert not noise._heading(_finding(text), _context(sentence=f"Plans are weak, {text}"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(Outcome 3, national framework)", True),
+        ("(page 13, paragraphs 31 and 106).", True),
+        ("Plans are weak (see paragraph 12).", False),
+        ("Plans (for most children) are weak.", False),
+    ],
+)
+def test_bracketed_detector(text: str, expected: bool) -> None:
+    assert noise._bracketed(_finding(text), _context(sentence=text)) is expected
+
+
+def test_a_cross_reference_printed_as_a_sentence_is_no_finding(tmp_path: Path) -> None:
+    text = (
+        "What needs to improve\n\n• The quality of plans for children in care. (Outcome 3, national framework)\n\n"
+        "Findings\n\nOversight of the front door is weak. (paragraphs 17, 36 and 99)\n"
+    )
+    findings = [f.text for f in Pipeline().extract(text, name="report.txt").findings]
+    assert findings == ["The quality of plans for children in care.", "Oversight of the front door is weak."]
+    RuleSet.default().export(tmp_path)
+    segment = json.loads((tmp_path / "segment.json").read_text(encoding="utf-8"))
+    segment["reference_sentences"] = []
+    (tmp_path / "segment.json").write_text(json.dumps(segment), encoding="utf-8")
+    loose = Pipeline(rules=RuleSet.from_dir(tmp_path)).extract(text, name="report.txt")
+    assert noise.scan([("report.txt", loose)]).counts["bracketed"] == 1  # the listed item; the other has no cue

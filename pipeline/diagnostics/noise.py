@@ -212,12 +212,22 @@ def _heading(item: Finding | Metric, context: Context) -> bool:
     return not text.endswith((".", "!", "?", ":", ";")) and 0 < len(_words(text)) <= patterns().heading_max_words
 
 
+def _bracketed(item: Finding | Metric, context: Context) -> bool:
+    """A finding that is wholly in brackets: a cross-reference such as '(page 10, paragraph 14)'
+    or '(Outcome 3, national framework)', not a statement."""
+    if not isinstance(item, Finding):
+        return False
+    text = item.text.strip().rstrip(".").strip()
+    return text.startswith("(") and text.endswith(")") and "(" not in text[1:-1] and ")" not in text[1:-1]
+
+
 CLASSES: list[NoiseClass] = [
     NoiseClass("judgement_cell", Family.FINDINGS, "a judgement-table cell or row label", _judgement_cell),
     NoiseClass("boilerplate", Family.FINDINGS, "Ofsted's back page: licence, complaints, contacts", _boilerplate),
     NoiseClass("letterhead", Family.FINDINGS, "letterhead: telephone, web address, postcode", _letterhead),
     NoiseClass("contents", Family.FINDINGS, "a line of a contents page", _contents),
     NoiseClass("heading", Family.FINDINGS, "a heading or list sub-heading", _heading),
+    NoiseClass("bracketed", Family.FINDINGS, "a cross-reference wholly in brackets", _bracketed),
 ]
 
 

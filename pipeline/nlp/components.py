@@ -183,7 +183,12 @@ class Segmenter(_Stage):
             set(compiled.running_text.excluded(doc_text(doc), blocks)),
         )
         text = doc_text(doc)
-        sentences = [s for s in sentences if not compiled.running_text.is_table_sentence(text[s.start : s.end])]
+        running = compiled.running_text
+        sentences = [
+            s
+            for s in sentences
+            if not (running.is_table_sentence(text[s.start : s.end]) or running.is_reference(text[s.start : s.end]))
+        ]
         _store(doc, ext.SENTENCES, sentences, [sentence.block for sentence in sentences])
         return doc
 

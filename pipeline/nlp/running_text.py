@@ -48,6 +48,7 @@ class RunningTextFilter:
         self.contents_number = re.compile(segment.contents_number or r"(?P<page>\d{1,3})\s*$")
         self.contents_min_lines = segment.contents_min_lines
         self.contents_max_page = segment.contents_max_page
+        self.references = [re.compile(pattern, re.IGNORECASE) for pattern in segment.reference_sentences]
 
     def excluded(self, text: str, blocks: Sequence[Block]) -> dict[int, str]:
         """Index of every block that is not running text -> the id of the rule that says so."""
@@ -109,3 +110,8 @@ class RunningTextFilter:
         """A sentence that is a table cell or row label although its block is prose (a row
         label glued to the end of a paragraph, a list of earlier grades after a colon)."""
         return self.is_table_cell(text.strip())
+
+    def is_reference(self, text: str) -> bool:
+        """A sentence that is only a cross-reference ('(Outcome 3, national framework)')."""
+        stripped = text.strip()
+        return stripped.startswith("(") and any(pattern.fullmatch(stripped) for pattern in self.references)

@@ -199,6 +199,11 @@ class SegmentRules(_Rule):
         description="Grade cells as some tables print them besides the grades of vocabulary.json ('Require "
         "improvement'); a block or sentence that is only one of them is not running text.",
     )
+    reference_sentences: list[Regex] = Field(
+        default_factory=list,
+        description="Cross-references printed as a sentence of their own ('(Outcome 3, national framework)', "
+        "'(paragraphs 17 and 99)'); a sentence that is only one of them is not running text.",
+    )
     table_cell_max_words: int = Field(
         default=2,
         description="A block made of judgement labels (judgements.jsonl) and grades (vocabulary.json) with at most "
