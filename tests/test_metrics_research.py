@@ -227,31 +227,27 @@ def test_a_timescale_is_not_the_indicator() -> None:
     assert timescale.indicator is None
 
 
+def _indicator(identifier: str, match: dict[str, Any]) -> dict[str, Any]:
+    """One invented indicator entry of ``indicators.json``."""
+    return {
+        "id": identifier,
+        "label": identifier,
+        "unit": "count",
+        "definition": "Invented.",
+        "collection": None,
+        "match": match,
+    }
+
+
+def _matcher(*indicators: dict[str, Any]) -> IndicatorMatcher:
+    return IndicatorMatcher(IndicatorRules.model_validate({"conventions": [], "indicators": list(indicators)}))
+
+
 def test_narrower_indicator_wins_and_units_must_fit() -> None:
-    rules = IndicatorRules.model_validate(
-        {
-            "conventions": [],
-            "indicators": [
-                {
-                    "id": "broad",
-                    "label": "Broad",
-                    "unit": "count",
-                    "definition": "Any figure about widgets.",
-                    "collection": None,
-                    "match": {"units": ["count", "percent"], "any": ["widgets?"], "priority": 1},
-                },
-                {
-                    "id": "narrow",
-                    "label": "Narrow",
-                    "unit": "percent",
-                    "definition": "Blue widgets as a share.",
-                    "collection": None,
-                    "match": {"units": ["percent"], "any": ["blue widgets?"], "priority": 2},
-                },
-            ],
-        }
+    matcher = _matcher(
+        _indicator("broad", {"units": ["count", "percent"], "any": ["widgets?"], "priority": 1}),
+        _indicator("narrow", {"units": ["percent"], "any": ["blue widgets?"], "priority": 2}),
     )
-    matcher = IndicatorMatcher(rules)
     assert matcher.match(Unit.PERCENT, "blue widgets", "") == "narrow"
     assert matcher.match(Unit.COUNT, "blue widgets", "") == "broad"
     assert matcher.match(Unit.COUNT, "gadgets", "") is None
@@ -331,22 +327,9 @@ def test_a_bullet_that_states_its_own_subject_ends_the_list() -> None:
 
 
 def test_what_rules_an_indicator_out_is_looked_for_in_the_clause_too() -> None:
-    rules = IndicatorRules.model_validate(
-        {
-            "conventions": [],
-            "indicators": [
-                {
-                    "id": "widgets",
-                    "label": "Widgets",
-                    "unit": "count",
-                    "definition": "Widgets in use.",
-                    "collection": None,
-                    "match": {"units": ["count"], "any": ["widgets?"], "none": ["\\bsells\\b"], "priority": 1},
-                }
-            ],
-        }
+    matcher = _matcher(
+        _indicator("widgets", {"units": ["count"], "any": ["widgets?"], "none": ["\\bsells\\b"], "priority": 1})
     )
-    matcher = IndicatorMatcher(rules)
     assert matcher.match(Unit.COUNT, "widgets", "12 widgets are in use") == "widgets"
     assert matcher.match(Unit.COUNT, "widgets", "the shop sells 12 widgets") is None
 
