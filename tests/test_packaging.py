@@ -146,6 +146,16 @@ def test_lowest_constraints_match_the_lower_bounds() -> None:
     assert pinned == bounds
 
 
+def test_ci_runs_the_readme_test_command() -> None:
+    """The README's test command is the one .ci/run runs first."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^pip install -e \"\.\[test\]\" && .+$", readme, flags=re.MULTILINE)
+    assert len(commands) == 1
+    assert commands[0] in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
 def test_every_imported_package_is_declared() -> None:
     """Third-party packages imported by the code are dependencies (or optional ones for evaluation baselines)."""
     import re
