@@ -696,6 +696,12 @@ His Majesty's Inspector
             None,
             id="found-sub-area",
         ),
+        pytest.param(
+            "Since the inspection in March 2019, when the overall effectiveness of the service, and services for "
+            "care leavers, were judged to be requires improvement to be good, leaders have acted.",
+            "requires_improvement",
+            id="overall-and-an-area-together",
+        ),
     ],
 )
 def test_previous_judgement_phrasings(sentence: str, grade: str | None, nlp: Language) -> None:
