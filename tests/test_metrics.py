@@ -416,3 +416,23 @@ def test_list_items_take_their_lead_in_date_or_period() -> None:
     assert dated["354"] == ("2015-03-31", "31 March 2015")
     assert dated["174"][0] == "2015-03-31" and dated["20"][0] == "2015-03-31"
     assert dated["32"] == (None, "In the last 12 months")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "subject"),
+    [
+        pytest.param(
+            "Children from minority ethnic groups account for 8% of all children living in the area.",
+            "8%",
+            "Children from minority ethnic groups",
+            id="part-of-a-whole",
+        ),
+        pytest.param("Six of the 14 plans sampled were incomplete.", "Six", "plans sampled incomplete", id="of-the-n"),
+        pytest.param(
+            "Too many reviews are late (41% in the same period).", "41%", "Too many reviews are late", id="period-after"
+        ),
+    ],
+)
+def test_subject_is_the_measured_phrase(sentence: str, figure: str, subject: str) -> None:
+    metric = next(m for m in _metrics(sentence) if m.text == figure)
+    assert metric.subject == subject

@@ -179,8 +179,12 @@ class MetricExtractor:
             elif inherit_subject and not (subject or "").lower().startswith(inherit_subject.lower()):
                 subject = f"{inherit_subject} {subject}" if subject else inherit_subject
             current.append(self._metric(raw, sentence, item_date, subject))
+        # Figures after the colon are the lead-in's first items ('Of this number: 174 live
+        # outside the area;'), not what the lead-in counts (nor what 'this number' refers to).
+        before_colon = current if colon < 0 else [m for m in current if m.start < sentence.start + colon]
+        lead_in = self._lead_in_subject(body, before_colon)
         self.metrics.extend(current)
-        context.leave(body, opening[0], self._lead_in_subject(body, current), bullet)
+        context.leave(body, opening[0], lead_in, bullet)
         self.previous = current
 
     def _lead_in_subject(self, body: str, current: list[Metric]) -> str | None:

@@ -210,6 +210,8 @@ class Grammar:
         self.zero_blockers = frozenset(vocab.zero_blockers)
         self.zero_word_stops = frozenset(vocab.zero_word_stops)
         self.none_context = re.compile(vocab.none_context, re.IGNORECASE)
+        self.subject_not_after = re.compile(vocab.subject_not_after, re.IGNORECASE)
+        self.subject_part_verbs = re.compile(vocab.subject_part_verbs, re.IGNORECASE)
         self.both_counts = re.compile(vocab.both_counts, re.IGNORECASE)
         self.ordinal_after = re.compile(vocab.ordinal_after, re.IGNORECASE)
         self.all_of_whom = re.compile(vocab.all_of_whom, re.IGNORECASE)

@@ -19,6 +19,11 @@ from ofsted_findings.metrics.grammar import (
 
 logger = logging.getLogger(__name__)
 
+#: 'of' after a figure, with the whole it is part of ('of the 13', 'of 222').
+OF_THE_WHOLE_RE = re.compile(
+    r"^\s+of\s+(?:the\s+|all\s+|their\s+|these\s+|those\s+)?(?:\d[\d,]*\s+(?=[^\W\d]))?", re.IGNORECASE
+)
+
 
 def subject_of(body: str, raw: Raw, gram: Grammar) -> str | None:
     """What is measured.
@@ -30,15 +35,32 @@ def subject_of(body: str, raw: Raw, gram: Grammar) -> str | None:
     led = after_leader(lead, gram)
     if led:
         return led
+    part = gram.subject_part_verbs.search(lead)
+    if part is not None:
+        # 'minority ethnic groups account for 6% of all children': the part, not the whole
+        own = _words_before(lead[: part.start()], gram)
+        if own:
+            return own
     after = body[raw.end : raw.end + SUBJECT_LOOKBEHIND]
     aside = ASIDE_RE.match(after)
     if aside:
         after = " " + after[aside.end() :]
-    of = re.match(r"^\s+of\s+(?:the\s+|all\s+|their\s+|these\s+|those\s+)?", after, re.IGNORECASE)
-    words = _clause_words(after[of.end() :] if of else after, gram)
-    if words:
-        return " ".join(words)
+    # 'six of the 13 plans sampled', 'eight of 222 children': the whole's count is not the subject
+    of = OF_THE_WHOLE_RE.match(after)
+    if not gram.subject_not_after.match(after):
+        words = _clause_words(after[of.end() :] if of else after, gram)
+        if words:
+            return " ".join(words)
+    return _words_before(lead, gram)
+
+
+def _words_before(lead: str, gram: Grammar) -> str | None:
+    """The words of ``lead``'s last clause, without leading stopwords and trailing verbs."""
     clause_start = max(lead.rfind(","), lead.rfind(";"), lead.rfind("("), lead.rfind(":"))
+    if lead.rfind("(") == clause_start and not SUBJECT_WORD_RE.search(lead[clause_start + 1 :]):
+        # '... conferences (56% in the year)': the words before the bracket
+        lead = lead[:clause_start]
+        clause_start = max(lead.rfind(","), lead.rfind(";"), lead.rfind("("), lead.rfind(":"))
     tail = SUBJECT_WORD_RE.findall(lead[clause_start + 1 :])[-gram.vocab.max_subject_words :]
     while tail and tail[-1].lower() in gram.subject_trailing:
         tail.pop()

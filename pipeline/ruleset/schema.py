@@ -454,6 +454,16 @@ class MetricVocabulary(_Rule):
     zero_word_stops: list[str] = Field(
         default_factory=list, description="Words that end the phrase read after 'no' (at most three words)."
     )
+    subject_not_after: Regex = Field(
+        default="(?!)",
+        description="Words right after a figure that are not what it measures (a period: 'in the same period', "
+        "'over the past six months'): the subject is then read before the figure.",
+    )
+    subject_part_verbs: Regex = Field(
+        default="(?!)",
+        description="Words right before a figure that make the words before them its subject ('minority ethnic "
+        "groups account for 6% of all children': the groups, not all children).",
+    )
     none_context: Regex = Field(
         default="^$", description="What must follow 'none' for it to be a count of 0 ('none of them', 'none are')."
     )
