@@ -416,6 +416,9 @@ def test_list_items_take_their_lead_in_date_or_period() -> None:
     assert dated["354"] == ("2015-03-31", "31 March 2015")
     assert dated["174"][0] == "2015-03-31" and dated["20"][0] == "2015-03-31"
     assert dated["32"] == (None, "In the last 12 months")
+    # the lead-in's own first item is not what 'this number' refers to
+    subjects = {m.text: m.subject for m in document.metrics}
+    assert subjects["20"] == "children looked after live in residential children's homes"
 
 
 @pytest.mark.parametrize(
