@@ -281,6 +281,16 @@ def _metrics(sentence: str) -> list[Metric]:
             },
             id="from-to-a-peak-of",
         ),
+        pytest.param(
+            "Case supervision takes place at three-monthly intervals.",
+            {"text": "three-monthly", "kind": "duration", "value": 3, "unit": "months"},
+            id="hyphenated-frequency",
+        ),
+        pytest.param(
+            "Plans are reviewed on a 6-weekly basis.",
+            {"text": "6-weekly", "kind": "duration", "value": 6, "unit": "weeks"},
+            id="hyphenated-frequency-digits",
+        ),
     ],
 )
 def test_metric_shapes(sentence: str, expected: dict[str, Any]) -> None:

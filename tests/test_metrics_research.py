@@ -55,6 +55,13 @@ def _metrics(sentence: str) -> list[Metric]:
         pytest.param("A 16-plus service helps young people to settle.", id="age-plus"),
         pytest.param("Young people leave care at 18 and move on.", id="at-age-and"),
         pytest.param("The service hopes to finish one in 2019.", id="one-in-a-year"),
+        pytest.param("Care leavers keep their adviser until they become 25.", id="age-become"),
+        pytest.param("Histories are shared as they approach 18, which helps.", id="age-approach"),
+        pytest.param("The partnership supports children with SEND from birth to 25.", id="age-birth-to"),
+        pytest.param("Young people receive good support over 21, through their workers.", id="age-support-over"),
+        pytest.param("Advisers are allocated at the age of 17 and a half.", id="age-and-a-half"),
+        pytest.param("Workers use the 'Three houses' tool and a 'no borders' approach.", id="number-in-quoted-name"),
+        pytest.param("Young people are referred to the '722 Project' for help.", id="digits-in-quoted-name"),
     ],
 )
 def test_not_figures(sentence: str) -> None:
@@ -269,6 +276,31 @@ def test_indicator_ids_are_unique() -> None:
 def test_every_indicator_is_defined() -> None:
     for item in RULES.indicators.indicators:
         assert item.label and item.definition and item.match.any
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "noise_class"),
+    [
+        pytest.param("Care leavers keep their adviser until they become 25.", "25", "age_descriptor", id="become"),
+        pytest.param("Histories are shared as they approach 18, which helps.", "18", "age_descriptor", id="approach"),
+        pytest.param("Services support children from birth to 25 here.", "25", "age_descriptor", id="birth-to"),
+        pytest.param("They receive good support over 21, through workers.", "21", "age_descriptor", id="support-over"),
+        pytest.param("Advisers are allocated at the age of 17 and a half.", "a half", "age_descriptor", id="and-a-half"),
+        pytest.param("Workers use the 'three houses' tool.", "three", "number_in_name", id="quoted-name"),
+    ],
+)
+def test_noise_detects_each_new_not_a_figure_class(sentence: str, figure: str, noise_class: str) -> None:
+    document = extract(f"Findings\n\n{sentence} Only 3 children were waiting.")
+    start = document.text.index(figure)
+    forced = document.model_copy(
+        update={
+            "metrics": [
+                document.metrics[-1].model_copy(update={"text": figure, "start": start, "end": start + len(figure)}),
+            ]
+        }
+    )
+    report = scan([("made-up.txt", forced)], {Family.METRICS})
+    assert report.counts[noise_class] == 1, report.counts
 
 
 def test_noise_classes_flag_what_the_extractor_would_not_emit() -> None:
