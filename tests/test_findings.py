@@ -29,6 +29,10 @@ def _label(sentence: str) -> tuple[str, Document]:
     [
         pytest.param("Assessments are thorough and timely.", "strength", id="plain-strength"),
         pytest.param("Management oversight is weak.", "weakness", id="plain-weakness"),
+        pytest.param("The planning for babies to enter care is much stronger.", "strength", id="comparative-stronger"),
+        pytest.param("Attendance at school is poorer than in similar areas.", "weakness", id="comparative-poorer"),
+        pytest.param("Plans are robustly reviewed by managers.", "strength", id="adverb-robustly"),
+        pytest.param("The quality of practice is deteriorating.", "weakness", id="participle-deteriorating"),
         pytest.param(
             "Planning has improved since the last inspection.",
             "strength",

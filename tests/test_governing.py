@@ -150,3 +150,37 @@ def test_a_sub_heading_inside_a_list_of_weaknesses_is_not_an_item(tmp_path) -> N
     (tmp_path / "findings.json").write_text(json.dumps({"min_score": 0.15, "default_min_words": 0}), encoding="utf-8")
     loose = Pipeline(rules=RuleSet.from_dir(tmp_path)).extract(pdf, name="letter.pdf")
     assert "Governance" in [finding.text for finding in loose.findings]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "High workloads for advisers continue to affect the quality of help and support given to young people.",
+        "Performance on stability has declined in the past year.",
+        "Young people who are entitled to advice have waited too long for it.",
+        "Delays in the help young people receive are leaving them at risk.",
+    ],
+)
+def test_help_and_support_as_nouns_are_not_strengths(pipeline: Pipeline, sentence: str) -> None:
+    document = pipeline.extract(HEADING + sentence)
+    assert _polarities(document) == ["weakness"], [f.cues for f in document.findings]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Children are helped to understand their histories.",
+        "Care leavers are supported well by their personal advisers.",
+    ],
+)
+def test_help_and_support_as_verbs_still_count(pipeline: Pipeline, sentence: str) -> None:
+    document = pipeline.extract(HEADING + sentence)
+    assert _polarities(document) == ["strength"], [f.cues for f in document.findings]
+
+
+def test_a_negation_does_not_flip_whom_the_claim_is_about(pipeline: Pipeline) -> None:
+    sentence = "Transitions to adult health services are not currently smooth enough for some young people."
+    document = pipeline.extract(HEADING + sentence)
+    assert _polarities(document) == ["weakness"], [f.cues for f in document.findings]
+    cue = next(c for f in document.findings for c in f.cues if c.rule == "wk.some_young_people")
+    assert cue.effect == "weakness"

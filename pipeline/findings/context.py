@@ -123,6 +123,8 @@ class ContextScorer:
             for position, (modifier, where) in enumerate(active):
                 if _overlaps(where, match.start, match.end):
                     continue  # the cue is the modifier's own words
+                if modifier.effect == "negate" and not rule.negatable:
+                    continue  # 'not ... for some young people': the negation is not about who
                 if _in_scope(modifier, where, match, clause):
                     hit.modifiers.append(modifier)
                     used.add(position)

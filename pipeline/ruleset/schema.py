@@ -270,6 +270,11 @@ class CueRule(_Rule):
         "over the shorter cues inside it ('was judged inadequate' in an earlier year).",
     )
     regex: bool = Field(default=False, description="The pattern is a regular expression over the text.")
+    negatable: bool = Field(
+        default=True,
+        description="A negation in scope flips the cue. False for a cue that names whom a claim is about ('some "
+        "children'): in 'not smooth enough for some young people' it stays a weakness.",
+    )
 
     @field_validator("pattern")
     @classmethod
