@@ -33,6 +33,8 @@ def _label(sentence: str) -> tuple[str, Document]:
         pytest.param("Attendance at school is poorer than in similar areas.", "weakness", id="comparative-poorer"),
         pytest.param("Plans are robustly reviewed by managers.", "strength", id="adverb-robustly"),
         pytest.param("The quality of practice is deteriorating.", "weakness", id="participle-deteriorating"),
+        pytest.param("The gap between children in care and their peers is too wide.", "weakness", id="too-adjective"),
+        pytest.param("Information-gathering is too often focused on the presenting issue.", "weakness", id="too-often"),
         pytest.param(
             "Planning has improved since the last inspection.",
             "strength",
@@ -253,6 +255,41 @@ def test_items_under_a_heading_with_a_default_take_its_polarity(heading: str, po
     (finding,) = document.findings
     assert finding.polarity == polarity
     assert [c.rule for c in finding.cues if c.kind == "section_default"] == [rule]
+
+
+def test_a_mixed_item_under_a_heading_with_a_default_stays_mixed() -> None:
+    from pdf_factory import Page, build_pdf
+
+    pdf = build_pdf(
+        [
+            Page()
+            .line("Areas for improvement", 100, bold=True, size=14)
+            .line("Although managers give clear direction, reviews of plans are too often delayed.", 130)
+        ]
+    )
+    document = Pipeline().extract(pdf, name="report.pdf")
+    assert sorted(str(f.polarity) for f in document.findings) == ["strength", "weakness"]
+    assert not [c for f in document.findings for c in f.cues if c.kind == "section_default"]
+
+
+def test_a_case_study_line_ends_the_strengths_section() -> None:
+    from pdf_factory import Page, build_pdf
+
+    pdf = build_pdf(
+        [
+            Page()
+            .line("Strengths", 100, bold=True, size=14)
+            .line("Leaders have set up a panel that meets every month to review the plans.", 130)
+            .line("Case study: highly effective practice", 170, bold=True)
+            .line("Sara and her family have been known to services for many years.", 200)
+        ]
+    )
+    document = Pipeline().extract(pdf, name="letter.pdf")
+    titles = {s.title: s.category for s in document.sections}
+    assert titles.get("Case study: highly effective practice") == "findings"
+    assert [f.text for f in document.findings] == [
+        "Leaders have set up a panel that meets every month to review the plans."
+    ]
 
 
 def test_a_strengths_and_weaknesses_heading_sets_no_polarity() -> None:

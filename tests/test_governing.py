@@ -184,3 +184,10 @@ def test_a_negation_does_not_flip_whom_the_claim_is_about(pipeline: Pipeline) ->
     assert _polarities(document) == ["weakness"], [f.cues for f in document.findings]
     cue = next(c for f in document.findings for c in f.cues if c.rule == "wk.some_young_people")
     assert cue.effect == "weakness"
+
+
+def test_a_context_phrase_does_not_absorb_a_negation(pipeline: Pipeline) -> None:
+    # 'safeguarding' is a weight-0 context phrase inside the scope of 'not routinely'
+    sentence = "Probation staff do not routinely store information about child safeguarding on their systems."
+    document = pipeline.extract(HEADING + sentence)
+    assert _polarities(document) == ["weakness"], [f.cues for f in document.findings]

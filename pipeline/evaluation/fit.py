@@ -88,7 +88,7 @@ class ClauseRecord:
 @dataclass(frozen=True)
 class SentenceRecord:
     """A classified sentence (characters ``[start, end)``): its section's default polarity, if
-    it has one (then weights do not matter), and its clauses."""
+    that decided it (then weights do not matter), and its clauses."""
 
     start: int
     end: int
@@ -134,7 +134,12 @@ class RecordingClassifier(FindingClassifier):
         self.recorder.scored = []
         findings = super().sentence_findings(doc, sentence, span, found, info, page_of)
         rule = info.rule if info is not None else None
-        default = Polarity(rule.default_polarity) if rule is not None and rule.default_polarity is not None else None
+        decided_by_default = any(cue.kind == "section_default" for finding in findings for cue in finding.cues)
+        default = (
+            Polarity(rule.default_polarity)
+            if decided_by_default and rule is not None and rule.default_polarity is not None
+            else None
+        )
         clauses: list[ClauseRecord] = []
         for clause in self.recorder.scored:
             terms: list[tuple[Feature, int]] = [(("cue", hit.rule.id), _sign(hit.polarity)) for hit in clause.cues]

@@ -107,7 +107,15 @@ class FindingClassifier:
 
         if self._sub_heading(doc, sentence):
             return []
-        if section_rule is not None and section_rule.default_polarity is not None and info is not None:
+        if info is not None and info.section.title and sentence.start == info.section.start:
+            return []  # the section's own heading, printed as a 'Label: text' line
+        decision = decide(clauses)
+        if (
+            section_rule is not None
+            and section_rule.default_polarity is not None
+            and info is not None
+            and _default_applies(decision)
+        ):
             polarity = Polarity(section_rule.default_polarity)
             title = info.section.title
             cue = Cue(
@@ -123,8 +131,6 @@ class FindingClassifier:
                 whole.cues.extend(clause.cues)
                 whole.modifiers.extend(clause.modifiers)
             return [one(whole, polarity, [cue], whole=True, weighed=False)]
-
-        decision = decide(clauses)
         if decision is None:
             return []
         if isinstance(decision, Polarity):
@@ -133,3 +139,12 @@ class FindingClassifier:
                 whole.absorb(clause)
             return [one(whole, decision, [], whole=True)]
         return [one(clause, clause.polarity, [], whole=False) for clause in decision if clause.polarity is not None]
+
+
+def _default_applies(decision: list[Clause] | Polarity | None) -> bool:
+    """Whether a section's default polarity decides the sentence: yes, unless its own words
+    make it mixed; then it keeps both its clauses (``corpus/gold/README.md``, "Section
+    defaults")."""
+    if isinstance(decision, list):
+        return len({clause.polarity for clause in decision if clause.polarity is not None}) < 2
+    return True

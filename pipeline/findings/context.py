@@ -127,7 +127,8 @@ class ContextScorer:
                     continue  # 'not ... for some young people': the negation is not about who
                 if _in_scope(modifier, where, match, clause):
                     hit.modifiers.append(modifier)
-                    used.add(position)
+                    if rule.weight > 0:
+                        used.add(position)  # a context phrase (weight 0) does not absorb a 'not'
                     self._modify(clause, hit, modifier)
             hits.append(hit)
         return hits, used

@@ -226,12 +226,18 @@ class SectionRule(_Rule):
     )
     default_polarity: Polarity | None = Field(
         default=None,
-        description="Every sentence in the section is a finding of this polarity ('What needs to improve').",
+        description="Every sentence in the section is a finding of this polarity ('What needs to improve'), "
+        "unless its own words make it mixed.",
     )
     themes: tuple[Theme, ...] = Field(default=(), description="Themes of a finding here whose own words name none.")
     no_findings: bool = Field(
         default=False,
         description="Sentences here are never findings (contents, definitions).",
+    )
+    field_heading: bool = Field(
+        default=False,
+        description="The heading is also recognised when printed as a 'Label: text' line, which is otherwise a "
+        "field ('Case study: highly effective practice').",
     )
 
 
