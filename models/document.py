@@ -161,6 +161,7 @@ class CueEffect(str, Enum):
     PURPOSE = "purpose"
     COMPLEMENT = "complement"
     TOPIC = "topic"
+    PREDICATE = "predicate"
 
 
 class DatePrecision(str, Enum):

@@ -191,3 +191,40 @@ def test_a_context_phrase_does_not_absorb_a_negation(pipeline: Pipeline) -> None
     sentence = "Probation staff do not routinely store information about child safeguarding on their systems."
     document = pipeline.extract(HEADING + sentence)
     assert _polarities(document) == ["weakness"], [f.cues for f in document.findings]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected", "rule"),
+    [
+        # the predicate judges; cues of the other polarity in the subject name what is judged
+        (
+            "The partnership approach to helping young people prepare for adulthood is underdeveloped.",
+            ["weakness"],
+            "pred.is",
+        ),
+        ("Timely mental health services for care leavers are not readily accessible.", ["weakness"], "pred.are"),
+        ("Poor attendance at school has improved since the last inspection.", ["strength"], "pred.has"),
+        # a relative clause's 'are' is not the clause's predicate
+        (
+            "Personal advisers proactively support the care leavers who are living in unsuitable accommodation.",
+            ["strength"],
+            None,
+        ),
+        # nothing judges right after the predicate word: the subject's cues still count
+        (
+            "Too many plans are ended before change is achieved, so children need a further plan to secure their safety.",
+            ["weakness"],
+            None,
+        ),
+    ],
+)
+def test_the_predicate_judges_the_subject(
+    pipeline: Pipeline, sentence: str, expected: list[str], rule: str | None
+) -> None:
+    document = pipeline.extract(HEADING + sentence)
+    assert _polarities(document) == expected, [f.cues for f in document.findings]
+    cited = {cue.rule for finding in document.findings for cue in finding.cues}
+    if rule is not None:
+        assert rule in cited
+    else:
+        assert not any(r.startswith("pred.") for r in cited)

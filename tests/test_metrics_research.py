@@ -285,7 +285,9 @@ def test_every_indicator_is_defined() -> None:
         pytest.param("Histories are shared as they approach 18, which helps.", "18", "age_descriptor", id="approach"),
         pytest.param("Services support children from birth to 25 here.", "25", "age_descriptor", id="birth-to"),
         pytest.param("They receive good support over 21, through workers.", "21", "age_descriptor", id="support-over"),
-        pytest.param("Advisers are allocated at the age of 17 and a half.", "a half", "age_descriptor", id="and-a-half"),
+        pytest.param(
+            "Advisers are allocated at the age of 17 and a half.", "a half", "age_descriptor", id="and-a-half"
+        ),
         pytest.param("Workers use the 'three houses' tool.", "three", "number_in_name", id="quoted-name"),
     ],
 )

@@ -108,7 +108,7 @@ def test_schema_is_typed() -> None:
     assert "enum" in defs["SectionCategory"] and "what_needs_to_improve" in defs["SectionCategory"]["enum"]
     assert defs["Finding"]["properties"]["themes"]["items"] == {"$ref": "#/$defs/Theme"}
     assert set(defs["CueKind"]["enum"]) == {"cue", "modifier", "section_default", "contrast"}
-    assert {"strength", "weakness", "negate", "partial", "hedge", "purpose", "complement", "topic"} == set(
+    assert {"strength", "weakness", "negate", "partial", "hedge", "purpose", "complement", "topic", "predicate"} == set(
         defs["CueEffect"]["enum"]
     )
 

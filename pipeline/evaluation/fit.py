@@ -118,7 +118,9 @@ class RecordingClassifier(FindingClassifier):
 
     def __init__(self, rules: RuleSet) -> None:
         super().__init__(rules)
-        self.recorder = _RecordingScorer(self.cues, self.modifiers, rules.findings.min_score)
+        self.recorder = _RecordingScorer(
+            self.cues, self.modifiers, rules.findings.min_score, rules.findings.predicate_window
+        )
         self.scorer = self.recorder
         self.records: list[SentenceRecord] = []
 

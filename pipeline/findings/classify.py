@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from ofsted_findings.findings.clauses import Clause, decide, split_clauses
 from ofsted_findings.findings.context import ContextScorer
-from ofsted_findings.findings.matching import DocMatches, TokenIndex, bucket, longest
+from ofsted_findings.findings.matching import DocMatches, RuleMatch, TokenIndex, bucket, longest
 from ofsted_findings.findings.output import make_finding
 from ofsted_findings.layout.normalize import PageMap
 from ofsted_findings.models import Cue, Finding, Polarity, Sentence
@@ -39,8 +39,11 @@ class FindingClassifier:
         self.modifiers = {rule.id: rule for rule in rules.modifiers}
         self.contrasts = {rule.id: rule for rule in rules.contrasts}
         self.themes = {rule.id: rule for rule in rules.themes}
-        self.scorer = ContextScorer(self.cues, self.modifiers, rules.findings.min_score)
+        self.scorer = ContextScorer(
+            self.cues, self.modifiers, rules.findings.min_score, rules.findings.predicate_window
+        )
         self.default_min_words = rules.findings.default_min_words
+        self.predicate_not_after = frozenset(word.lower() for word in rules.findings.predicate_not_after)
 
     def classify(
         self,
@@ -62,6 +65,21 @@ class FindingClassifier:
             findings.extend(self.sentence_findings(doc, sentence, span, found, info, page_of))
         findings.sort(key=lambda f: (f.start, f.end))
         return findings
+
+    def _predicate_of(self, doc: Doc, clause: Clause, modifiers: list[RuleMatch]) -> list[RuleMatch]:
+        """The modifiers for scoring ``clause``, with only its first predicate word, and none when
+        that word follows 'who', 'which', 'there', ... (a relative or subordinate clause's)."""
+        predicates = [
+            m
+            for m in modifiers
+            if self.modifiers[m.rule].effect == "predicate" and clause.start <= m.start and m.end <= clause.end
+        ]
+        if not predicates:
+            return modifiers
+        first: RuleMatch | None = min(predicates, key=lambda m: m.start)
+        if first is not None and first.start > 0 and doc[first.start - 1].lower_ in self.predicate_not_after:
+            first = None
+        return [m for m in modifiers if m is first or not any(m is p for p in predicates)]
 
     def _sub_heading(self, doc: Doc, sentence: Sentence) -> bool:
         """A short line without sentence punctuation: a heading or list sub-heading ('Governance',
@@ -88,7 +106,7 @@ class FindingClassifier:
         cues = longest(found.cues)
         clauses = split_clauses(doc, start, end, found.contrasts, self.contrasts)
         for clause in clauses:
-            self.scorer.score(clause, cues, modifiers)
+            self.scorer.score(clause, cues, self._predicate_of(doc, clause, modifiers))
 
         def one(clause: Clause, polarity: Polarity, extra: list[Cue], *, whole: bool, weighed: bool = True) -> Finding:
             return make_finding(

@@ -42,11 +42,16 @@ class ContextScorer:
     """Scores clauses with the cue and modifier rules."""
 
     def __init__(
-        self, cues: Mapping[str, CueRule], modifiers: Mapping[str, ModifierRule], min_score: float = 0.25
+        self,
+        cues: Mapping[str, CueRule],
+        modifiers: Mapping[str, ModifierRule],
+        min_score: float = 0.25,
+        predicate_window: int = 4,
     ) -> None:
         self.cues = cues
         self.modifiers = modifiers
         self.min_score = min_score
+        self.predicate_window = predicate_window
 
     def score(self, clause: Clause, cues: list[RuleMatch], modifiers: list[RuleMatch]) -> None:
         """Set the clause's cues, modifiers, score and polarity."""
@@ -55,8 +60,14 @@ class ContextScorer:
         active = [
             (modifier, where) for modifier, where in active if modifier.effect not in GOVERNING or modifier.implies
         ]
+        predicates = [(modifier, where) for modifier, where in active if modifier.effect == "predicate"]
+        active = [(modifier, where) for modifier, where in active if modifier.effect != "predicate"]
         hits, used = self._apply_modifiers(clause, cues, active)
         clause.cues = self._drop_modifier_words(hits, active, used)
+        if predicates:
+            clause.cues = self._predicate_wins(
+                clause, clause.cues, active, used, min(predicates, key=lambda p: p[1].start)
+            )
         clause.score = sum(hit.rule.weight * _sign(hit.polarity) for hit in clause.cues) + self._implied(
             clause, active, used
         )
@@ -160,6 +171,37 @@ class ContextScorer:
             if owner is not None and (owner[0] in used or owner[1].implies is not None):
                 continue
             kept.append(hit)
+        return kept
+
+    def _predicate_wins(
+        self,
+        clause: Clause,
+        hits: list[CueHit],
+        active: _Active,
+        used: set[int],
+        predicate: tuple[ModifierRule, RuleMatch],
+    ) -> list[CueHit]:
+        """Drop the cues before the clause's first predicate word whose polarity is the other one
+        than that of the words after it (their cues and the polarity implied by modifiers there):
+        the subject names what is judged, the predicate judges it."""
+        modifier, where = predicate
+        after = sum(hit.rule.weight * _sign(hit.polarity) for hit in hits if hit.start >= where.start)
+        after += sum(
+            rule.implied_weight * _sign(Polarity(rule.implies))
+            for position, (rule, at) in enumerate(active)
+            if rule.implies is not None and position not in used and at.start >= where.end
+        )
+        if abs(after) < self.min_score:
+            return hits
+        near = [max(hit.start, where.end) for hit in hits if hit.start >= where.start] + [
+            at.start for rule, at in active if rule.effect in ("negate", "partial") and at.start >= where.end
+        ]
+        if not near or min(near) - where.end >= self.predicate_window:
+            return hits  # the words right after the predicate word do not judge: its complement is elsewhere
+        claim = Polarity.STRENGTH if after > 0 else Polarity.WEAKNESS
+        kept = [hit for hit in hits if hit.end > where.start or hit.polarity is claim or hit.rule.weight == 0]
+        if len(kept) < len(hits):
+            clause.modifiers.append((modifier, where.start, where.end))
         return kept
 
     @staticmethod

@@ -78,8 +78,10 @@ def build_sections(
             title = text[block.start : block.end]
             rule = classifier.classify(title)
             openings.append((block.start, title, rule, rule.category.value if rule else OTHER))
-        elif block.kind is BlockKind.FIELD and (rule := classifier.classify(text[block.start : block.end])) and (
-            rule.field_heading
+        elif (
+            block.kind is BlockKind.FIELD
+            and (rule := classifier.classify(text[block.start : block.end]))
+            and (rule.field_heading)
         ):
             openings.append((block.start, text[block.start : block.end], rule, rule.category.value))
         elif block.kind is BlockKind.FOOTNOTE:

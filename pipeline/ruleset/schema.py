@@ -259,6 +259,17 @@ class FindingRules(_Rule):
         description="A sentence with fewer words than this and no sentence-final punctuation is a heading, a list "
         "sub-heading ('Governance' in a 'What needs to improve' list) or a fragment, not a statement: no finding.",
     )
+    predicate_window: int = Field(
+        default=4,
+        ge=0,
+        description="A `predicate` modifier decides only when a cue, a negation or a partial modifier starts within "
+        "this many tokens after it ('is not readily accessible', 'is underdeveloped').",
+    )
+    predicate_not_after: tuple[str, ...] = Field(
+        default=(),
+        description="Words after which a `predicate` modifier ('is', 'are') belongs to a relative or subordinate "
+        "clause ('who are', 'while they are') and does not mark where the clause's predicate begins.",
+    )
 
 
 class CueRule(_Rule):
@@ -306,14 +317,17 @@ class ModifierRule(_Rule):
 
     id: str = Field(description="Unique rule id, listed in a finding's modifiers when it applied.")
     literal: str = Field(description="The phrase (case-insensitive, whole tokens).")
-    effect: Literal["negate", "partial", "hedge", "pseudo", "purpose", "complement", "topic"] = Field(
+    effect: Literal["negate", "partial", "hedge", "pseudo", "purpose", "complement", "topic", "predicate"] = Field(
         description="negate flips a cue's polarity; partial makes a cue a weakness ('not always good'); hedge marks the "
         "finding hedged and keeps its polarity; pseudo looks like a negation but is not, and blocks shorter matches. "
         "The other three govern the words in their scope, which are not the claim: purpose opens a purpose clause "
         "('to ensure that', 'so that') whose cues count only when nothing before it in the clause carries polarity; "
         "complement is a predicate whose object is what it acts on ('a barrier to', 'limiting'): the cues in its "
         "scope do not count and the phrase gives its own polarity through `implies`; topic makes the weakness cues in "
-        "its scope a subject, not a judgement ('address the weaknesses', 'despite the challenges')."
+        "its scope a subject, not a judgement ('address the weaknesses', 'despite the challenges'). predicate marks "
+        "where a clause's predicate begins ('is', 'are', 'has been'): when the words after it carry a polarity, cues "
+        "of the other polarity before it are the subject's, not the claim ('The approach to helping young people is "
+        "underdeveloped'); direction, max_scope and implies do not apply."
     )
     direction: Literal["forward", "backward", "both"] = Field(
         default="forward",
