@@ -62,6 +62,11 @@ def _metrics(sentence: str) -> list[Metric]:
         pytest.param("Advisers are allocated at the age of 17 and a half.", id="age-and-a-half"),
         pytest.param("Workers use the 'Three houses' tool and a 'no borders' approach.", id="number-in-quoted-name"),
         pytest.param("Young people are referred to the '722 Project' for help.", id="digits-in-quoted-name"),
+        pytest.param("One school leader captured the views of many staff.", id="one-anecdote-leader"),
+        pytest.param("Reflecting on it, one young person summed up the view of many.", id="one-anecdote-after-comma"),
+        pytest.param("Good examples were seen, including one case which led to a referral.", id="including-one-case"),
+        pytest.param("The programme was delivered one to one by his officer.", id="one-to-one"),
+        pytest.param("Some are in years one to three of a university course.", id="course-years-in-words"),
     ],
 )
 def test_not_figures(sentence: str) -> None:
@@ -79,6 +84,12 @@ def test_not_figures(sentence: str) -> None:
         pytest.param("Both children's homes are judged good.", {"text": "Both", "value": 2}, id="both-homes"),
         pytest.param("The service received three hundred referrals.", {"value": 300}, id="three-hundred"),
         pytest.param("It supports one hundred and twenty families.", {"value": 120}, id="hundred-and-twenty"),
+        pytest.param("The council operates one children's home.", {"text": "one", "value": 1}, id="one-childrens-home"),
+        pytest.param("One serious case review has been completed.", {"text": "One", "value": 1}, id="one-serious"),
+        pytest.param("There were no unallocated social care cases.", {"text": "no", "value": 0}, id="no-four-words"),
+        pytest.param(
+            "There have been no permanent exclusions this year.", {"text": "no", "value": 0}, id="no-permanent"
+        ),
     ],
 )
 def test_counts(sentence: str, expected: dict[str, Any]) -> None:
@@ -94,6 +105,8 @@ def test_counts(sentence: str, expected: dict[str, Any]) -> None:
         pytest.param("There is no evidence of drift in plans.", id="no-evidence"),
         pytest.param("Children experience no delay in planning.", id="no-delay"),
         pytest.param("Both children and parents were seen alone.", id="both-and"),
+        pytest.param("There are no backlogs in the work of the police team.", id="no-backlogs"),
+        pytest.param("Children are only looked after if there are no suitable alternatives.", id="no-suitable"),
     ],
 )
 def test_absence_is_not_a_count(sentence: str) -> None:

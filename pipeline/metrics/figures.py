@@ -222,7 +222,7 @@ def _zero_counts(after: str, gram: Grammar) -> bool:
         if not word or word in gram.zero_word_stops or not re.fullmatch(r"[a-z’'-]+", word):
             break
         words.append(word.replace("’", "'"))
-        if len(words) == 3 or token[-1] in ".,;:)":
+        if len(words) == gram.vocab.zero_max_words or token[-1] in ".,;:)":
             break
     if not words or any(word in gram.zero_blockers for word in words):
         return False

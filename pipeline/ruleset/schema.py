@@ -477,7 +477,12 @@ class MetricVocabulary(_Rule):
         description="Words after 'no' that make it the absence of a quality, not a count ('no evidence', 'no delay').",
     )
     zero_word_stops: list[str] = Field(
-        default_factory=list, description="Words that end the phrase read after 'no' (at most three words)."
+        default_factory=list, description="Words that end the phrase read after 'no' (at most `zero_max_words`)."
+    )
+    zero_max_words: int = Field(
+        default=3,
+        ge=1,
+        description="How many words after 'no' are read for a counted noun ('no unallocated social care cases').",
     )
     subject_not_after: Regex = Field(
         default="(?!)",
