@@ -83,13 +83,15 @@ def make_doc(nlp: Language, text: str) -> Doc:
 
 
 def linear_affixes(nlp: Language) -> None:
-    """Make the tokenizer's prefix and suffix searches read only the ends of a string."""
+    """Make the tokenizer's suffix search read only the end of a string.
+
+    The prefix search is left as it is: every one of its patterns is anchored at the start,
+    so it is already constant time, and a Python wrapper there would cost a call for every
+    token candidate."""
     tokenizer = nlp.tokenizer
     if not isinstance(tokenizer, Tokenizer):
         return  # a tokenizer of the user's own: left as it is
-    prefix, suffix = tokenizer.prefix_search, tokenizer.suffix_search
-    if prefix is not None and not isinstance(prefix, WindowedSearch):
-        tokenizer.prefix_search = WindowedSearch(prefix, at_end=False)
+    suffix = tokenizer.suffix_search
     if suffix is not None and not isinstance(suffix, WindowedSearch):
         tokenizer.suffix_search = WindowedSearch(suffix, at_end=True)
 
