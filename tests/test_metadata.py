@@ -692,6 +692,12 @@ His Majesty's Inspector
             id="found-that-services-required",
         ),
         pytest.param(
+            "The Ofsted single inspection in March 2019 found that services to children in Wigan required "
+            "improvement to be good.",
+            "requires_improvement",
+            id="found-that-services-to-children",
+        ),
+        pytest.param(
             "The inspection in March 2019 found that services for children in need were good.",
             None,
             id="found-sub-area",
