@@ -17,6 +17,8 @@ penalty that pulls each weight back towards its hand-set value, and weights kept
 ``[MIN_WEIGHT, MAX_WEIGHT]``. Gold ``mixed`` sentences and sentences decided by a section
 default are left out of the model (they still count in the F1). Rules of weight 0 (context
 phrases) and rules that never fired keep their weight. :func:`fit_threshold` then picks ``min_score`` from a grid.
+Which cues a `predicate` modifier drops is decided once, when the sentences are recorded
+with the folder's weights; new weights are tried on the cues that were kept.
 """
 
 from __future__ import annotations

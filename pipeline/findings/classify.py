@@ -76,10 +76,9 @@ class FindingClassifier:
         ]
         if not predicates:
             return modifiers
-        first: RuleMatch | None = min(predicates, key=lambda m: m.start)
-        if first is not None and first.start > 0 and doc[first.start - 1].lower_ in self.predicate_not_after:
-            first = None
-        return [m for m in modifiers if m is first or not any(m is p for p in predicates)]
+        first = min(predicates, key=lambda m: m.start)
+        subordinate = first.start > 0 and doc[first.start - 1].lower_ in self.predicate_not_after
+        return [m for m in modifiers if (m is first and not subordinate) or not any(m is p for p in predicates)]
 
     def _sub_heading(self, doc: Doc, sentence: Sentence) -> bool:
         """A short line without sentence punctuation: a heading or list sub-heading ('Governance',

@@ -51,6 +51,11 @@ class SectionClassifier:
                 return rule
         return None
 
+    def field_heading(self, line: str) -> SectionRule | None:
+        """The rule of a heading printed as a 'Label: text' line ('Case study: ...'), or None."""
+        rule = self.classify(line)
+        return rule if rule is not None and rule.field_heading else None
+
 
 def section_id(start: int, title: str) -> str:
     """Content-derived id: position plus a short hash of the title."""
@@ -78,11 +83,7 @@ def build_sections(
             title = text[block.start : block.end]
             rule = classifier.classify(title)
             openings.append((block.start, title, rule, rule.category.value if rule else OTHER))
-        elif (
-            block.kind is BlockKind.FIELD
-            and (rule := classifier.classify(text[block.start : block.end]))
-            and (rule.field_heading)
-        ):
+        elif block.kind is BlockKind.FIELD and (rule := classifier.field_heading(text[block.start : block.end])):
             openings.append((block.start, text[block.start : block.end], rule, rule.category.value))
         elif block.kind is BlockKind.FOOTNOTE:
             if not openings or openings[-1][3] != FOOTNOTES:
