@@ -231,6 +231,16 @@ def test_hedge_is_flagged(sentence: str, rule: str) -> None:
     assert finding.hedged and rule in finding.modifiers
 
 
+def _under_heading(heading: str, *lines: str, bold: tuple[str, ...] = (), name: str = "report.pdf") -> Document:
+    """A one-page PDF: ``heading`` large and bold, then each line (bold if it is in ``bold``), extracted."""
+    from pdf_factory import Page, build_pdf
+
+    page = Page().line(heading, 100, bold=True, size=14)
+    for index, line in enumerate(lines):
+        page = page.line(line, 130 + 35 * index, bold=line in bold)
+    return Pipeline().extract(build_pdf([page]), name=name)
+
+
 @pytest.mark.parametrize(
     ("heading", "polarity", "rule"),
     [
@@ -242,49 +252,29 @@ def test_hedge_is_flagged(sentence: str, rule: str) -> None:
     ],
 )
 def test_items_under_a_heading_with_a_default_take_its_polarity(heading: str, polarity: str, rule: str) -> None:
-    from pdf_factory import Page, build_pdf
-
-    pdf = build_pdf(
-        [
-            Page()
-            .line(heading, 100, bold=True, size=14)
-            .line("Leaders have set up a panel that meets every month to review the plans.", 130)
-        ]
-    )
-    document = Pipeline().extract(pdf, name="report.pdf")
+    document = _under_heading(heading, "Leaders have set up a panel that meets every month to review the plans.")
     (finding,) = document.findings
     assert finding.polarity == polarity
     assert [c.rule for c in finding.cues if c.kind == "section_default"] == [rule]
 
 
 def test_a_mixed_item_under_a_heading_with_a_default_stays_mixed() -> None:
-    from pdf_factory import Page, build_pdf
-
-    pdf = build_pdf(
-        [
-            Page()
-            .line("Areas for improvement", 100, bold=True, size=14)
-            .line("Although managers give clear direction, reviews of plans are too often delayed.", 130)
-        ]
+    document = _under_heading(
+        "Areas for improvement", "Although managers give clear direction, reviews of plans are too often delayed."
     )
-    document = Pipeline().extract(pdf, name="report.pdf")
     assert sorted(str(f.polarity) for f in document.findings) == ["strength", "weakness"]
     assert not [c for f in document.findings for c in f.cues if c.kind == "section_default"]
 
 
 def test_a_case_study_line_ends_the_strengths_section() -> None:
-    from pdf_factory import Page, build_pdf
-
-    pdf = build_pdf(
-        [
-            Page()
-            .line("Strengths", 100, bold=True, size=14)
-            .line("Leaders have set up a panel that meets every month to review the plans.", 130)
-            .line("Case study: highly effective practice", 170, bold=True)
-            .line("Sara and her family have been known to services for many years.", 200)
-        ]
+    document = _under_heading(
+        "Strengths",
+        "Leaders have set up a panel that meets every month to review the plans.",
+        "Case study: highly effective practice",
+        "Sara and her family have been known to services for many years.",
+        bold=("Case study: highly effective practice",),
+        name="letter.pdf",
     )
-    document = Pipeline().extract(pdf, name="letter.pdf")
     titles = {s.title: s.category for s in document.sections}
     assert titles.get("Case study: highly effective practice") == "findings"
     assert [f.text for f in document.findings] == [
@@ -293,16 +283,10 @@ def test_a_case_study_line_ends_the_strengths_section() -> None:
 
 
 def test_a_strengths_and_weaknesses_heading_sets_no_polarity() -> None:
-    from pdf_factory import Page, build_pdf
-
-    pdf = build_pdf(
-        [
-            Page()
-            .line("Key strengths and weaknesses of the LSCB", 100, bold=True, size=14)
-            .line("The board has not evaluated the impact of its training on frontline practice.", 130)
-        ]
+    document = _under_heading(
+        "Key strengths and weaknesses of the LSCB",
+        "The board has not evaluated the impact of its training on frontline practice.",
     )
-    document = Pipeline().extract(pdf, name="report.pdf")
     assert [s.category for s in document.sections if s.title.startswith("Key strengths")] == ["strengths"]
     (finding,) = document.findings
     assert finding.polarity == "weakness"
