@@ -67,6 +67,8 @@ def _metrics(sentence: str) -> list[Metric]:
         pytest.param("Good examples were seen, including one case which led to a referral.", id="including-one-case"),
         pytest.param("The programme was delivered one to one by his officer.", id="one-to-one"),
         pytest.param("Some are in years one to three of a university course.", id="course-years-in-words"),
+        pytest.param("For example, one young person successfully argued to remain on a plan.", id="for-example-one"),
+        pytest.param("Care leavers who are under 18 are reviewed by reviewing officers.", id="age-who-are-under"),
     ],
 )
 def test_not_figures(sentence: str) -> None:
@@ -106,6 +108,7 @@ def test_counts(sentence: str, expected: dict[str, Any]) -> None:
         pytest.param("Children experience no delay in planning.", id="no-delay"),
         pytest.param("Both children and parents were seen alone.", id="both-and"),
         pytest.param("There are no backlogs in the work of the police team.", id="no-backlogs"),
+        pytest.param("There is little or no preventative work in schools.", id="little-or-no"),
         pytest.param("Children are only looked after if there are no suitable alternatives.", id="no-suitable"),
     ],
 )
@@ -302,6 +305,8 @@ def test_every_indicator_is_defined() -> None:
             "Advisers are allocated at the age of 17 and a half.", "a half", "age_descriptor", id="and-a-half"
         ),
         pytest.param("Workers use the 'three houses' tool.", "three", "number_in_name", id="quoted-name"),
+        pytest.param("Those who are under 18, by law, are reviewed.", "18", "age_descriptor", id="who-are-under"),
+        pytest.param("For example, one young person argued well.", "one", "one_as_determiner", id="for-example"),
     ],
 )
 def test_noise_detects_each_new_not_a_figure_class(sentence: str, figure: str, noise_class: str) -> None:
