@@ -16,7 +16,7 @@ from ofsted_findings.evaluation.metrics_eval import _Tally, bootstrap
 from ofsted_findings.metrics.grammar import Grammar
 from ofsted_findings.metrics.indicators import IndicatorMatcher, figure_clause
 from ofsted_findings.metrics.numbers import parse_number
-from ofsted_findings.models import Metric, Unit
+from ofsted_findings.models import Document, Metric, Unit
 from ofsted_findings.ruleset import RuleSet
 from ofsted_findings.ruleset.schema import IndicatorRules
 
@@ -311,32 +311,22 @@ def test_every_indicator_is_defined() -> None:
 )
 def test_noise_detects_each_new_not_a_figure_class(sentence: str, figure: str, noise_class: str) -> None:
     document = extract(f"Findings\n\n{sentence} Only 3 children were waiting.")
-    start = document.text.index(figure)
-    forced = document.model_copy(
-        update={
-            "metrics": [
-                document.metrics[-1].model_copy(update={"text": figure, "start": start, "end": start + len(figure)}),
-            ]
-        }
-    )
-    report = scan([("made-up.txt", forced)], {Family.METRICS})
+    report = scan([("made-up.txt", _with_figure(document, figure, keep=False))], {Family.METRICS})
     assert report.counts[noise_class] == 1, report.counts
+
+
+def _with_figure(document: Document, figure: str, *, keep: bool = True) -> Document:
+    """``document`` with a metric forced onto the first ``figure`` of its text (besides its own
+    metrics when ``keep``), as if the extractor had emitted it."""
+    start = document.text.index(figure)
+    forced = document.metrics[-1].model_copy(update={"text": figure, "start": start, "end": start + len(figure)})
+    return document.model_copy(update={"metrics": [*(document.metrics if keep else []), forced]})
 
 
 def test_noise_classes_flag_what_the_extractor_would_not_emit() -> None:
     assert metric_noise.METRIC_CLASSES
     document = extract("Findings\n\nIn one case, the plan was late.\n\nOnly 3 children were waiting.")
-    forced = document.model_copy(
-        update={
-            "metrics": [
-                *document.metrics,
-                document.metrics[0].model_copy(
-                    update={"text": "one", "start": document.text.index("one"), "end": document.text.index("one") + 3}
-                ),
-            ]
-        }
-    )
-    report = scan([("made-up.txt", forced)], {Family.METRICS})
+    report = scan([("made-up.txt", _with_figure(document, "one"))], {Family.METRICS})
     assert report.counts["one_as_determiner"] == 1
     clean = scan([("made-up.txt", document)], {Family.METRICS})
     assert all(count == 0 for count in clean.counts.values())
