@@ -360,6 +360,20 @@ def test_judgements_by_label(text: str, expected: dict[str, str], nlp: Language)
             id="visit-carried-out-by",
         ),
         pytest.param(
+            "Focused visit to Wigan children's services\n\nThis letter summarises the findings of a focused visit to "
+            "Wigan children's services on 9 and 10 May 2023, carried out by Bo Sample and Ann Example, His Majesty's "
+            "Inspectors.\n\nYours sincerely\n\nAnn Example\nHis Majesty's Inspector\n",
+            [("Bo Sample", False), ("Ann Example", True)],
+            id="date-comma-carried-out-by",
+        ),
+        pytest.param(
+            "Focused visit to Wigan children's services\n\nThis letter summarises the findings of a focused visit to "
+            "Wigan children's services on 9 and 10 May 2023. The inspectors were Ann Example and Bo Sample.\n\n"
+            "Yours sincerely Ann Example.\nHis Majesty's Inspector\n",
+            [("Ann Example", True), ("Bo Sample", False)],
+            id="signature-on-the-closing-line",
+        ),
+        pytest.param(
             "Inspection of Wigan local authority children's services\n\nInspection dates: 4 to 15 March 2019\n"
             "Lead inspector: Máire O’Neill-Smith, His Majesty's Inspector\n",
             [("Máire O'Neill-Smith", True)],
@@ -703,6 +717,11 @@ His Majesty's Inspector
             id="found-sub-area",
         ),
         pytest.param(
+            "In March 2019, not all areas were judged to be good.",
+            None,
+            id="not-all-areas",
+        ),
+        pytest.param(
             "Since the inspection in March 2019, when the overall effectiveness of the service, and services for "
             "care leavers, were judged to be requires improvement to be good, leaders have acted.",
             "requires_improvement",
@@ -823,6 +842,12 @@ def test_jtai_place_printed_inside_the_theme_is_cut(nlp: Language) -> None:
             "care leavers. This visit focused specifically on:\nStaying in touch.\nWhere they live",
             id="continuation-list",
         ),
+        pytest.param(
+            "The inspectors focused on the local authority's arrangements for children in need. They looked at a "
+            "range of evidence.",
+            "children in need",
+            id="inspectors-focused-on",
+        ),
     ],
 )
 def test_focus_printings(body: str, focus: str, nlp: Language) -> None:
@@ -873,6 +898,27 @@ def test_the_addressee_follows_ofsteds_address_when_no_date_is_printed() -> None
             "good",
             "2017",
             id="an-overall-judgement-of",
+        ),
+        pytest.param(
+            "Wigan's services were last inspected in May 2019, when all areas were judged to require improvement "
+            "to be good.",
+            "requires_improvement",
+            "2019-05",
+            id="when-all-areas",
+        ),
+        pytest.param(
+            "Services were last inspected in June 2017. All areas were judged to be good, with fostering judged to "
+            "be outstanding.",
+            "good",
+            "2017-06",
+            id="all-areas-next-sentence",
+        ),
+        pytest.param(
+            "Services were last inspected in April 2018, when overall effectiveness and services for care leavers "
+            "were judged to be good.",
+            "good",
+            "2018-04",
+            id="overall-and-an-area-no-commas",
         ),
     ],
 )
