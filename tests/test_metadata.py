@@ -848,6 +848,18 @@ def test_jtai_place_printed_inside_the_theme_is_cut(nlp: Language) -> None:
             "children in need",
             id="inspectors-focused-on",
         ),
+        pytest.param(
+            "Inspectors looked at the arrangements for care leavers. Specifically, they considered their housing. "
+            "Inspectors also reviewed their health. Inspectors looked at a range of evidence.",
+            "care leavers. Specifically, they considered their housing. Inspectors also reviewed their health",
+            id="continuations-in-a-row",
+        ),
+        pytest.param(
+            "Inspectors looked at the arrangements for care leavers. They also looked at housing. They also looked "
+            "at health. They also looked at work. They also looked at money.",
+            "care leavers. They also looked at housing. They also looked at health. They also looked at work",
+            id="at-most-three-continuations",
+        ),
     ],
 )
 def test_focus_printings(body: str, focus: str, nlp: Language) -> None:

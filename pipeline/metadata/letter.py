@@ -382,17 +382,24 @@ def _focus(text: str, start: int, end: int, rules: MetadataReader) -> tuple[int,
         if match is None:
             continue
         stop = _run_on(text, _sentence_stop(text, match.end()))
-        follower = next(
-            (found for pattern in rules.focus_continuations if (found := pattern.match(text, stop + 2))),
-            None,
-        )
-        if text.startswith(". ", stop) and follower is not None:
-            stop = _sentence_stop(text, follower.end())
+        for _ in range(rules.rules.focus_continuation_sentences):
+            follower = _continuation(text, stop, rules)
+            if follower is None:
+                break
+            stop = _run_on(text, _sentence_stop(text, follower.end()))
         if text.startswith(":\n", stop):
             stop = _list_end(text, stop, rules)
         if stop > match.end():
             return match.end(), stop
     return None
+
+
+def _continuation(text: str, stop: int, rules: MetadataReader) -> re.Match[str] | None:
+    """The opening of the sentence after the one that ends at ``stop`` when it carries on
+    saying what was looked at (``focus_continuations``)."""
+    if not text.startswith(". ", stop):
+        return None
+    return next((found for pattern in rules.focus_continuations if (found := pattern.match(text, stop + 2))), None)
 
 
 def _run_on(text: str, stop: int) -> int:

@@ -752,6 +752,11 @@ class MetadataRules(_Rule):
         description="Openings of the sentence after a focus sentence that carry on saying what was looked at "
         "('Specifically, they considered', 'This included:'); the focus then runs to that sentence's end.",
     )
+    focus_continuation_sentences: int = Field(
+        default=1,
+        description="How many such sentences in a row the focus takes in ('Inspectors also reviewed ...' after "
+        "'Specifically, they considered ...').",
+    )
 
 
 class JudgementRule(_Rule):
