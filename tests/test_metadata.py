@@ -932,6 +932,19 @@ def test_the_addressee_follows_ofsteds_address_when_no_date_is_printed() -> None
             "2018-04",
             id="overall-and-an-area-no-commas",
         ),
+        pytest.param(
+            "Services were last inspected in April/May 2016 and were judged to require improvement to be good.",
+            "requires_improvement",
+            "2016-04/2016-05",
+            id="over-two-months",
+        ),
+        pytest.param(
+            "Leaders have acted. Leaders know that, despite being judged good overall at the last inspection, there "
+            "is work to do. This was found at the last inspection in 2017 and since.",
+            "good",
+            "2017",
+            id="date-printed-in-another-sentence",
+        ),
     ],
 )
 def test_more_previous_judgement_phrasings(sentence: str, grade: str, when: str, nlp: Language) -> None:

@@ -78,7 +78,7 @@ def evaluate_metadata(
         str | None,
         typer.Option(
             "--part",
-            help="Score only the rows of this part of the CSV's `part` column (tune, test); "
+            help="Score only the rows of this part of the CSV's `part` column (tune, test, fresh); "
             "by default each part gets its own table.",
         ),
     ] = None,

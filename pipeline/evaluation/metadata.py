@@ -10,8 +10,9 @@ Two expected-value layouts are understood, told apart by their columns:
   ``inspectors``, ``lead_inspector``, ``monitoring_visit_number``, ``previous_judgement``,
   ``previous_judgement_date``, ``focus`` and, where the CSV has them, ``area_send_outcome``
   and ``previous_inspection`` (``none`` there means the letter says there was none, which
-  the output leaves empty). A ``part`` column (``tune``, ``test``) splits the rows into
-  the part rules are developed on and the held-out part.
+  the output leaves empty). A ``part`` column (``tune``, ``test``, ``fresh``) splits the
+  rows into the part rules are developed on, the held-out part and the part annotated
+  after the rules were frozen.
 
 A peer tool's CSV (data-to-insight's ILACS scrape: ``inspection_framework``,
 ``inspector_name``, ``inspection_start_date``, ``inspection_end_date`` as dd/mm/yyyy and
@@ -539,7 +540,8 @@ def extract_letters(paths: list[str], rules: RuleSet, *, workers: int = 1) -> di
 
 
 def parts_of(rows: list[dict[str, str]]) -> list[str]:
-    """The parts the rows belong to (``tune``, ``test``), in that order; empty without a ``part`` column."""
+    """The parts the rows belong to (``tune``, ``test``, then any other, such as ``fresh``, by name), in that
+    order; empty without a ``part`` column."""
     found = {row.get("part", "") for row in rows} - {""}
     return sorted(found, key=lambda part: (part != "tune", part != "test", part))
 

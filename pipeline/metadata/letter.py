@@ -139,6 +139,11 @@ class MetadataReader:
         self.team_member = re.compile(rules.team_member_pattern)
         self.previous = [re.compile(pattern, re.IGNORECASE) for pattern in rules.previous_judgement_patterns]
         self.month_year = re.compile(rules.month_year_pattern, re.IGNORECASE)
+        self.last_inspection = (
+            re.compile(rules.last_inspection_date_pattern, re.IGNORECASE)
+            if rules.last_inspection_date_pattern
+            else None
+        )
         self.year = re.compile(rules.year_pattern) if rules.year_pattern else None
         self.focus = [re.compile(pattern, re.IGNORECASE | re.MULTILINE) for pattern in rules.focus_patterns]
         self.focus_continuations = [re.compile(pattern, re.IGNORECASE) for pattern in rules.focus_continuations]
@@ -546,16 +551,40 @@ def _previous_judgement(text: str, start: int, end: int, rules: MetadataReader) 
             if years:
                 return rules.grade_of[group], years[-1].group(0)
         if when is None and start <= match.start():
-            previous_sentence = max(text.rfind(". ", 0, sentence_start - 2) + 1, 0)
+            previous_sentence = max(
+                text.rfind(". ", 0, sentence_start - 2) + 1, text.rfind("\n", 0, sentence_start - 1) + 1, 0
+            )
             earlier = list(rules.month_year.finditer(text, previous_sentence, sentence_start))
             when = earlier[-1] if earlier else None
-        return rules.grade_of[group], _month_iso(when.group(0), rules.dates) if when else None
+        if when is None:
+            return rules.grade_of[group], _last_inspection_date(text, start, rules)
+        return rules.grade_of[group], _month_iso(when, rules.dates)
     return None
 
 
-def _month_iso(month_year: str, dates: DateReader) -> str | None:
-    date = dates.parse_date(f"1 {month_year}")
-    return f"{date.year:04d}-{date.month:02d}" if date else None
+def _last_inspection_date(text: str, start: int, rules: MetadataReader) -> str | None:
+    """The date of 'the last inspection in <Month> YYYY' (or YYYY) printed first after ``start``."""
+    if rules.last_inspection is None:
+        return None
+    for cue in rules.last_inspection.finditer(text, start):
+        when = rules.month_year.match(text, cue.end())
+        if when is not None:
+            return _month_iso(when, rules.dates)
+        year = rules.year.match(text, cue.end()) if rules.year is not None else None
+        if year is not None:
+            return year.group(0)
+    return None
+
+
+def _month_iso(when: re.Match[str], dates: DateReader) -> str | None:
+    """'May 2016' -> '2016-05'; a date printed over two months ('April/May 2016') -> '2016-04/2016-05'."""
+    year = when.group("year")
+    last = dates.parse_date(f"1 {when.group('month')} {year}")
+    if last is None:
+        return None
+    first = dates.parse_date(f"1 {when.group('first')} {year}") if when.group("first") else None
+    iso = f"{last.year:04d}-{last.month:02d}"
+    return f"{first.year:04d}-{first.month:02d}/{iso}" if first is not None and first < last else iso
 
 
 def _kind(region: str, rules: MetadataReader) -> KindRule | None:

@@ -669,7 +669,16 @@ class MetadataRules(_Rule):
     previous_judgement_patterns: list[Regex] = Field(
         description="Phrases after which a previous overall grade is printed."
     )
-    month_year_pattern: Regex = Field(description="'Month YYYY' as printed.")
+    month_year_pattern: Regex = Field(
+        description="'Month YYYY' as printed; groups 'month' and 'year', and 'first' for the first month of a "
+        "date printed over two months ('April/May 2016')."
+    )
+    last_inspection_date_pattern: Regex | None = Field(
+        default=None,
+        description="What precedes the date of the last inspection printed elsewhere in a letter ('at the last "
+        "inspection in 2017'): the previous judgement takes that date when its own sentence and the one before "
+        "print none.",
+    )
     year_pattern: Regex | None = Field(
         default=None,
         description="A year printed alone ('in 2016'): the date of a previous judgement whose sentence prints no "
