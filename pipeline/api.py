@@ -38,7 +38,7 @@ from ofsted_findings.nlp.components import METADATA_PIPE, rules_holder
 from ofsted_findings.nlp.convert import doc_items, doc_to_document
 from ofsted_findings.nlp.doctext import TEXT_KEY
 from ofsted_findings.nlp.language import build_nlp, make_doc, rules_of
-from ofsted_findings.nlp.records import set_layout
+from ofsted_findings.nlp.records import MadeModels, set_layout
 from ofsted_findings.nlp.sections import build_sections
 from ofsted_findings.ruleset import RuleSet
 from ofsted_findings.serialize import DocumentWriter, to_json
@@ -190,7 +190,7 @@ class Pipeline:
             update = {"sentences": sentences, "findings": findings, "metrics": metrics}
             return self._head(_source(ingested), norm).model_copy(update=update)
         doc = self._run(self._make_doc(_source(ingested), norm), timer)
-        document = doc_to_document(doc, self.info, validate=False)
+        document = doc_to_document(doc, self.info, validate=False, made=self._made())
         timer("document")
         return document
 
@@ -205,7 +205,7 @@ class Pipeline:
         del ingested
         if len(norm.text) <= self.chunk_chars:
             doc = self._run(self._make_doc(source, norm), _no_timer)
-            stream.write(to_json(doc_to_document(doc, self.info, validate=False), indent=indent))
+            stream.write(to_json(doc_to_document(doc, self.info, validate=False, made=self._made()), indent=indent))
             return
         with DocumentWriter(stream, indent=indent) as writer:
             for items in self._pieces(norm):
@@ -234,6 +234,9 @@ class Pipeline:
     def _compiled(self) -> CompiledRules:
         return rules_holder(self.nlp).compiled
 
+    def _made(self) -> MadeModels:
+        return rules_holder(self.nlp).made
+
     def _pieces(self, norm: Normalized) -> Iterator[tuple[list[Sentence], list[Finding], list[Metric]]]:
         """The items of a long text, piece by piece, moved to their places in the whole text."""
         page_of = PageMap(norm.page_runs)
@@ -247,7 +250,7 @@ class Pipeline:
             with self.nlp.select_pipes(disable=[name for name in (METADATA_PIPE,) if name in self.nlp.pipe_names]):
                 doc = self.nlp(doc)
             logger.debug("piece %d-%d of %d characters", chunk.start, chunk.end, len(norm.text))
-            yield merger.move(chunk.start, *doc_items(doc))
+            yield merger.move(chunk.start, *doc_items(doc, self._made()))
 
 
 def _names_a_file(source: str) -> bool:

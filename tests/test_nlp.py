@@ -14,8 +14,10 @@ from spacy.tokens import Doc, DocBin
 from ofsted_findings.api import Pipeline
 from ofsted_findings.models import Document
 from ofsted_findings.nlp import extensions as ext
+from ofsted_findings.nlp.components import rules_holder
 from ofsted_findings.nlp.convert import doc_to_document
 from ofsted_findings.nlp.language import build_nlp
+from ofsted_findings.nlp.records import sentences_of
 from ofsted_findings.ruleset import RuleSet
 from ofsted_findings.ruleset.schema import CueRule
 
@@ -66,6 +68,24 @@ def test_docbin_keeps_every_result(nlp: Language) -> None:
         "strength",
         "weakness",
     ]
+
+
+def test_kept_models_are_used_only_for_the_records_they_were_stored_with(nlp: Language) -> None:
+    made = rules_holder(nlp).made
+    info = Pipeline(nlp=nlp).info
+    doc = nlp(LETTER)
+    fast = doc_to_document(doc, info, validate=False, made=made)
+    assert made.of(doc, ext.FINDINGS) is not None
+    assert fast == doc_to_document(doc, info) == doc_to_document(doc, info, validate=False)
+    assert sentences_of(doc, made) == sentences_of(doc)
+    # Records given to the Doc afterwards win over the kept models.
+    doc._.set(ext.FINDING_RECORDS, list(doc._.get(ext.FINDING_RECORDS))[:1])
+    assert made.of(doc, ext.FINDINGS) is None
+    assert len(doc_to_document(doc, info, validate=False, made=made).findings) == 1
+    # Another Doc (here the next one the pipeline made) is never given this one's models.
+    other = nlp(LETTER.replace("thorough", "careful"))
+    assert made.of(doc, ext.SENTENCES) is None
+    assert doc_to_document(other, info, validate=False, made=made).findings[0].text.startswith("Assessments are careful")
 
 
 def test_doc_to_bytes_keeps_every_result(nlp: Language) -> None:

@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 from ofsted_findings.nlp import extensions as ext
 from ofsted_findings.nlp.compiled import CompiledRules
 from ofsted_findings.nlp.records import (
+    MadeModels,
     blocks_of,
     page_map_of,
     section_infos,
@@ -69,6 +70,8 @@ class RulesHolder:
         self.name = name
         self._rules = rules
         self._compiled: CompiledRules | None = None
+        #: The models behind the records the stages stored on the last Doc.
+        self.made = MadeModels()
 
     @property
     def rules(self) -> RuleSet:
@@ -134,6 +137,10 @@ class _Stage:
     def compiled(self) -> CompiledRules:
         return self._holder.compiled
 
+    @property
+    def made(self) -> MadeModels:
+        return self._holder.made
+
 
 class LayoutReader(_Stage):
     """``ofsted_layout``: blocks and pages; a Doc from the PDF path already has them."""
@@ -159,7 +166,7 @@ class Sectioner(_Stage):
         context = classifier.by_id.get(context_id) if context_id else None
         infos = build_sections(doc_text(doc), blocks_of(doc), page_map_of(doc), classifier, context)
         sections = [info.section for info in infos]
-        _store(doc, ext.SECTIONS, sections, [section.category for section in sections])
+        _store(doc, ext.SECTIONS, sections, [section.category for section in sections], self.made)
         doc._.set(ext.SECTION_RULES, [info.rule.id if info.rule else None for info in infos])
         return doc
 
@@ -189,7 +196,7 @@ class Segmenter(_Stage):
             for s in sentences
             if not (running.is_table_sentence(text[s.start : s.end]) or running.is_reference(text[s.start : s.end]))
         ]
-        _store(doc, ext.SENTENCES, sentences, [sentence.block for sentence in sentences])
+        _store(doc, ext.SENTENCES, sentences, [sentence.block for sentence in sentences], self.made)
         return doc
 
 
@@ -202,11 +209,11 @@ class FindingTagger(_Stage):
         findings = compiled.classifier.classify(
             doc,
             matches,
-            sentences_of(doc),
+            sentences_of(doc, self.made),
             section_infos(doc, compiled.sections),
             page_map_of(doc),
         )
-        _store(doc, ext.FINDINGS, findings, [str(finding.polarity) for finding in findings])
+        _store(doc, ext.FINDINGS, findings, [str(finding.polarity) for finding in findings], self.made)
         return doc
 
 
@@ -220,12 +227,12 @@ class MetricTagger(_Stage):
 
         metrics = extract_metrics(
             doc_text(doc),
-            sentences_of(doc),
+            sentences_of(doc, self.made),
             finding_spans(doc),
             page_map_of(doc),
             self.compiled.grammar,
         )
-        _store(doc, ext.METRICS, metrics, [str(metric.kind) for metric in metrics])
+        _store(doc, ext.METRICS, metrics, [str(metric.kind) for metric in metrics], self.made)
         return doc
 
 
@@ -251,11 +258,20 @@ class LetterReader(_Stage):
         return doc
 
 
-def _store(doc: Doc, group: str, items: Sequence[Section | Sentence | Finding | Metric], labels: Sequence[str]) -> None:
-    """A span group over the items (label and id from the item) and their records on the Doc."""
+def _store(
+    doc: Doc,
+    group: str,
+    items: Sequence[Section | Sentence | Finding | Metric],
+    labels: Sequence[str],
+    made: MadeModels,
+) -> None:
+    """A span group over the items (label and id from the item) and their records on the Doc
+    (whose models ``made`` keeps)."""
     spans = [_span(doc, item.start, item.end, label, item.id) for item, label in zip(items, labels, strict=True)]
     doc.spans[group] = SpanGroup(doc, name=group, spans=spans)
-    doc._.set(ext.RECORDS[group], [item.model_dump(mode="json") for item in items])
+    records = [item.model_dump(mode="json") for item in items]
+    doc._.set(ext.RECORDS[group], records)
+    made.keep(group, records, items)
 
 
 def _span(doc: Doc, start: int, end: int, label: str, identifier: str) -> Span:

@@ -72,8 +72,35 @@ def section_infos(doc: Doc, classifier: SectionClassifier) -> list[SectionInfo]:
     ]
 
 
-def sentences_of(doc: Doc) -> list[Sentence]:
+class MadeModels:
+    """The models a component stored as records on the Doc it processed last, so that later
+    stages and the Document need not rebuild them from the records.
+
+    The models are handed out only while the Doc still holds the very record list they were
+    stored with (an identity check): a Doc read from disk, made in another process or given
+    other records falls back to the records. One entry per span group, for one Doc at a time.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[str, tuple[list[dict[str, Any]], list[Any]]] = {}
+
+    def keep(self, group: str, records: list[dict[str, Any]], models: Sequence[Any]) -> None:
+        """Remember the models behind ``records``, the list just set on the Doc for ``group``."""
+        self._made[group] = (records, list(models))
+
+    def of(self, doc: Doc, group: str) -> list[Any] | None:
+        """The models behind the Doc's records of ``group``, if they are the ones kept."""
+        made = self._made.get(group)
+        if made is None or doc._.get(ext.RECORDS[group]) is not made[0]:
+            return None
+        return list(made[1])
+
+
+def sentences_of(doc: Doc, made: MadeModels | None = None) -> list[Sentence]:
     """The running-text sentences the ``ofsted_sentences`` component found."""
+    kept = made.of(doc, ext.SENTENCES) if made is not None else None
+    if kept is not None:
+        return kept
     return [Sentence.model_construct(**record) for record in _records(doc, ext.SENTENCES, "ofsted_sentences")]
 
 
