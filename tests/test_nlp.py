@@ -85,7 +85,9 @@ def test_kept_models_are_used_only_for_the_records_they_were_stored_with(nlp: La
     # Another Doc (here the next one the pipeline made) is never given this one's models.
     other = nlp(LETTER.replace("thorough", "careful"))
     assert made.of(doc, ext.SENTENCES) is None
-    assert doc_to_document(other, info, validate=False, made=made).findings[0].text.startswith("Assessments are careful")
+    assert (
+        doc_to_document(other, info, validate=False, made=made).findings[0].text.startswith("Assessments are careful")
+    )
 
 
 def test_doc_to_bytes_keeps_every_result(nlp: Language) -> None:
