@@ -291,6 +291,11 @@ def _metrics(sentence: str) -> list[Metric]:
             {"text": "6-weekly", "kind": "duration", "value": 6, "unit": "weeks"},
             id="hyphenated-frequency-digits",
         ),
+        pytest.param(
+            "If assessments reach 25 days from their start, a plan is made.",
+            {"text": "25 days", "kind": "duration", "value": 25, "unit": "days"},
+            id="reach-a-duration-is-no-age",
+        ),
     ],
 )
 def test_metric_shapes(sentence: str, expected: dict[str, Any]) -> None:

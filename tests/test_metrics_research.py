@@ -69,6 +69,7 @@ def _metrics(sentence: str) -> list[Metric]:
         pytest.param("Some are in years one to three of a university course.", id="course-years-in-words"),
         pytest.param("For example, one young person successfully argued to remain on a plan.", id="for-example-one"),
         pytest.param("Care leavers who are under 18 are reviewed by reviewing officers.", id="age-who-are-under"),
+        pytest.param("Children who reach 18 move to adult services.", id="age-reach"),
     ],
 )
 def test_not_figures(sentence: str) -> None:
@@ -92,6 +93,9 @@ def test_not_figures(sentence: str) -> None:
         pytest.param(
             "There have been no permanent exclusions this year.", {"text": "no", "value": 0}, id="no-permanent"
         ),
+        pytest.param(
+            "No children experienced harm, but checks were late.", {"text": "No", "value": 0}, id="no-noun-then-verb"
+        ),
     ],
 )
 def test_counts(sentence: str, expected: dict[str, Any]) -> None:
@@ -110,6 +114,7 @@ def test_counts(sentence: str, expected: dict[str, Any]) -> None:
         pytest.param("There are no backlogs in the work of the police team.", id="no-backlogs"),
         pytest.param("There is little or no preventative work in schools.", id="little-or-no"),
         pytest.param("Children are only looked after if there are no suitable alternatives.", id="no-suitable"),
+        pytest.param("Risks to children with no allocated social worker were not managed.", id="group-with-no"),
     ],
 )
 def test_absence_is_not_a_count(sentence: str) -> None:

@@ -213,23 +213,26 @@ def _zero(found: _Match, kind: MetricKind, unit: Unit | None, gram: Grammar) -> 
 
 
 def _zero_counts(after: str, gram: Grammar) -> bool:
-    """Whether the words after 'no' name something counted: up to three words before a stop word,
-    none of them a quality ('no clear plan'), one of them a plural noun or a counted noun."""
+    """Whether the words after 'no' name something counted: up to ``zero_max_words`` words
+    before a stop word, ending at the first counted noun (a plural or one of ``zero_nouns``:
+    'no children experienced harm' counts children), none of them a quality ('no clear plan')."""
     words: list[str] = []
+    counted = False
     for match in re.finditer(r"\S+", after[:80]):
         token = match.group(0)
         word = token.lower().strip("’'").rstrip(".,;:)")
         if not word or word in gram.zero_word_stops or not re.fullmatch(r"[a-z’'-]+", word):
             break
         words.append(word.replace("’", "'"))
-        if len(words) == gram.vocab.zero_max_words or token[-1] in ".,;:)":
+        counted = _counted_noun(words[-1], gram)
+        if counted or len(words) == gram.vocab.zero_max_words or token[-1] in ".,;:)":
             break
-    if not words or any(word in gram.zero_blockers for word in words):
-        return False
-    return any(
-        word in gram.zero_nouns or (word.endswith("s") and not word.endswith(("ss", "'s", "us")) and len(word) > 3)
-        for word in words
-    )
+    return counted and not any(word in gram.zero_blockers for word in words)
+
+
+def _counted_noun(word: str, gram: Grammar) -> bool:
+    """A noun that 'no' counts: one of ``zero_nouns``, or a plural."""
+    return word in gram.zero_nouns or (word.endswith("s") and not word.endswith(("ss", "'s", "us")) and len(word) > 3)
 
 
 #: How each shape's match is read (``parser`` in ``rules/metrics.json`` ``shapes``).
