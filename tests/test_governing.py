@@ -30,6 +30,12 @@ def _polarities(document: Document) -> list[str]:
         ("Long delays act as a barrier to families getting timely help.", ["weakness"], "complement.a_barrier_to"),
         ("Plans are brief, limiting their value in giving a clear picture of need.", ["weakness"], None),
         ("Frequent changes of worker undermine trusting relationships.", ["weakness"], "complement.undermine"),
+        (
+            "High caseloads make it difficult for workers to provide clear and effective support to families.",
+            ["weakness"],
+            "complement.difficult_for",
+        ),
+        ("The council has struggled to recruit enough skilled foster carers.", ["weakness"], "complement.struggled_to"),
         # purpose: cues after 'to ensure' count only when nothing before them has polarity
         (
             "The systems are not good enough to ensure that children are supported to achieve good outcomes.",
