@@ -275,9 +275,6 @@ def read_letter(
     return LetterReading(letter=letter, warnings=warnings)
 
 
-#: The words that end a letter's closing formula, on the line of the signature or the one before it.
-SIGN_OFFS = ("sincerely", "faithfully")
-
 #: Kinds that are letters (with a date line, an addressee and a signature).
 LETTER_KINDS = frozenset({DocumentKind.FOCUSED_VISIT, DocumentKind.MONITORING_VISIT, DocumentKind.JTAI})
 #: How far into the body the focus, previous judgement and visit number are looked for.
@@ -837,7 +834,7 @@ def _signatories(text: str, rules: MetadataReader, add: Callable[[str, int, bool
     names: list[tuple[str, int]] = []
     for role in roles:
         before = tail[: role.start()].rstrip(" ,\n")
-        ends = [found + len(formula) for formula in SIGN_OFFS if (found := before.rfind(formula)) >= 0]
+        ends = [found + len(formula) for formula in rules.closings if (found := before.rfind(formula)) >= 0]
         line_start = max([before.rfind("\n") + 1, *ends])
         candidate = before[line_start:].strip(" ,.\n")
         name = _clean_name(candidate, rules)
