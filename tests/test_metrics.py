@@ -296,6 +296,26 @@ def _metrics(sentence: str) -> list[Metric]:
             {"text": "25 days", "kind": "duration", "value": 25, "unit": "days"},
             id="reach-a-duration-is-no-age",
         ),
+        pytest.param(
+            "The number of children in private fostering remains low at four.",
+            {"text": "four", "kind": "count", "value": 4, "unit": "count"},
+            id="low-at-a-number-word",
+        ),
+        pytest.param(
+            "Three live in residential special schools, of whom all live out of the authority area.",
+            {"text": "all", "kind": "count", "value": 3, "unit": "count"},
+            id="of-whom-all",
+        ),
+        pytest.param(
+            "Of these: 25 live in residential homes, of whom 10 live out of the area one lives in a special school.",
+            {"text": "one", "kind": "count", "value": 1, "unit": "count"},
+            id="one-lives-list-item",
+        ),
+        pytest.param(
+            "Managers review children subject to a plan for a nine-month period or longer.",
+            {"text": "nine-month", "kind": "duration", "value": 9, "unit": "months"},
+            id="n-month-period-or-longer",
+        ),
     ],
 )
 def test_metric_shapes(sentence: str, expected: dict[str, Any]) -> None:
@@ -391,6 +411,11 @@ def test_from_to_is_never_averaged() -> None:
             "Improvements over the last three to six months are clear.",
             id="reference-period-range",
         ),
+        pytest.param("Families can call a 24-hour crisis mental health team.", id="round-the-clock-service"),
+        pytest.param("Leaders wrote a five year 'SEND and alternative provision strategy'.", id="quoted-plan-name"),
+        pytest.param("Information is shared with a third person for protection.", id="a-third-person"),
+        pytest.param("See www.gov.uk/government/collections/households-income-hbai--2 for data.", id="web-address"),
+        pytest.param("Many assessments lead to no subsequent social care service.", id="no-subsequent"),
     ],
 )
 def test_not_metrics(sentence: str) -> None:
@@ -454,3 +479,19 @@ def test_list_items_take_their_lead_in_date_or_period() -> None:
 def test_subject_is_the_measured_phrase(sentence: str, figure: str, subject: str) -> None:
     metric = next(m for m in _metrics(sentence) if m.text == figure)
     assert metric.subject == subject
+
+
+def test_figures_in_footnote_bodies_are_read_and_flagged() -> None:
+    from pdf_factory import Page, build_pdf
+
+    page = Page()
+    page.line("Children looked after", 100, size=14, bold=True)
+    page.line("Seven children live in residential special schools,", 130, marker="4", after_marker="")
+    page.line("of whom five live out of the authority area.", 145)
+    page.line("4 These are residential special schools that look after children for fewer than 295 days.", 785, size=8)
+    document = extract(build_pdf([page]), name="footnote.pdf")
+    footnoted = [m for m in document.metrics if "footnote" in m.flags]
+    assert [(m.text, m.value, m.unit, m.sentence, m.page) for m in footnoted] == [("295 days", 295, "days", None, 1)]
+    assert document.text[footnoted[0].start : footnoted[0].end] == "295 days"
+    assert "4" not in [m.text for m in document.metrics]  # the footnote's own marker
+    assert all("footnote" not in m.flags for m in document.metrics if m.sentence is not None)

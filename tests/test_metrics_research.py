@@ -328,6 +328,15 @@ def _with_figure(document: Document, figure: str, *, keep: bool = True) -> Docum
     return document.model_copy(update={"metrics": [*(document.metrics if keep else []), forced]})
 
 
+def test_a_count_stated_as_low_at_n_is_no_age() -> None:
+    """'remains low at four' counts something; 'at 16' alone would be an age."""
+    document = extract("Findings\n\nThe number of referrals remains low at four. Only 3 children were waiting.")
+    assert [m.text for m in document.metrics] == ["four", "3"]
+    assert scan([("made-up.txt", document)], {Family.METRICS}).counts["age_descriptor"] == 0
+    aged = extract("Findings\n\nYoung people leave care at 16. Only 3 children were waiting.")
+    assert scan([("made-up.txt", _with_figure(aged, "16"))], {Family.METRICS}).counts["age_descriptor"] == 1
+
+
 def test_noise_classes_flag_what_the_extractor_would_not_emit() -> None:
     assert metric_noise.METRIC_CLASSES
     document = extract("Findings\n\nIn one case, the plan was late.\n\nOnly 3 children were waiting.")

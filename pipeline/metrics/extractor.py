@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from ofsted_findings.layout.normalize import PageMap
+from ofsted_findings.layout.normalize import Block, BlockKind, PageMap
 from ofsted_findings.metrics.dates import date_after, date_before
 from ofsted_findings.metrics.figures import Raw, find_figures
 from ofsted_findings.metrics.grammar import REFERENCE_PERIOD_RE, Grammar
@@ -136,11 +136,18 @@ class MetricExtractor:
         self.previous: list[Metric] = []
         self.context = _ListContext()
         self.candidates = [match.start() for match in gram.candidate.finditer(text)]
+        self.in_footnote = False
 
-    def run(self, sentences: list[Sentence]) -> list[Metric]:
-        """Every figure in the sentences, sorted by position."""
+    def run(self, sentences: list[Sentence], footnotes: list[Sentence] | None = None) -> list[Metric]:
+        """Every figure in the sentences and in the footnote bodies (each read on its own,
+        flagged ``footnote``, in no sentence), sorted by position."""
         for sentence in sentences:
             self.sentence(sentence)
+        self.in_footnote = True
+        for body in footnotes or []:
+            self.context, self.previous = _ListContext(), []
+            self.sentence(body)
+        self.in_footnote = False
         self.metrics.sort(key=lambda m: (m.start, m.end))
         return self.metrics
 
@@ -235,13 +242,15 @@ class MetricExtractor:
         figure = self.text[start:end]
         body = self.text[sentence.start : sentence.end]
         flags = flags_of(body, raw.start, raw.end, self.gram)
+        if self.in_footnote:
+            flags = sorted([*flags, MetricFlag.FOOTNOTE], key=lambda flag: flag.value)
         return Metric(
             id=metric_id(start, end, figure),
             text=figure,
             page=self.page_of(start),
             start=start,
             end=end,
-            sentence=sentence.id,
+            sentence=None if self.in_footnote else sentence.id,
             kind=raw.kind,
             value=raw.value,
             low=raw.low,
@@ -299,9 +308,32 @@ def extract_metrics(
     finding_spans: list[tuple[int, int, str]],
     page_of: PageMap,
     gram: Grammar,
+    footnotes: list[Sentence] | None = None,
 ) -> list[Metric]:
-    """Every figure in the sentences, with the finding (``(start, end, id)``, sorted) it sits in."""
-    return MetricExtractor(text, finding_spans, page_of, gram).run(sentences)
+    """Every figure in the sentences and footnote bodies, with the finding (``(start, end,
+    id)``, sorted) it sits in."""
+    return MetricExtractor(text, finding_spans, page_of, gram).run(sentences, footnotes)
+
+
+#: The marker that opens a footnote body ('4 These are residential special schools ...').
+FOOTNOTE_MARKER_RE = re.compile(r"\d{1,2}\s*")
+
+
+def footnote_bodies(text: str, blocks: list[Block], page_of: PageMap) -> list[Sentence]:
+    """Each footnote block's body after its marker, as a span to read figures in (not a
+    sentence of the document: footnotes are not running text)."""
+    bodies: list[Sentence] = []
+    for block in blocks:
+        if block.kind is not BlockKind.FOOTNOTE:
+            continue
+        marker = FOOTNOTE_MARKER_RE.match(text, block.start, block.end)
+        start = marker.end() if marker else block.start
+        end = block.end
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            bodies.append(Sentence(id=f"fn-{start}", section=None, page=page_of(start), start=start, end=end))
+    return bodies
 
 
 def _last_index(items: list[Metric], item: Metric) -> int:

@@ -221,16 +221,18 @@ class MetricTagger(_Stage):
     """``ofsted_metrics``: a span per figure, labelled with its kind."""
 
     def __call__(self, doc: Doc) -> Doc:
-        from ofsted_findings.metrics.extractor import extract_metrics
+        from ofsted_findings.metrics.extractor import extract_metrics, footnote_bodies
         from ofsted_findings.nlp.doctext import doc_text
         from ofsted_findings.nlp.records import finding_spans
 
+        text, page_of = doc_text(doc), page_map_of(doc)
         metrics = extract_metrics(
-            doc_text(doc),
+            text,
             sentences_of(doc, self.made),
             finding_spans(doc),
-            page_map_of(doc),
+            page_of,
             self.compiled.grammar,
+            footnote_bodies(text, blocks_of(doc), page_of),
         )
         _store(doc, ext.METRICS, metrics, [str(metric.kind) for metric in metrics], self.made)
         return doc
