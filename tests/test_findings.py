@@ -157,6 +157,61 @@ def _label(sentence: str) -> tuple[str, Document]:
             "mixed",
             id="mixed-concession-without-cue",
         ),
+        pytest.param(
+            "Senior leaders have recognised the need to increase capacity and reduce caseloads.",
+            "weakness",
+            id="recognised-need-is-remaining-need",
+        ),
+        pytest.param(
+            "The local authority acknowledges the need to refresh its approach to ensure that services receive priority.",
+            "weakness",
+            id="acknowledged-need-takes-its-object",
+        ),
+        pytest.param(
+            "Multi-agency audits are at a very early stage of development.",
+            "weakness",
+            id="early-stage",
+        ),
+        pytest.param(
+            "Improvements are increasingly evident, but some are at an early stage.", "mixed", id="early-stage-mixed"
+        ),
+        pytest.param(
+            "Although no services have deteriorated, services for care leavers have improved too slowly.",
+            "mixed",
+            id="improved-too-slowly",
+        ),
+        pytest.param(
+            "While this response has enabled staff to allocate work, significant issues remain in terms of the "
+            "consistent application of thresholds.",
+            "mixed",
+            id="issues-remain-in-terms-of",
+        ),
+        pytest.param("However, significant challenges remain.", "weakness", id="challenges-remain"),
+        pytest.param(
+            "These arrangements ensure that safeguarding issues remain high on the agenda.",
+            "neutral",
+            id="issues-remain-high",
+        ),
+        pytest.param(
+            "Inspectors looked at the local authority's arrangements for supporting care leavers.",
+            "neutral",
+            id="method-sentence",
+        ),
+        pytest.param(
+            "They considered the quality and timeliness of pathway plans and the extent of effective support.",
+            "neutral",
+            id="method-sentence-they",
+        ),
+        pytest.param(
+            "Inspectors reviewed a range of cases and found that most children were safe.",
+            "strength",
+            id="method-sentence-with-a-finding",
+        ),
+        pytest.param(
+            "The response should set out the actions for the partnership and, when appropriate, individual agencies.",
+            "neutral",
+            id="next-steps-sentence",
+        ),
     ],
 )
 def test_sentence_polarity(sentence: str, expected: str) -> None:

@@ -44,6 +44,7 @@ class FindingClassifier:
         )
         self.default_min_words = rules.findings.default_min_words
         self.predicate_not_after = frozenset(word.lower() for word in rules.findings.predicate_not_after)
+        self.neutral_openers = tuple(re.compile(pattern, re.IGNORECASE) for pattern in rules.findings.neutral_openers)
 
     def classify(
         self,
@@ -79,6 +80,13 @@ class FindingClassifier:
         first = min(predicates, key=lambda m: m.start)
         subordinate = first.start > 0 and doc[first.start - 1].lower_ in self.predicate_not_after
         return [m for m in modifiers if (m is first and not subordinate) or not any(m is p for p in predicates)]
+
+    def _method_or_next_steps(self, doc: Doc, sentence: Sentence) -> bool:
+        """A sentence on how the inspection was done or what must happen next (``neutral_openers``)."""
+        if not self.neutral_openers:
+            return False
+        text = doc_text(doc)[sentence.start : sentence.end]
+        return any(pattern.match(text) for pattern in self.neutral_openers)
 
     def _sub_heading(self, doc: Doc, sentence: Sentence) -> bool:
         """A short line without sentence punctuation: a heading or list sub-heading ('Governance',
@@ -122,7 +130,7 @@ class FindingClassifier:
                 weighed=weighed,
             )
 
-        if self._sub_heading(doc, sentence):
+        if self._sub_heading(doc, sentence) or self._method_or_next_steps(doc, sentence):
             return []
         if info is not None and info.section.title and sentence.start == info.section.start:
             return []  # the section's own heading, printed as a 'Label: text' line

@@ -270,6 +270,12 @@ class FindingRules(_Rule):
         description="Words after which a `predicate` modifier ('is', 'are') belongs to a relative or subordinate "
         "clause ('who are', 'while they are') and does not mark where the clause's predicate begins.",
     )
+    neutral_openers: tuple[Regex, ...] = Field(
+        default=(),
+        description="A sentence that starts with one of these (case-insensitive) says how the inspection was done "
+        "or what must happen next ('Inspectors looked at the quality of ...', 'The response should set out ...'), "
+        "not what inspectors found: it gives no finding, whatever cues its topic words fire.",
+    )
 
 
 class CueRule(_Rule):
