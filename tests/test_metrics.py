@@ -375,7 +375,8 @@ def test_percentage_change_in_next_sentence_spans_both_dates() -> None:
     )
     change = next(m for m in metrics if m.text == "41%")
     assert change.change == "increase" and _plain(change.date) == "2013-03-31/2014-09-30"
-    assert change.subject is not None and change.subject.startswith("increase in")
+    # The sentence names nothing that is measured, and a subject never crosses a sentence boundary.
+    assert change.subject is None
 
 
 def test_from_to_is_never_averaged() -> None:
@@ -458,7 +459,28 @@ def test_list_items_take_their_lead_in_date_or_period() -> None:
     assert dated["32"] == (None, "In the last 12 months")
     # the lead-in's own first item is not what 'this number' refers to
     subjects = {m.text: m.subject for m in document.metrics}
-    assert subjects["20"] == "children looked after live in residential children's homes"
+    # 'Of this number' names what the figure before counts, in full (the extractive subject)
+    assert subjects["20"] == "children looked after by the local authority live in residential children's homes"
+
+
+def test_a_list_item_is_no_count_of_its_lead_in() -> None:
+    document = extract(
+        "Information about this local authority area\n\n"
+        "• At 31 March 2015, 354 children are being looked after by the local authority (a rate of 79 per 10,000).\n"
+        "• Of this number: 174 (or 51%) live outside the local authority area;\n"
+        "• 32 live with parents;\n"
+        "• 300 live with foster families, of whom 32% live out of the authority area\n"
+    )
+    by_text = {m.text: m for m in document.metrics}
+    # the rate in brackets measures what its count does
+    assert by_text["79 per 10,000"].subject == by_text["354"].subject == "children looked after by the local authority"
+    assert by_text["354"].indicator == "children_in_care"
+    # items count parts of the children looked after: they take its words, not its indicator
+    assert by_text["32"].subject == "children looked after by the local authority live with parents"
+    assert by_text["32"].indicator is None
+    # a part of a part ('of whom') names what it does, and is no count of children placed out of area
+    assert by_text["32%"].subject == "children looked after by the local authority live out of the authority area"
+    assert by_text["32%"].indicator != "cla_placed_out_of_area"
 
 
 @pytest.mark.parametrize(

@@ -50,13 +50,20 @@ def sentence_figures(body: str, gram: Grammar) -> list[Raw]:
         if raw.date is None and opening[0] is not None:
             raw.date, raw.date_text = opening
         raw.subject = raw.subject or subject_of(body, raw, gram)
-    whole: str | None = None  # the subject of the figure before, as read from its own words
+    whole: Raw | None = None  # the figure before, with its subject as read from its own words
     for raw in raws:
         if raw.role != "main":
             continue
         own = raw.subject
-        raw.subject = part_of_subject(body, raw, whole, gram) or raw.subject
-        whole = own
+        if whole is not None and raw.unit in RATE_UNITS and whole.unit is Unit.COUNT:
+            if gram.rate_after_count.search(body[whole.end : raw.start]):
+                # '412 children are looked after (a rate of 62 per 10,000)': the rate measures what the count does
+                raw.subject = own = whole.subject
+        part = part_of_subject(body, raw, whole.subject if whole else None, gram)
+        if part is not None and whole is not None:
+            # 'of whom 32% live out of the area' counts a part of the whole: its indicator is not the whole's
+            raw.subject, raw.matched = part, f"{whole.subject or ''} {part}".strip()
+        whole = Raw(raw.start, raw.end, raw.kind, raw.value, raw.unit, subject=own)
     return raws
 
 
@@ -91,15 +98,18 @@ class _ListContext:
     section: str | None = None
     date: DateAndText = NO_DATE
     subject: str | None = None
+    matched: str | None = None  # what its items' indicators are matched on
     open: bool = False
     items: bool = False  # list items follow the lead-in directly
 
     def enter(self, section: str | None) -> None:
         """A new section closes any list."""
         if section != self.section:
-            self.section, self.date, self.subject, self.open = section, NO_DATE, None, False
+            self.section, self.date, self.subject, self.matched, self.open = section, NO_DATE, None, None, False
 
-    def leave(self, body: str, opening_date: str | None, subject: str | None, bullet: bool) -> None:
+    def leave(
+        self, body: str, opening_date: str | None, subject: tuple[str | None, str | None], bullet: bool
+    ) -> None:
         """After a sentence: a lead-in (with a colon) opens a list; a new date closes it.
         Its subject passes only to the bullets that follow it directly; a lead-in that names a
         reference period ('In the last 12 months:') gives its items that period instead of a date."""
@@ -109,7 +119,7 @@ class _ListContext:
             if period is not None:
                 self.date = (None, period.group(0))
         if lead_in:
-            self.subject = subject  # a new lead-in ('In the last 12 months:') replaces the last one
+            self.subject, self.matched = subject  # a new lead-in ('In the last 12 months:') replaces the last one
         self.items = lead_in or (self.items and bullet)
         self.open = lead_in or (self.open and opening_date is None)
 
@@ -119,7 +129,7 @@ class _Carry:
     """What a sentence that opens with a baseline ('This is an increase from 355 ...') takes from the one before."""
 
     used: list[tuple[int, int]]
-    change_of: str | None = None
+    changes_previous: bool = False  # it opens with a change of the previous sentence's figure
     change_period: str | None = None
 
 
@@ -168,6 +178,7 @@ class MetricExtractor:
         inherit_date = context.date if context.open and opening[0] is None else NO_DATE
         own_statement = bullet and self._states_its_own_subject(body)
         inherit_subject = context.subject if context.items and bullet and not own_statement else None
+        inherit_matched = context.matched if inherit_subject else None
         if own_statement:
             context.items = False  # a bullet that is a whole statement ends the lead-in's items
         carry = self._carry(body, sentence.start)
@@ -178,14 +189,20 @@ class MetricExtractor:
                 continue
             # A figure after a colon is a list item of what precedes it ('Of this number: 174 ...').
             item_date = context.date if 0 <= colon < raw.start and inherit_date == NO_DATE else inherit_date
-            subject = raw.subject
-            if carry.change_of and raw.change is not None and raw.kind is MetricKind.PERCENTAGE:
-                subject = carry.change_of  # 'This is a 41% increase from 300': an increase in the previous figure
+            subject, matched = raw.subject, raw.matched or raw.subject
+            if carry.changes_previous and raw.change is not None and raw.kind is MetricKind.PERCENTAGE:
+                # 'This is a 41% increase from 300': an increase in the previous figure, which this
+                # sentence does not name (a subject is never read across a sentence boundary)
+                subject = None
                 if carry.change_period and raw.date is None:
                     item_date = (carry.change_period, None)
             elif inherit_subject and not (subject or "").lower().startswith(inherit_subject.lower()):
                 subject = f"{inherit_subject} {subject}" if subject else inherit_subject
-            current.append(self._metric(raw, sentence, item_date, subject))
+                # An item's indicator is read from its own words and the population its lead-in
+                # names: '32 live with parents' after 'children looked after ...' is no count of them.
+                if inherit_matched:
+                    matched = f"{inherit_matched} {matched}" if matched else inherit_matched
+            current.append(self._metric(raw, sentence, item_date, subject, matched))
         # Figures after the colon are the lead-in's first items ('Of this number: 174 live
         # outside the area;'), not what the lead-in counts (nor what 'this number' refers to).
         before_colon = current if colon < 0 else [m for m in current if m.start < sentence.start + colon]
@@ -194,18 +211,23 @@ class MetricExtractor:
         context.leave(body, opening[0], lead_in, bullet)
         self.previous = current
 
-    def _lead_in_subject(self, body: str, current: list[Metric]) -> str | None:
+    def _lead_in_subject(self, body: str, current: list[Metric]) -> tuple[str | None, str | None]:
         """What a list lead-in passes to its items: its leader phrase ('The proportion of ...:'),
         else the population its own figure counts ('Of the 250 care leavers:'), else, for a
-        lead-in that refers back ('Of this number:'), the population of the figure before it.
-        A lead-in with none of these ('In the last 12 months:') passes nothing."""
+        lead-in that refers back ('Of this number:'), what the figure before it counts. A lead-in
+        with none of these ('In the last 12 months:') passes nothing. Returns the subject its
+        items take and the words their indicators are matched on."""
         led = lead_in_subject(body, self.gram)
         if led:
-            return led
+            return led, led
         subject = _last_subject(current)
         if subject is None and self.gram.refers_back.match(body):
-            subject = next((m.subject for m in reversed(self.metrics) if m.subject), None)
-        return population_of(subject, self.gram) or subject
+            # 'Of this number:' after '200 children are being looked after by the local authority':
+            # what that figure counts, in full (its population alone, 'children', would not say
+            # it); its items' indicators are matched on their own words, as each counts a part of it.
+            return next((m.subject for m in reversed(self.metrics) if m.subject), None), None
+        passed = population_of(subject, self.gram) or subject
+        return passed, passed
 
     def _states_its_own_subject(self, body: str) -> bool:
         """A bullet that opens with a capitalised word that is not a figure ('Children from
@@ -226,7 +248,7 @@ class MetricExtractor:
             return _Carry(used=[])
         carry = _Carry(
             used=attach_next_sentence_baseline(body, match, offset, self.previous, self.metrics, self.gram),
-            change_of=f"{match.group(1).lower()} in {_last_subject(self.previous) or ''}".strip(),
+            changes_previous=True,
         )
         changed = next(
             (m for m in reversed(self.previous) if m.baseline is not None and m.baseline.date and m.date), None
@@ -237,7 +259,10 @@ class MetricExtractor:
             )
         return carry
 
-    def _metric(self, raw: Raw, sentence: Sentence, item_date: DateAndText, subject: str | None) -> Metric:
+    def _metric(
+        self, raw: Raw, sentence: Sentence, item_date: DateAndText, subject: str | None, matched: str | None
+    ) -> Metric:
+        """The Metric of a figure; ``matched`` is the subject its indicator is matched on."""
         start, end = sentence.start + raw.start, sentence.start + raw.end
         figure = self.text[start:end]
         body = self.text[sentence.start : sentence.end]
@@ -264,12 +289,14 @@ class MetricExtractor:
             date_text=raw.date_text if raw.date else item_date[1],
             subject=subject,
             population=population_of(subject, self.gram) if raw.unit in COUNTED_UNITS else None,
-            indicator=None if flags else indicator_of(raw, body, subject, self.gram),
+            indicator=None if flags else indicator_of(raw, body, matched, self.gram),
             flags=flags,
             finding=_finding_for(start, end, self.finding_spans, self.finding_starts),
         )
 
 
+#: Units of rates per head of population ('62 per 10,000 children').
+RATE_UNITS = frozenset({Unit.PER_1000, Unit.PER_10000, Unit.PER_100000})
 #: Units of figures that count people or things (a sum of money or a duration has no population).
 COUNTED_UNITS = frozenset({Unit.COUNT, Unit.PERCENT, Unit.FRACTION, Unit.PER_1000, Unit.PER_10000, Unit.PER_100000})
 #: Characters read on each side of a figure for its flags.

@@ -37,6 +37,7 @@ class Raw:
     date: str | None = None
     date_text: str | None = None
     subject: str | None = None
+    matched: str | None = None  # what its indicator is matched on, where that is not the subject
     role: str = "main"  # main, baseline, comparator
 
 

@@ -217,6 +217,7 @@ class Grammar:
         self.all_of_whom = re.compile(vocab.all_of_whom, re.IGNORECASE)
         self.ceiling_before = re.compile(vocab.ceiling_before, re.IGNORECASE)
         self.refers_back = re.compile(vocab.refers_back, re.IGNORECASE)
+        self.rate_after_count = re.compile(vocab.rate_after_count, re.IGNORECASE)
         self.one_not_figure = tuple(re.compile(pattern, re.IGNORECASE) for pattern in vocab.one_not_figure)
         self.flag_patterns = {
             MetricFlag(name): tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)

@@ -122,16 +122,15 @@ OF_WHOM_AFTER_RE = re.compile(r"^\s+of\s+(?:whom|which|them)\s+", re.IGNORECASE)
 
 def part_of_subject(body: str, raw: Raw, whole: str | None, gram: Grammar) -> str | None:
     """The subject of a figure that is part of the figure before it ('of whom 10 live out of
-    area', 'all of whom have a plan'): the whole's subject, then what the part does. None when
-    the figure is not such a part."""
+    area', 'all of whom have a plan'): what the part does, the words after 'of whom' (the
+    whole is the figure before; a list item's lead-in is added by the list). None when the
+    figure is not such a part."""
     if whole is None:
         return None
     before = body[max(0, raw.start - 20) : raw.start]
     if OF_WHOM_BEFORE_RE.search(before):
-        own = raw.subject or ""
-    else:
-        following = OF_WHOM_AFTER_RE.match(body[raw.end : raw.end + SUBJECT_LOOKBEHIND])
-        if following is None:
-            return None
-        own = " ".join(_clause_words(body[raw.end + following.end() : raw.end + SUBJECT_LOOKBEHIND], gram))
-    return f"{whole} {own}".strip()
+        return raw.subject
+    following = OF_WHOM_AFTER_RE.match(body[raw.end : raw.end + SUBJECT_LOOKBEHIND])
+    if following is None:
+        return None
+    return " ".join(_clause_words(body[raw.end + following.end() : raw.end + SUBJECT_LOOKBEHIND], gram)) or None

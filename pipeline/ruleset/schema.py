@@ -521,6 +521,12 @@ class MetricVocabulary(_Rule):
         description="Where 'one' is a determiner or an anecdote, not a count ('in one case', 'one young person "
         "said', 'from one team to another'): searched in the text around it with 'one' written '#'.",
     )
+    rate_after_count: Regex = Field(
+        default="(?!)",
+        description="The words between a count and a rate printed in brackets after it ('412 children are "
+        "looked after (a rate of 62 per 10,000 children)'): the rate then measures what the count does and "
+        "takes its subject.",
+    )
     refers_back: Regex = Field(
         default="(?!)",
         description="A list lead-in that refers back to the figure before it ('Of this number:', 'Of these:'): "
