@@ -463,6 +463,26 @@ def test_list_items_take_their_lead_in_date_or_period() -> None:
     assert subjects["20"] == "children looked after by the local authority live in residential children's homes"
 
 
+def test_of_these_in_a_paragraph_opens_no_list() -> None:
+    document = extract(
+        "Findings\n\n"
+        "12. In April 2013, 300 families were referred to the programme. Of these, 48% showed improved outcomes.\n\n"
+        "13. Six young people live in houses of multiple occupation.\n"
+    )
+    six = next(m for m in document.metrics if m.text == "Six")
+    assert six.date is None and six.date_text is None
+
+
+def test_a_list_item_keeps_the_preposition_that_ties_it_to_its_lead_in() -> None:
+    document = extract(
+        "Information about this local authority area\n\n"
+        "• The proportion of children entitled to free school meals:\n"
+        "• in primary schools is 19% (the national average is 15%)\n"
+    )
+    (metric,) = [m for m in document.metrics if m.text == "19%"]
+    assert metric.subject == "children entitled to free school meals in primary schools"
+
+
 def test_a_list_item_is_no_count_of_its_lead_in() -> None:
     document = extract(
         "Information about this local authority area\n\n"
@@ -473,7 +493,12 @@ def test_a_list_item_is_no_count_of_its_lead_in() -> None:
     )
     by_text = {m.text: m for m in document.metrics}
     # the rate in brackets measures what its count does
-    assert by_text["79 per 10,000"].subject == by_text["354"].subject == "children looked after by the local authority"
+    assert (
+        by_text["79 per 10,000"].subject
+        == by_text["354"].subject
+        == "children are being looked after by the local authority"
+    )
+    assert by_text["354"].population == "children looked after"
     assert by_text["354"].indicator == "children_in_care"
     # items count parts of the children looked after: they take its words, not its indicator
     assert by_text["32"].subject == "children looked after by the local authority live with parents"
@@ -481,6 +506,32 @@ def test_a_list_item_is_no_count_of_its_lead_in() -> None:
     # a part of a part ('of whom') names what it does, and is no count of children placed out of area
     assert by_text["32%"].subject == "children looked after by the local authority live out of the authority area"
     assert by_text["32%"].indicator != "cla_placed_out_of_area"
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        pytest.param(
+            "• Of this number:\n\nThe local authority was given the opportunity to review this section of the report.\n\n"
+            "• 137 (or 32%) live outside the local authority area\n",
+            id="note-between-lead-in-and-item",
+        ),
+        pytest.param("• of this number, 137 (or 32%) live outside the local authority area\n", id="comma-lead-in"),
+    ],
+)
+def test_a_lead_in_that_refers_back_reaches_its_items(lead_in: str) -> None:
+    document = extract(
+        "Information about this local authority area\n\n"
+        "• At 31 March 2015, 425 children are being looked after by the local authority.\n"
+        f"{lead_in}"
+        "• 25 live in residential children's homes\n"
+        "• 5 children are unaccompanied asylum-seeking children.\n"
+    )
+    subjects = {m.text: m.subject for m in document.metrics}
+    assert subjects["137"] == "children looked after by the local authority live outside the local authority area"
+    # an item that names who it counts takes no lead-in
+    assert subjects["5"] == "children are unaccompanied asylum-seeking children"
+    assert subjects["25"] == "children looked after by the local authority live in residential children's homes"
 
 
 @pytest.mark.parametrize(
@@ -492,7 +543,46 @@ def test_a_list_item_is_no_count_of_its_lead_in() -> None:
             "Children from minority ethnic groups",
             id="part-of-a-whole",
         ),
-        pytest.param("Six of the 14 plans sampled were incomplete.", "Six", "plans sampled incomplete", id="of-the-n"),
+        pytest.param(
+            "Six of the 14 plans sampled were incomplete.", "Six", "plans sampled were incomplete", id="of-the-n"
+        ),
+        # a count ends at its predicate, unless its noun is a general one or it is a share
+        pytest.param(
+            "Four serious incident notifications have been submitted to Ofsted.",
+            "Four",
+            "serious incident notifications",
+            id="count-ends-at-predicate",
+        ),
+        pytest.param(
+            "412 children are looked after by the local authority.",
+            "412",
+            "children are looked after by the local authority",
+            id="general-noun-runs-on",
+        ),
+        pytest.param(
+            "Partners have invested in two new posts to progress the work of the partnership.",
+            "two",
+            "new posts",
+            id="purpose-clause-left-out",
+        ),
+        pytest.param(
+            "Approximately 22,800 children and young people under the age of 18 years live in the area.",
+            "22,800",
+            "children and young people under the age of 18 years live in the area",
+            id="number-inside-subject",
+        ),
+        pytest.param(
+            "A monitoring inspection will be carried out within approximately 18 months.",
+            "18 months",
+            "monitoring inspection",
+            id="words-before-end-at-predicate",
+        ),
+        pytest.param(
+            "62% of strategy meetings are timely with appropriate agencies present.",
+            "62%",
+            "strategy meetings are timely with appropriate agencies present",
+            id="share-runs-on",
+        ),
         pytest.param(
             "Too many reviews are late (41% in the same period).", "41%", "Too many reviews are late", id="period-after"
         ),

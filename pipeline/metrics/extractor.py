@@ -22,7 +22,7 @@ from ofsted_findings.metrics.figures import Raw, find_figures
 from ofsted_findings.metrics.grammar import REFERENCE_PERIOD_RE, Grammar
 from ofsted_findings.metrics.indicators import figure_clause
 from ofsted_findings.metrics.linking import compare_values, link_baselines, link_comparators, merge_ranges
-from ofsted_findings.metrics.subjects import lead_in_subject, part_of_subject, subject_of
+from ofsted_findings.metrics.subjects import lead_in_subject, part_of_subject, subject_of, without_predicate_words
 from ofsted_findings.models import Baseline, Change, Metric, MetricFlag, MetricKind, PartialDate, Sentence, Unit
 
 logger = logging.getLogger(__name__)
@@ -55,10 +55,14 @@ def sentence_figures(body: str, gram: Grammar) -> list[Raw]:
         if raw.role != "main":
             continue
         own = raw.subject
-        if whole is not None and raw.unit in RATE_UNITS and whole.unit is Unit.COUNT:
-            if gram.rate_after_count.search(body[whole.end : raw.start]):
-                # '412 children are looked after (a rate of 62 per 10,000)': the rate measures what the count does
-                raw.subject = own = whole.subject
+        if (
+            whole is not None
+            and raw.unit in RATE_UNITS
+            and whole.unit is Unit.COUNT
+            and gram.rate_after_count.search(body[whole.end : raw.start])
+        ):
+            # '412 children are looked after (a rate of 62 per 10,000)': the rate measures what the count does
+            raw.subject = own = whole.subject
         part = part_of_subject(body, raw, whole.subject if whole else None, gram)
         if part is not None and whole is not None:
             # 'of whom 32% live out of the area' counts a part of the whole: its indicator is not the whole's
@@ -101,6 +105,7 @@ class _ListContext:
     matched: str | None = None  # what its items' indicators are matched on
     open: bool = False
     items: bool = False  # list items follow the lead-in directly
+    fresh: bool = False  # the lead-in was the last sentence with words: no item has followed yet
 
     def enter(self, section: str | None) -> None:
         """A new section closes any list."""
@@ -108,12 +113,19 @@ class _ListContext:
             self.section, self.date, self.subject, self.matched, self.open = section, NO_DATE, None, None, False
 
     def leave(
-        self, body: str, opening_date: str | None, subject: tuple[str | None, str | None], bullet: bool
+        self,
+        body: str,
+        opening_date: str | None,
+        subject: tuple[str | None, str | None],
+        bullet: bool,
+        *,
+        lead_in: bool,
     ) -> None:
-        """After a sentence: a lead-in (with a colon) opens a list; a new date closes it.
-        Its subject passes only to the bullets that follow it directly; a lead-in that names a
-        reference period ('In the last 12 months:') gives its items that period instead of a date."""
-        lead_in = ":" in body
+        """After a sentence: a lead-in (with a colon, or 'Of this number,') opens a list; a new
+        date closes it. Its subject passes only to the bullets that follow it directly; a lead-in
+        that names a reference period ('In the last 12 months:') gives its items that period
+        instead of a date."""
+        self.fresh = lead_in
         if lead_in and opening_date is None:
             period = REFERENCE_PERIOD_RE.search(body)
             if period is not None:
@@ -169,7 +181,11 @@ class MetricExtractor:
         bullet = sentence.block == "bullet"
         if not self._may_hold_figures(sentence):
             # No figure can start here (and so no date either).
-            context.leave(body, None, self._lead_in_subject(body, []), bullet)
+            if context.fresh and not bullet and ":" not in body:
+                # A note printed between a lead-in and its first item ('Of this number:' / 'The
+                # local authority was given the opportunity to review this section ...' / '137 live ...')
+                return
+            context.leave(body, None, self._lead_in_subject(body, []), bullet, lead_in=":" in body)
             self.previous = []
             return
         opening = date_before(body, len(body), self.gram)
@@ -184,31 +200,47 @@ class MetricExtractor:
         carry = self._carry(body, sentence.start)
         current: list[Metric] = []
         colon = body.find(":")
+        back = self.gram.refers_back.match(body)
+        if bullet and colon < 0 and back is not None and body[back.end() :].lstrip().startswith(","):
+            # a bullet 'of this number, 245 (or 72.9%) live outside the area' opens a list ('Of
+            # these, 68 have left care' in a paragraph does not)
+            colon = body.index(",", back.end())
+        # Items after 'Of this number:' in the same sentence take what it refers to.
+        own_lead: tuple[str | None, str | None] = (None, None)
+        if back is not None and colon >= 0 and not body[back.end() : colon].strip():
+            own_lead = self._lead_in_subject(body[: colon + 1], [])
         for raw in sentence_figures(body, self.gram):
             if raw.role != "main" or not all(raw.end <= a or raw.start >= b for a, b in carry.used):
                 continue
             # A figure after a colon is a list item of what precedes it ('Of this number: 174 ...').
             item_date = context.date if 0 <= colon < raw.start and inherit_date == NO_DATE else inherit_date
             subject, matched = raw.subject, raw.matched or raw.subject
+            lead, lead_matched = inherit_subject, inherit_matched
+            if own_lead[0]:
+                lead, lead_matched = own_lead if raw.start > colon else (None, None)
             if carry.changes_previous and raw.change is not None and raw.kind is MetricKind.PERCENTAGE:
                 # 'This is a 41% increase from 300': an increase in the previous figure, which this
                 # sentence does not name (a subject is never read across a sentence boundary)
                 subject = None
                 if carry.change_period and raw.date is None:
                     item_date = (carry.change_period, None)
-            elif inherit_subject and not (subject or "").lower().startswith(inherit_subject.lower()):
-                subject = f"{inherit_subject} {subject}" if subject else inherit_subject
+            elif (
+                lead
+                and not (subject or "").lower().startswith(lead.lower())
+                and not self._names_its_population(subject)
+            ):
+                subject = f"{lead} {_with_opening_preposition(body, subject, self.gram)}" if subject else lead
                 # An item's indicator is read from its own words and the population its lead-in
                 # names: '32 live with parents' after 'children looked after ...' is no count of them.
-                if inherit_matched:
-                    matched = f"{inherit_matched} {matched}" if matched else inherit_matched
+                if lead_matched:
+                    matched = f"{lead_matched} {matched}" if matched else lead_matched
             current.append(self._metric(raw, sentence, item_date, subject, matched))
         # Figures after the colon are the lead-in's first items ('Of this number: 174 live
         # outside the area;'), not what the lead-in counts (nor what 'this number' refers to).
         before_colon = current if colon < 0 else [m for m in current if m.start < sentence.start + colon]
-        lead_in = self._lead_in_subject(body, before_colon)
+        lead_in = own_lead if own_lead[0] else self._lead_in_subject(body, before_colon)
         self.metrics.extend(current)
-        context.leave(body, opening[0], lead_in, bullet)
+        context.leave(body, opening[0], lead_in, bullet, lead_in=colon >= 0)
         self.previous = current
 
     def _lead_in_subject(self, body: str, current: list[Metric]) -> tuple[str | None, str | None]:
@@ -225,9 +257,15 @@ class MetricExtractor:
             # 'Of this number:' after '200 children are being looked after by the local authority':
             # what that figure counts, in full (its population alone, 'children', would not say
             # it); its items' indicators are matched on their own words, as each counts a part of it.
-            return next((m.subject for m in reversed(self.metrics) if m.subject), None), None
+            whole = next((m.subject for m in reversed(self.metrics) if m.subject), None)
+            return (without_predicate_words(whole, self.gram) if whole else None), None
         passed = population_of(subject, self.gram) or subject
         return passed, passed
+
+    def _names_its_population(self, subject: str | None) -> bool:
+        """Whether an item's subject opens with who it counts ('children are unaccompanied
+        asylum-seeking children'): it then takes no lead-in."""
+        return bool(subject) and self.gram.population is not None and self.gram.population.match(subject) is not None
 
     def _states_its_own_subject(self, body: str) -> bool:
         """A bullet that opens with a capitalised word that is not a figure ('Children from
@@ -288,7 +326,11 @@ class MetricExtractor:
             date=PartialDate.from_iso(raw.date or item_date[0]),
             date_text=raw.date_text if raw.date else item_date[1],
             subject=subject,
-            population=population_of(subject, self.gram) if raw.unit in COUNTED_UNITS else None,
+            population=(
+                population_of(without_predicate_words(subject, self.gram) if subject else None, self.gram)
+                if raw.unit in COUNTED_UNITS
+                else None
+            ),
             indicator=None if flags else indicator_of(raw, body, matched, self.gram),
             flags=flags,
             finding=_finding_for(start, end, self.finding_spans, self.finding_starts),
@@ -311,6 +353,17 @@ def flags_of(body: str, start: int, end: int, gram: Grammar) -> list[MetricFlag]
         (flag for flag, patterns in gram.flag_patterns.items() if any(p.search(around) for p in patterns)),
         key=lambda flag: flag.value,
     )
+
+
+def _with_opening_preposition(body: str, subject: str, gram: Grammar) -> str:
+    """A list item's subject with the preposition it opens with ('in primary schools is 7%'
+    after 'children entitled to free school meals:'), which ties it to its lead-in."""
+    first = re.match(r"\s*([A-Za-z]+)\s+", body)
+    if first is None or first.group(1).lower() not in gram.prepositions:
+        return subject
+    if body[first.end() :].lower().startswith(subject.lower()):
+        return f"{first.group(1)} {subject}"
+    return subject
 
 
 def population_of(subject: str | None, gram: Grammar) -> str | None:

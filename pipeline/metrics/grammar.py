@@ -203,6 +203,10 @@ class Grammar:
         self.prepositions = frozenset(vocab.subject_prepositions)
         self.subject_skip = frozenset(vocab.subject_skip_words)
         self.subject_stop = frozenset(vocab.subject_stop_words)
+        self.subject_predicate = frozenset(vocab.subject_predicate_words)
+        self.subject_general = frozenset(vocab.subject_general_nouns)
+        self.subject_number_after = frozenset(vocab.subject_number_after)
+        self.subject_purpose = re.compile(vocab.subject_purpose, re.IGNORECASE)
         self.subject_trailing = frozenset(vocab.subject_trailing_verbs)
         self.months_set = frozenset(month_numbers)
         self.month_index = month_numbers

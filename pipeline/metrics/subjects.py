@@ -16,8 +16,12 @@ from ofsted_findings.metrics.grammar import (
     WORD_RE,
     Grammar,
 )
+from ofsted_findings.models import Unit
 
 logger = logging.getLogger(__name__)
+
+#: Units of figures that measure a share of something: its predicate is part of what is measured.
+SHARE_UNITS = frozenset({Unit.PERCENT, Unit.FRACTION})
 
 #: 'of' after a figure, with the whole it is part of ('of the 13', 'of 222').
 OF_THE_WHOLE_RE = re.compile(
@@ -48,7 +52,7 @@ def subject_of(body: str, raw: Raw, gram: Grammar) -> str | None:
     # 'six of the 13 plans sampled', 'eight of 222 children': the whole's count is not the subject
     of = OF_THE_WHOLE_RE.match(after)
     if not gram.subject_not_after.match(after):
-        words = _clause_words(after[of.end() :] if of else after, gram)
+        words = _clause_words(after[of.end() :] if of else after, gram, share=raw.unit in SHARE_UNITS or of is not None)
         if words:
             return " ".join(words)
     return _words_before(lead, gram)
@@ -57,7 +61,8 @@ def subject_of(body: str, raw: Raw, gram: Grammar) -> str | None:
 def _words_before(lead: str, gram: Grammar) -> str | None:
     """The words of ``lead``'s last clause, without leading stopwords and trailing verbs."""
     clause_start = max(lead.rfind(","), lead.rfind(";"), lead.rfind("("), lead.rfind(":"))
-    if lead.rfind("(") == clause_start and not SUBJECT_WORD_RE.search(lead[clause_start + 1 :]):
+    bracketed = lead.rfind("(") == clause_start and not SUBJECT_WORD_RE.search(lead[clause_start + 1 :])
+    if bracketed:
         # '... conferences (56% in the year)': the words before the bracket
         lead = lead[:clause_start]
         clause_start = max(lead.rfind(","), lead.rfind(";"), lead.rfind("("), lead.rfind(":"))
@@ -66,6 +71,12 @@ def _words_before(lead: str, gram: Grammar) -> str | None:
         tail.pop()
     while tail and (tail[0].lower() in gram.stopwords or tail[0].lower() in gram.subject_skip):
         tail.pop(0)
+    predicate = next((i for i, word in enumerate(tail) if i and word.lower() in gram.subject_predicate), None)
+    if predicate is not None and not bracketed and not _general(tail[:predicate], gram):
+        # 'Re-referral rates are high at 33%', 'a monitoring inspection will be carried out
+        # within 18 months': the noun phrase, not what is said of it (but 'too many reviews
+        # are late (41%)' measures what is said)
+        tail = tail[:predicate]
     return " ".join(tail) or None
 
 
@@ -88,17 +99,32 @@ def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
     return last
 
 
-def _clause_words(text: str, gram: Grammar) -> list[str]:
-    """Words from the start of ``text`` to the end of its clause, without auxiliaries."""
+def _clause_words(text: str, gram: Grammar, *, share: bool = True) -> list[str]:
+    """Words from the start of ``text`` to the end of its clause. For a count (``share``
+    false) the counted noun phrase ends at an auxiliary ('four serious incident notifications
+    have been submitted'), unless it names a general noun ('412 children are looked after by
+    the local authority'); a share ('62% of strategy meetings are timely') measures its
+    predicate too."""
     words: list[str] = []
     stop = CLAUSE_END_RE.search(text)
     clause = text[: stop.start()] if stop else text
+    purpose = gram.subject_purpose.search(clause)
+    if purpose is not None:
+        clause = clause[: purpose.start()]  # 'two new posts to progress the work of the LSCB'
+    predicate = False
     for match in WORD_RE.finditer(clause):
         word = match.group(0)
         lowered = word.lower()
+        if word[0].isdigit() and _number_may_follow(words, gram):
+            words.append(word)  # 'children under the age of 18 years', 'children in Year 10'
+            continue
         if word[0].isdigit() or lowered in gram.months_set or lowered in gram.subject_stop:
             break
-        if lowered in gram.subject_skip and (not words or lowered not in ARTICLES):
+        if not predicate and lowered in gram.subject_predicate:
+            if words and not share and not _general(words, gram):
+                break  # 'Re-referral rates are high': the rates
+            predicate = True  # '412 children are looked after by the local authority'
+        if not predicate and lowered in gram.subject_skip and (not words or lowered not in ARTICLES):
             continue
         words.append(word)
         if len(words) >= gram.vocab.max_subject_words:
@@ -106,6 +132,26 @@ def _clause_words(text: str, gram: Grammar) -> list[str]:
     while words and words[-1].lower() in gram.subject_trailing:
         words.pop()
     return words
+
+
+def _number_may_follow(words: list[str], gram: Grammar) -> bool:
+    """Whether the words end with one of the phrases a number is part of ('age of', 'Year')."""
+    tail = " ".join(words[-2:]).lower()
+    return bool(words) and (words[-1].lower() in gram.subject_number_after or tail in gram.subject_number_after)
+
+
+def _general(words: list[str], gram: Grammar) -> bool:
+    """Whether a noun phrase names a general noun or a relative pronoun ('children', 'young
+    people', 'Thurrock children who'): the predicate after it says what is counted."""
+    return any(word.lower() in gram.subject_general for word in words)
+
+
+def without_predicate_words(subject: str, gram: Grammar) -> str:
+    """A subject without its auxiliaries, as a lead-in names it: 'children are being looked
+    after by the local authority' -> 'children looked after by the local authority'."""
+    return " ".join(
+        word for word in subject.split() if word.lower() not in gram.subject_predicate and word.lower() != "being"
+    )
 
 
 def lead_in_subject(body: str, gram: Grammar) -> str | None:

@@ -447,6 +447,27 @@ class MetricVocabulary(_Rule):
     subject_prepositions: list[str] = Field(description="Prepositions a subject may run on through.")
     subject_skip_words: list[str] = Field(description="Words skipped inside a subject (auxiliaries).")
     subject_stop_words: list[str] = Field(description="Words that end a subject.")
+    subject_predicate_words: list[str] = Field(
+        default_factory=list,
+        description="Auxiliaries and modals that open a predicate after the counted noun ('are', 'will'): "
+        "the subject ends there, unless the noun is a general one ('subject_general_nouns').",
+    )
+    subject_purpose: Regex = Field(
+        default="(?!)",
+        description="A purpose clause after a counted noun, where a count's subject ends ('two new posts to "
+        "progress the work', 'one provider to deliver alternative provision').",
+    )
+    subject_number_after: list[str] = Field(
+        default_factory=list,
+        description="Words after which a number is part of a subject, not the next figure ('the age of 18', "
+        "'Year 10', 'level 2', 'section 11').",
+    )
+    subject_general_nouns: list[str] = Field(
+        default_factory=list,
+        description="Nouns that alone do not say what is counted ('children', 'cases'): a subject that is only "
+        "these runs on through the predicate after them, to the end of its clause ('412 children are looked "
+        "after by the local authority').",
+    )
     subject_trailing_verbs: list[str] = Field(description="Verbs dropped from a subject's end.")
     subject_leaders: list[str] = Field(
         description="Phrases whose following words are the subject ('the proportion of')."
