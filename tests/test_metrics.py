@@ -463,6 +463,14 @@ def test_list_items_take_their_lead_in_date_or_period() -> None:
     assert subjects["20"] == "children looked after by the local authority live in residential children's homes"
 
 
+def test_a_share_of_a_whole_named_before_is_matched_on_what_it_measures() -> None:
+    (share, _) = _metrics(
+        "Of the children who came into care in May, only 40% had an initial health assessment within 20 working days."
+    )
+    assert share.subject == "children who came into care"
+    assert share.indicator == "initial_health_assessments_timely"
+
+
 def test_of_these_in_a_paragraph_opens_no_list() -> None:
     document = extract(
         "Findings\n\n"
@@ -473,14 +481,15 @@ def test_of_these_in_a_paragraph_opens_no_list() -> None:
     assert six.date is None and six.date_text is None
 
 
-def test_a_list_item_keeps_the_preposition_that_ties_it_to_its_lead_in() -> None:
+@pytest.mark.parametrize("preposition", ["in", "In"])
+def test_a_list_item_keeps_the_preposition_that_ties_it_to_its_lead_in(preposition: str) -> None:
     document = extract(
         "Information about this local authority area\n\n"
         "• The proportion of children entitled to free school meals:\n"
-        "• in primary schools is 19% (the national average is 15%)\n"
+        f"• {preposition} primary schools is 19% (the national average is 15%)\n"
     )
     (metric,) = [m for m in document.metrics if m.text == "19%"]
-    assert metric.subject == "children entitled to free school meals in primary schools"
+    assert metric.subject == f"children entitled to free school meals {preposition} primary schools"
 
 
 def test_a_list_item_is_no_count_of_its_lead_in() -> None:
@@ -576,6 +585,36 @@ def test_a_lead_in_that_refers_back_reaches_its_items(lead_in: str) -> None:
             "18 months",
             "monitoring inspection",
             id="words-before-end-at-predicate",
+        ),
+        pytest.param(
+            "There were 125 children subject to a plan due to risk of emotional abuse, 120 due to neglect.",
+            "120",
+            "children subject to a plan",
+            id="noun-left-out-after-cause-clause",
+        ),
+        pytest.param(
+            "Of the 193 care leavers in the area, just over half are in education, employment or training.",
+            "half",
+            "care leavers in the area",
+            id="whole-named-before",
+        ),
+        pytest.param(
+            "At the time of the inspection, no children were living in unregistered homes.",
+            "no",
+            "children were living in unregistered homes",
+            id="of-the-time-is-no-whole",
+        ),
+        pytest.param(
+            "This has reduced the number of repeat referrals received by the service, from 22% in March to 9% now.",
+            "9%",
+            "repeat referrals received by the service",
+            id="leader-phrase-ends-at-the-figures",
+        ),
+        pytest.param(
+            "These are residential special schools that look after children for fewer than 295 days.",
+            "295 days",
+            "residential special schools that look after children",
+            id="comparison-word-dropped",
         ),
         pytest.param(
             "62% of strategy meetings are timely with appropriate agencies present.",

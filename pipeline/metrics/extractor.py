@@ -22,7 +22,13 @@ from ofsted_findings.metrics.figures import Raw, find_figures
 from ofsted_findings.metrics.grammar import REFERENCE_PERIOD_RE, Grammar
 from ofsted_findings.metrics.indicators import figure_clause
 from ofsted_findings.metrics.linking import compare_values, link_baselines, link_comparators, merge_ranges
-from ofsted_findings.metrics.subjects import lead_in_subject, part_of_subject, subject_of, without_predicate_words
+from ofsted_findings.metrics.subjects import (
+    lead_in_subject,
+    part_of_subject,
+    subject_of,
+    whole_before_subject,
+    without_predicate_words,
+)
 from ofsted_findings.models import Baseline, Change, Metric, MetricFlag, MetricKind, PartialDate, Sentence, Unit
 
 logger = logging.getLogger(__name__)
@@ -49,6 +55,9 @@ def sentence_figures(body: str, gram: Grammar) -> list[Raw]:
             raw.date, raw.date_text = date_after(body, raw.end, gram)
         if raw.date is None and opening[0] is not None:
             raw.date, raw.date_text = opening
+        whole_before = None if raw.subject else whole_before_subject(body, raw, gram)
+        if whole_before is not None:
+            raw.subject, raw.matched = whole_before
         raw.subject = raw.subject or subject_of(body, raw, gram)
     whole: Raw | None = None  # the figure before, with its subject as read from its own words
     for raw in raws:
@@ -62,6 +71,10 @@ def sentence_figures(body: str, gram: Grammar) -> list[Raw]:
             and gram.rate_after_count.search(body[whole.end : raw.start])
         ):
             # '412 children are looked after (a rate of 62 per 10,000)': the rate measures what the count does
+            raw.subject = own = whole.subject
+        elif whole is not None and whole.subject and gram.subject_clause_cut.match(body[raw.end :].lstrip()):
+            # '125 children subject to plans due to risk of emotional abuse, 120 due to neglect':
+            # the noun left out is the one before
             raw.subject = own = whole.subject
         part = part_of_subject(body, raw, whole.subject if whole else None, gram)
         if part is not None and whole is not None:
@@ -270,9 +283,12 @@ class MetricExtractor:
     def _states_its_own_subject(self, body: str) -> bool:
         """A bullet that opens with a capitalised word that is not a figure ('Children from
         minority ethnic groups account for 6% ...') is a statement of its own, not an item
-        that continues its lead-in ('in primary schools is 7%', '73 live outside the area',
-        'Twelve live ...')."""
+        that continues its lead-in ('in primary schools is 7%', 'In secondary schools is 4%',
+        '73 live outside the area', 'Twelve live ...')."""
         stripped = body.lstrip()
+        first = re.match(r"[A-Za-z]+", stripped)
+        if first is not None and first.group(0).lower() in self.gram.prepositions:
+            return False  # an item opening with a preposition continues its lead-in
         return bool(stripped[:1].isupper()) and self.gram.candidate.match(stripped) is None
 
     def _may_hold_figures(self, sentence: Sentence) -> bool:
@@ -305,6 +321,10 @@ class MetricExtractor:
         figure = self.text[start:end]
         body = self.text[sentence.start : sentence.end]
         flags = flags_of(body, raw.start, raw.end, self.gram)
+        # Who is counted and which measure it is are read without the auxiliaries of a span
+        # ('children are being looked after' names the children looked after).
+        plain_subject = without_predicate_words(subject, self.gram) if subject else None
+        plain = without_predicate_words(matched, self.gram) if matched else None
         if self.in_footnote:
             flags = sorted([*flags, MetricFlag.FOOTNOTE], key=lambda flag: flag.value)
         return Metric(
@@ -326,12 +346,8 @@ class MetricExtractor:
             date=PartialDate.from_iso(raw.date or item_date[0]),
             date_text=raw.date_text if raw.date else item_date[1],
             subject=subject,
-            population=(
-                population_of(without_predicate_words(subject, self.gram) if subject else None, self.gram)
-                if raw.unit in COUNTED_UNITS
-                else None
-            ),
-            indicator=None if flags else indicator_of(raw, body, matched, self.gram),
+            population=population_of(plain_subject, self.gram) if raw.unit in COUNTED_UNITS else None,
+            indicator=None if flags else indicator_of(raw, body, plain, self.gram),
             flags=flags,
             finding=_finding_for(start, end, self.finding_spans, self.finding_starts),
         )

@@ -206,8 +206,10 @@ class Grammar:
         self.subject_predicate = frozenset(vocab.subject_predicate_words)
         self.subject_general = frozenset(vocab.subject_general_nouns)
         self.subject_number_after = frozenset(vocab.subject_number_after)
-        self.subject_purpose = re.compile(vocab.subject_purpose, re.IGNORECASE)
+        self.subject_clause_cut = re.compile(vocab.subject_clause_cut, re.IGNORECASE)
+        self.subject_whole_before = re.compile(vocab.subject_whole_before, re.IGNORECASE)
         self.subject_trailing = frozenset(vocab.subject_trailing_verbs)
+        self.subject_fillers = self.subject_trailing | self.stopwords  # words that name nothing measured
         self.months_set = frozenset(month_numbers)
         self.month_index = month_numbers
         self.zero_nouns = frozenset(vocab.zero_nouns)

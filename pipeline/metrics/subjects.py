@@ -58,6 +58,22 @@ def subject_of(body: str, raw: Raw, gram: Grammar) -> str | None:
     return _words_before(lead, gram)
 
 
+def whole_before_subject(body: str, raw: Raw, gram: Grammar) -> tuple[str, str] | None:
+    """'Of the 22 young people who should have attended, 17 attended': a figure whose noun is
+    left out takes the whole named before it. Returns the subject and the words its indicator
+    is matched on (the whole and what the figure says of it: 'only 13% had an initial health
+    assessment on time' measures the assessments); None when no whole is named so."""
+    whole = gram.subject_whole_before.search(body, 0, raw.start)
+    if whole is None:
+        return None
+    words = _clause_words(whole.group("whole"), gram, share=False)
+    if not words:
+        return None
+    subject = " ".join(words)
+    said = _clause_words(body[raw.end : raw.end + SUBJECT_LOOKBEHIND], gram)
+    return subject, f"{subject} {' '.join(said)}".strip()
+
+
 def _words_before(lead: str, gram: Grammar) -> str | None:
     """The words of ``lead``'s last clause, without leading stopwords and trailing verbs."""
     clause_start = max(lead.rfind(","), lead.rfind(";"), lead.rfind("("), lead.rfind(":"))
@@ -72,7 +88,8 @@ def _words_before(lead: str, gram: Grammar) -> str | None:
     while tail and (tail[0].lower() in gram.stopwords or tail[0].lower() in gram.subject_skip):
         tail.pop(0)
     predicate = next((i for i, word in enumerate(tail) if i and word.lower() in gram.subject_predicate), None)
-    if predicate is not None and not bracketed and not _general(tail[:predicate], gram):
+    named = [word for word in tail[:predicate] if word.lower() not in gram.subject_fillers]
+    if predicate is not None and named and not bracketed and not _general(tail[:predicate], gram):
         # 'Re-referral rates are high at 33%', 'a monitoring inspection will be carried out
         # within 18 months': the noun phrase, not what is said of it (but 'too many reviews
         # are late (41%)' measures what is said)
@@ -85,7 +102,10 @@ def after_leader(text: str, gram: Grammar) -> str | None:
     leader = _last(gram.subject_leader.finditer(text))
     if leader is None:
         return None
-    words = SUBJECT_WORD_RE.findall(text[leader.end() :])[: gram.vocab.max_subject_words]
+    after = text[leader.end() :]
+    figure = re.search(r"\d", after)
+    # 'the number of repeat referrals, from 22% in March to 9%': the words before the figures
+    words = SUBJECT_WORD_RE.findall(after[: figure.start()] if figure else after)[: gram.vocab.max_subject_words]
     while words and words[-1].lower() in gram.subject_trailing:
         words.pop()
     return " ".join(words) or None
@@ -108,9 +128,9 @@ def _clause_words(text: str, gram: Grammar, *, share: bool = True) -> list[str]:
     words: list[str] = []
     stop = CLAUSE_END_RE.search(text)
     clause = text[: stop.start()] if stop else text
-    purpose = gram.subject_purpose.search(clause)
-    if purpose is not None:
-        clause = clause[: purpose.start()]  # 'two new posts to progress the work of the LSCB'
+    cut = gram.subject_clause_cut.search(clause)
+    if cut is not None:
+        clause = clause[: cut.start()]  # 'two new posts to progress the work of the LSCB'
     predicate = False
     for match in WORD_RE.finditer(clause):
         word = match.group(0)
@@ -141,9 +161,12 @@ def _number_may_follow(words: list[str], gram: Grammar) -> bool:
 
 
 def _general(words: list[str], gram: Grammar) -> bool:
-    """Whether a noun phrase names a general noun or a relative pronoun ('children', 'young
+    """Whether a noun phrase names a general noun, a population or a relative pronoun ('children', 'young
     people', 'Thurrock children who'): the predicate after it says what is counted."""
-    return any(word.lower() in gram.subject_general for word in words)
+    if any(word.lower() in gram.subject_general for word in words):
+        return True
+    # a population ('care leavers', 'looked after children') says who is counted, not what
+    return gram.population is not None and gram.population.search(" ".join(words)) is not None
 
 
 def without_predicate_words(subject: str, gram: Grammar) -> str:

@@ -452,10 +452,16 @@ class MetricVocabulary(_Rule):
         description="Auxiliaries and modals that open a predicate after the counted noun ('are', 'will'): "
         "the subject ends there, unless the noun is a general one ('subject_general_nouns').",
     )
-    subject_purpose: Regex = Field(
+    subject_clause_cut: Regex = Field(
         default="(?!)",
-        description="A purpose clause after a counted noun, where a count's subject ends ('two new posts to "
-        "progress the work', 'one provider to deliver alternative provision').",
+        description="A clause of purpose, cause or consequence after a counted noun, where a subject ends "
+        "('two new posts to progress the work', '125 children subject to plans due to risk of neglect').",
+    )
+    subject_whole_before: Regex = Field(
+        default="(?!)",
+        description="The whole a figure is a part of, named before it in its sentence with its noun left out "
+        "after the figure ('of the 22 young people who should have attended, 17 attended'): group 'whole' "
+        "is read for the subject. Searched in the text before the figure, so it ends with '$'.",
     )
     subject_number_after: list[str] = Field(
         default_factory=list,
