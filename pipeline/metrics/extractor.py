@@ -278,7 +278,9 @@ class MetricExtractor:
     def _names_its_population(self, subject: str | None) -> bool:
         """Whether an item's subject opens with who it counts ('children are unaccompanied
         asylum-seeking children'): it then takes no lead-in."""
-        return bool(subject) and self.gram.population is not None and self.gram.population.match(subject) is not None
+        if not subject or self.gram.population is None:
+            return False
+        return self.gram.population.match(subject) is not None
 
     def _states_its_own_subject(self, body: str) -> bool:
         """A bullet that opens with a capitalised word that is not a figure ('Children from
