@@ -611,6 +611,12 @@ def test_a_lead_in_that_refers_back_reaches_its_items(lead_in: str) -> None:
             id="leader-phrase-ends-at-the-figures",
         ),
         pytest.param(
+            "The percentage of initial conferences held within 15 days of a strategy discussion rose from 50% to 78%.",
+            "78%",
+            "initial conferences held within days of a strategy discussion",
+            id="leader-phrase-keeps-its-timescale",
+        ),
+        pytest.param(
             "These are residential special schools that look after children for fewer than 295 days.",
             "295 days",
             "residential special schools that look after children",

@@ -97,15 +97,22 @@ def _words_before(lead: str, gram: Grammar) -> str | None:
     return " ".join(tail) or None
 
 
+#: Where a leader phrase's subject gives way to its figures: 'from 22%', 'rose to 9%', 'is 7%'.
+LEADER_FIGURES_RE = re.compile(
+    r"\b(?:from|to|at|by|rose|fell|increased|decreased|is|are|was|were|stands|stood)\s+\d", re.IGNORECASE
+)
+
+
 def after_leader(text: str, gram: Grammar) -> str | None:
     """The words after the last 'the proportion/number/rate of' in ``text``, trailing verbs dropped."""
     leader = _last(gram.subject_leader.finditer(text))
     if leader is None:
         return None
     after = text[leader.end() :]
-    figure = re.search(r"\d", after)
     # 'the number of repeat referrals, from 22% in March to 9%': the words before the figures
-    words = SUBJECT_WORD_RE.findall(after[: figure.start()] if figure else after)[: gram.vocab.max_subject_words]
+    # ('held within 15 days of a strategy discussion' is part of what is measured)
+    figures = LEADER_FIGURES_RE.search(after)
+    words = SUBJECT_WORD_RE.findall(after[: figures.start()] if figures else after)[: gram.vocab.max_subject_words]
     while words and words[-1].lower() in gram.subject_trailing:
         words.pop()
     return " ".join(words) or None
