@@ -369,6 +369,31 @@ def test_next_sentence_baseline_with_rate_in_brackets() -> None:
     assert all(m.baseline is not None and _plain(m.baseline.date) == "2014-03-31" for m in metrics)
 
 
+@pytest.mark.parametrize(
+    ("following", "change"),
+    [
+        pytest.param("This is a reduction from 266 children (42.3 per 10,000 children) at 31 March 2014.", "decrease"),
+        pytest.param("This is an increase from 200 (30 per 10,000) at 31 March 2014.", "increase"),
+    ],
+)
+def test_a_baseline_rate_in_brackets_after_its_count_is_the_rate_s_baseline(following: str, change: str) -> None:
+    metrics = _metrics(
+        "At 31 March 2015, 252 children are being looked after (a rate of 39.5 per 10,000 children). " + following
+    )
+    assert [m.text for m in metrics] == ["252", "39.5 per 10,000"]
+    rate = metrics[1]
+    assert rate.baseline is not None and rate.baseline.value in (42.3, 30.0) and rate.change == change
+    assert rate.baseline.date is not None and rate.baseline.date.iso() == "2014-03-31"
+
+
+def test_no_change_from_a_baseline_is_no_figure_of_its_own() -> None:
+    metrics = _metrics(
+        "Four children lived in a privately arranged placement. This is no change from four at 31 March 2014."
+    )
+    assert [m.text for m in metrics] == ["Four"]
+    assert metrics[0].change == "no_change" and metrics[0].baseline is not None and metrics[0].baseline.value == 4
+
+
 def test_percentage_change_in_next_sentence_spans_both_dates() -> None:
     metrics = _metrics(
         "At 30 September 2014, 423 children were the subject of a plan. This is a 41% increase from 300 at 31 March 2013."

@@ -480,12 +480,14 @@ def attach_next_sentence_baseline(
     used: list[tuple[int, int]] = []
     word = match.group(1).lower()
     candidates = [figures[0]]
-    if len(figures) > 1 and re.fullmatch(
-        r"\s*\((?:a\s+rate\s+of\s+)?",
-        rest[figures[0].end : figures[1].start],
-        re.IGNORECASE,
+    between = rest[figures[0].end : figures[1].start] if len(figures) > 1 else ""
+    if len(figures) > 1 and (
+        re.fullmatch(r"\s*\((?:a\s+rate\s+of\s+)?", between, re.IGNORECASE)
+        or (figures[1].unit in RATE_UNITS and gram.rate_after_count.search(between))
     ):
-        candidates.append(figures[1])  # the rate printed in brackets after the count
+        # the other figure printed in brackets after the first ('from 300 (70 per 10,000)',
+        # 'from 26 per 10,000 (152)', 'from 266 children (42.3 per 10,000 children)')
+        candidates.append(figures[1])
     date, _ = date_after(rest, candidates[-1].end, gram)
     if date is None:
         date, _ = date_after(rest, figures[0].end, gram)
