@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ofsted_findings.layout.normalize import Block, BlockKind, PageMap
 from ofsted_findings.metrics.dates import date_after, date_before
 from ofsted_findings.metrics.figures import Raw, find_figures
-from ofsted_findings.metrics.grammar import REFERENCE_PERIOD_RE, Grammar
+from ofsted_findings.metrics.grammar import REFERENCE_PERIOD_RE, SUBJECT_LOOKBEHIND, Grammar
 from ofsted_findings.metrics.indicators import figure_clause
 from ofsted_findings.metrics.linking import compare_values, link_baselines, link_comparators, merge_ranges
 from ofsted_findings.metrics.subjects import (
@@ -72,7 +72,11 @@ def sentence_figures(body: str, gram: Grammar) -> list[Raw]:
         ):
             # '412 children are looked after (a rate of 62 per 10,000)': the rate measures what the count does
             raw.subject = own = whole.subject
-        elif whole is not None and whole.subject and gram.subject_clause_cut.match(body[raw.end :].lstrip()):
+        elif (
+            whole is not None
+            and whole.subject
+            and gram.subject_clause_cut.match(body[raw.end : raw.end + SUBJECT_LOOKBEHIND].lstrip())
+        ):
             # '125 children subject to plans due to risk of emotional abuse, 120 due to neglect':
             # the noun left out is the one before
             raw.subject = own = whole.subject
@@ -379,7 +383,7 @@ def _with_opening_preposition(body: str, subject: str, gram: Grammar) -> str:
     first = re.match(r"\s*([A-Za-z]+)\s+", body)
     if first is None or first.group(1).lower() not in gram.prepositions:
         return subject
-    if body[first.end() :].lower().startswith(subject.lower()):
+    if body[first.end() : first.end() + len(subject)].lower() == subject.lower():
         return f"{first.group(1)} {subject}"
     return subject
 

@@ -58,12 +58,18 @@ def subject_of(body: str, raw: Raw, gram: Grammar) -> str | None:
     return _words_before(lead, gram)
 
 
+#: Most characters between the start of a whole named before a figure ('of the 22 young people
+#: who ...,') and the figure.
+WHOLE_REACH = 240
+
+
 def whole_before_subject(body: str, raw: Raw, gram: Grammar) -> tuple[str, str] | None:
     """'Of the 22 young people who should have attended, 17 attended': a figure whose noun is
     left out takes the whole named before it. Returns the subject and the words its indicator
     is matched on (the whole and what the figure says of it: 'only 13% had an initial health
     assessment on time' measures the assessments); None when no whole is named so."""
-    whole = gram.subject_whole_before.search(body, 0, raw.start)
+    # The whole is named within WHOLE_REACH characters of the figure ('^' still means the sentence start).
+    whole = gram.subject_whole_before.search(body, max(0, raw.start - WHOLE_REACH), raw.start)
     if whole is None:
         return None
     words = _clause_words(whole.group("whole"), gram, share=False)
