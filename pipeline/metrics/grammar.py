@@ -208,6 +208,9 @@ class Grammar:
         self.subject_number_after = frozenset(vocab.subject_number_after)
         self.subject_clause_cut = re.compile(vocab.subject_clause_cut, re.IGNORECASE)
         self.subject_whole_before = re.compile(vocab.subject_whole_before, re.IGNORECASE)
+        self.subject_leader_end = re.compile(vocab.subject_leader_end, re.IGNORECASE)
+        # what a lead-in, a population or an indicator is read without: 'are being', 'currently'
+        self.auxiliaries = self.subject_predicate | (self.subject_skip - ARTICLES)
         self.subject_trailing = frozenset(vocab.subject_trailing_verbs)
         self.subject_fillers = self.subject_trailing | self.stopwords  # words that name nothing measured
         self.months_set = frozenset(month_numbers)

@@ -103,12 +103,6 @@ def _words_before(lead: str, gram: Grammar) -> str | None:
     return " ".join(tail) or None
 
 
-#: Where a leader phrase's subject gives way to its figures: 'from 22%', 'rose to 9%', 'is 7%'.
-LEADER_FIGURES_RE = re.compile(
-    r"\b(?:from|to|at|by|rose|fell|increased|decreased|is|are|was|were|stands|stood)\s+\d", re.IGNORECASE
-)
-
-
 def after_leader(text: str, gram: Grammar) -> str | None:
     """The words after the last 'the proportion/number/rate of' in ``text``, trailing verbs dropped."""
     leader = _last(gram.subject_leader.finditer(text))
@@ -117,7 +111,7 @@ def after_leader(text: str, gram: Grammar) -> str | None:
     after = text[leader.end() :]
     # 'the number of repeat referrals, from 22% in March to 9%': the words before the figures
     # ('held within 15 days of a strategy discussion' is part of what is measured)
-    figures = LEADER_FIGURES_RE.search(after)
+    figures = gram.subject_leader_end.search(after)
     words = SUBJECT_WORD_RE.findall(after[: figures.start()] if figures else after)[: gram.vocab.max_subject_words]
     while words and words[-1].lower() in gram.subject_trailing:
         words.pop()
@@ -185,9 +179,7 @@ def _general(words: list[str], gram: Grammar) -> bool:
 def without_predicate_words(subject: str, gram: Grammar) -> str:
     """A subject without its auxiliaries, as a lead-in names it: 'children are being looked
     after by the local authority' -> 'children looked after by the local authority'."""
-    return " ".join(
-        word for word in subject.split() if word.lower() not in gram.subject_predicate and word.lower() != "being"
-    )
+    return " ".join(word for word in subject.split() if word.lower() not in gram.auxiliaries)
 
 
 def lead_in_subject(body: str, gram: Grammar) -> str | None:

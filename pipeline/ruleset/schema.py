@@ -463,6 +463,11 @@ class MetricVocabulary(_Rule):
         "after the figure ('of the 22 young people who should have attended, 17 attended'): group 'whole' "
         "is read for the subject. Searched in the text before the figure, so it ends with '$'.",
     )
+    subject_leader_end: Regex = Field(
+        default="(?!)",
+        description="Where the subject after a leader phrase ('the number of ...') gives way to its figures "
+        "('from 22%', 'rose to 9%', 'is 7%').",
+    )
     subject_number_after: list[str] = Field(
         default_factory=list,
         description="Words after which a number is part of a subject, not the next figure ('the age of 18', "
