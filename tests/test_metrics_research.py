@@ -396,6 +396,14 @@ def test_a_part_names_what_it_does() -> None:
     assert ten.subject == "live out of the area"
 
 
+def test_each_part_after_of_whom_names_what_it_does() -> None:
+    metrics = _metrics(
+        "160 children were home educated, 23 of whom are known to the service and 45 of whom have returned to school."
+    )
+    subjects = {m.text: m.subject for m in metrics}
+    assert subjects["45"] == "have returned to school"
+
+
 def test_subject_stays_in_its_sentence() -> None:
     metrics = _metrics("Leaders track caseloads closely. 14 social workers joined the service in the spring.")
     assert metrics[0].subject is not None and "caseloads" not in metrics[0].subject

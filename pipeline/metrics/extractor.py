@@ -14,7 +14,7 @@ import hashlib
 import logging
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ofsted_findings.layout.normalize import Block, BlockKind, PageMap
 from ofsted_findings.metrics.dates import date_after, date_before
@@ -64,27 +64,25 @@ def sentence_figures(body: str, gram: Grammar) -> list[Raw]:
         if raw.role != "main":
             continue
         own = raw.subject
-        if (
-            whole is not None
-            and raw.unit in RATE_UNITS
-            and whole.unit is Unit.COUNT
-            and gram.rate_after_count.search(body[whole.end : raw.start])
-        ):
-            # '412 children are looked after (a rate of 62 per 10,000)': the rate measures what the count does
-            raw.subject = own = whole.subject
-        elif (
-            whole is not None
-            and whole.subject
-            and gram.subject_clause_cut.match(body[raw.end : raw.end + SUBJECT_LOOKBEHIND].lstrip())
-        ):
-            # '125 children subject to plans due to risk of emotional abuse, 120 due to neglect':
-            # the noun left out is the one before
-            raw.subject = own = whole.subject
-        part = part_of_subject(body, raw, whole.subject if whole else None, gram)
-        if part is not None and whole is not None:
-            # 'of whom 32% live out of the area' counts a part of the whole: its indicator is not the whole's
-            raw.subject, raw.matched = part, f"{whole.subject or ''} {part}".strip()
-        whole = Raw(raw.start, raw.end, raw.kind, raw.value, raw.unit, subject=own)
+        if whole is not None:
+            rate_of_count = (
+                raw.unit in RATE_UNITS
+                and whole.unit is Unit.COUNT
+                and gram.rate_after_count.search(body[whole.end : raw.start]) is not None
+            )
+            noun_left_out = bool(whole.subject) and (
+                gram.subject_clause_cut.match(body[raw.end : raw.end + SUBJECT_LOOKBEHIND].lstrip()) is not None
+            )
+            if rate_of_count or noun_left_out:
+                # '412 children are looked after (a rate of 62 per 10,000)': the rate measures what
+                # the count does; '125 children subject to plans due to risk of emotional abuse,
+                # 120 due to neglect': the noun left out is the one before
+                raw.subject = own = whole.subject
+            part = part_of_subject(body, raw, gram)
+            if part is not None:
+                # 'of whom 32% live out of the area' counts a part of the whole: its indicator is not the whole's
+                raw.subject, raw.matched = part, f"{whole.subject or ''} {part}".strip()
+        whole = replace(raw, subject=own)
     return raws
 
 
@@ -291,10 +289,9 @@ class MetricExtractor:
         minority ethnic groups account for 6% ...') is a statement of its own, not an item
         that continues its lead-in ('in primary schools is 7%', 'In secondary schools is 4%',
         '73 live outside the area', 'Twelve live ...')."""
-        stripped = body.lstrip()
-        first = re.match(r"[A-Za-z]+", stripped)
-        if first is not None and first.group(0).lower() in self.gram.prepositions:
+        if _opening_preposition(body, self.gram) is not None:
             return False  # an item opening with a preposition continues its lead-in
+        stripped = body.lstrip()
         return bool(stripped[:1].isupper()) and self.gram.candidate.match(stripped) is None
 
     def _may_hold_figures(self, sentence: Sentence) -> bool:
@@ -330,7 +327,9 @@ class MetricExtractor:
         # Who is counted and which measure it is are read without the auxiliaries of a span
         # ('children are being looked after' names the children looked after).
         plain_subject = without_predicate_words(subject, self.gram) if subject else None
-        plain = without_predicate_words(matched, self.gram) if matched else None
+        plain = plain_subject
+        if matched != subject:
+            plain = without_predicate_words(matched, self.gram) if matched else None
         if self.in_footnote:
             flags = sorted([*flags, MetricFlag.FOOTNOTE], key=lambda flag: flag.value)
         return Metric(
@@ -377,13 +376,21 @@ def flags_of(body: str, start: int, end: int, gram: Grammar) -> list[MetricFlag]
     )
 
 
+#: The first word of a sentence and the space after it.
+FIRST_WORD_RE = re.compile(r"\s*([A-Za-z]+)\s+")
+
+
+def _opening_preposition(body: str, gram: Grammar) -> re.Match[str] | None:
+    """The preposition a sentence opens with ('in primary schools is 7%'), if it opens with one."""
+    first = FIRST_WORD_RE.match(body)
+    return first if first is not None and first.group(1).lower() in gram.prepositions else None
+
+
 def _with_opening_preposition(body: str, subject: str, gram: Grammar) -> str:
     """A list item's subject with the preposition it opens with ('in primary schools is 7%'
     after 'children entitled to free school meals:'), which ties it to its lead-in."""
-    first = re.match(r"\s*([A-Za-z]+)\s+", body)
-    if first is None or first.group(1).lower() not in gram.prepositions:
-        return subject
-    if body[first.end() : first.end() + len(subject)].lower() == subject.lower():
+    first = _opening_preposition(body, gram)
+    if first is not None and body[first.end() : first.end() + len(subject)].lower() == subject.lower():
         return f"{first.group(1)} {subject}"
     return subject
 

@@ -194,13 +194,10 @@ OF_WHOM_BEFORE_RE = re.compile(r"\bof\s+(?:whom|which)\s+$", re.IGNORECASE)
 OF_WHOM_AFTER_RE = re.compile(r"^\s+of\s+(?:whom|which|them)\s+", re.IGNORECASE)
 
 
-def part_of_subject(body: str, raw: Raw, whole: str | None, gram: Grammar) -> str | None:
-    """The subject of a figure that is part of the figure before it ('of whom 10 live out of
-    area', 'all of whom have a plan'): what the part does, the words after 'of whom' (the
-    whole is the figure before; a list item's lead-in is added by the list). None when the
-    figure is not such a part."""
-    if whole is None:
-        return None
+def part_of_subject(body: str, raw: Raw, gram: Grammar) -> str | None:
+    """The subject of a figure after another that is part of it ('of whom 10 live out of
+    area', 'all of whom have a plan'): what the part does, the words after 'of whom' (a list
+    item's lead-in is added by the list). None when the figure is not such a part."""
     before = body[max(0, raw.start - 20) : raw.start]
     if OF_WHOM_BEFORE_RE.search(before):
         return raw.subject
